@@ -1,0 +1,26 @@
+package io.syncabel.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Recall@1/@k with bootstrap intervals, seen/unseen and per-group splits, optional LLM-as-a-judge. */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@ShortNames("eval")
+@Categories(ApiGroup.CATEGORY)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ApiGroup.READY_STATUS, type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ApiGroup.READY_REASON, type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Mentions", jsonPath = ".status.mentions", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "R@1", jsonPath = ".status.recallAt1", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "CI-Low", jsonPath = ".status.ciLow", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "CI-High", jsonPath = ".status.ciHigh", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Report", jsonPath = ".status.outputUri", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ApiGroup.READY_MESSAGE, type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class Evaluation extends CustomResource<EvaluationSpec, EvaluationStatus> implements Namespaced {
+}

@@ -1,0 +1,103 @@
+package io.syncabel.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/** Reads the committed CRD YAML the way the API server and kubectl will. */
+class CrdStructureTest {
+
+    static final Map<Class<?>, String> SHORT_NAMES = Map.of(
+            KnowledgeBase.class, "kb", SyntheticDataset.class, "synth", TrainingRun.class, "tr",
+            LinkerDeployment.class, "linker", Evaluation.class, "eval");
+
+    static JsonNode version(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        JsonNode versions = CrdFiles.committedTree(kind).path("spec").path("versions");
+        assertThat(versions).hasSize(1);
+        return versions.get(0);
+    }
+
+    static List<String> names(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(field == null ? n.asText() : n.get(field).asText()));
+        return out;
+    }
+
+    @ParameterizedTest
+    @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
+    void isNamespacedWithShortNameCategoryAndStatusSubresource(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        JsonNode spec = CrdFiles.committedTree(kind).path("spec");
+        assertThat(spec.path("group").asText()).isEqualTo("syncabel.io");
+        assertThat(spec.path("scope").asText()).isEqualTo("Namespaced");
+        assertThat(names(spec.path("names").path("shortNames"), null)).containsExactly(SHORT_NAMES.get(kind));
+        assertThat(names(spec.path("names").path("categories"), null)).containsExactly("syncabel");
+        JsonNode v = version(kind);
+        assertThat(v.path("name").asText()).isEqualTo("v1alpha1");
+        assertThat(v.path("served").asBoolean()).isTrue();
+        assertThat(v.path("storage").asBoolean()).isTrue();
+        assertThat(v.path("subresources").has("status")).as("status subresource").isTrue();
+    }
+
+    @ParameterizedTest
+    @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
+    void printerColumnsAnswerDoneWhereWhyNotInDeclaredOrder(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        JsonNode columns = version(kind).path("additionalPrinterColumns");
+        List<String> names = names(columns, "name");
+        assertThat(names.get(0)).isEqualTo("Ready");
+        assertThat(names.get(1)).isEqualTo("Reason");
+        assertThat(names.get(names.size() - 1)).isEqualTo("Age");
+        assertThat(names).contains("Message");
+        assertThat(columns.get(0).path("jsonPath").asText())
+                .isEqualTo(".status.conditions[?(@.type==\"Ready\")].status");
+    }
+
+    @ParameterizedTest
+    @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
+    void statusCarriesConditionsInTheMetav1Shape(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        JsonNode status = version(kind).path("schema").path("openAPIV3Schema").path("properties").path("status");
+        JsonNode condition = status.path("properties").path("conditions").path("items").path("properties");
+        assertThat(names(fieldNames(condition), null)).contains(
+                "type", "status", "reason", "message", "lastTransitionTime", "observedGeneration");
+        assertThat(status.path("properties").has("observedGeneration")).isTrue();
+        assertThat(status.path("properties").has("outputUri")).isTrue();
+    }
+
+    @Test
+    void requiredFieldsAndValidationRulesAreInTheSchema() {
+        assertThat(names(specOf(KnowledgeBase.class).path("required"), null)).containsExactly("sources");
+        assertThat(names(specOf(SyntheticDataset.class).path("required"), null))
+                .containsExactlyInAnyOrder("knowledgeBaseRef", "generator");
+        assertThat(names(specOf(TrainingRun.class).path("required"), null)).containsExactly("knowledgeBaseRef");
+        assertThat(names(specOf(Evaluation.class).path("required"), null)).containsExactly("testCorpus");
+        assertThat(specOf(LinkerDeployment.class).path("x-kubernetes-validations").get(0).path("rule").asText())
+                .isEqualTo("has(self.trainingRunRef) != has(self.modelUri)");
+        JsonNode source = specOf(KnowledgeBase.class).path("properties").path("sources").path("items");
+        assertThat(names(source.path("properties").path("format").path("enum"), null))
+                .containsExactlyInAnyOrder("umls-rrf", "tsv", "dnorm", "ctd", "obo");
+        assertThat(source.path("properties").path("uri").path("pattern").asText()).startsWith("^(s3://");
+    }
+
+    @ParameterizedTest
+    @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
+    void noSchemaDefaultsThatTheApiServerWouldInject(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        assertThat(CrdFiles.committedTree(kind).findValues("default"))
+                .as("defaults live in code and are reported in status (Argo CD would see drift)")
+                .isEmpty();
+    }
+
+    static JsonNode specOf(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        return version(kind).path("schema").path("openAPIV3Schema").path("properties").path("spec");
+    }
+
+    private static JsonNode fieldNames(JsonNode object) {
+        var array = CrdFiles.YAML.createArrayNode();
+        object.fieldNames().forEachRemaining(array::add);
+        return array;
+    }
+}

@@ -1,0 +1,20 @@
+package io.syncabel.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Input errors end with their message and exit code 2; anything else is a bug and keeps its stack trace. */
+final class UserErrorHandler implements IExecutionExceptionHandler {
+    static final int EXIT_USER_ERROR = 2;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parseResult) throws Exception {
+        if (ex instanceof UserError) {
+            cli.getErr().println("error: " + ex.getMessage());
+            cli.getErr().flush();
+            return EXIT_USER_ERROR;
+        }
+        throw ex;
+    }
+}
