@@ -1,0 +1,183 @@
+package io.syncabel.runtime.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.syncabel.runtime.link.StepDecoder;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * The trained network and its manager: owns the weights, saves/loads them as one stream, and decodes
+ * incrementally for beam search ({@link StepDecoder}). Close it to free native memory.
+ */
+public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
+    private final NDManager manager;
+    private final Seq2SeqBlock block;
+
+    private Seq2SeqModel(NDManager manager, Seq2SeqBlock block) {
+        this.manager = manager;
+        this.block = block;
+    }
+
+    /** A freshly initialised model; the seed makes initialisation reproducible. */
+    public static Seq2SeqModel create(ModelConfig config, long seed) {
+        NDManager manager = NDManager.newBaseManager();
+        manager.getEngine().setRandomSeed((int) seed);
+        Seq2SeqBlock block = new Seq2SeqBlock(config);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 2), new Shape(1, 2));
+        return new Seq2SeqModel(manager, block);
+    }
+
+    public static Seq2SeqModel load(ModelConfig config, InputStream weights) throws IOException {
+        NDManager manager = NDManager.newBaseManager();
+        Seq2SeqBlock block = new Seq2SeqBlock(config);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 2), new Shape(1, 2));
+        try {
+            block.loadParameters(manager, new DataInputStream(weights));
+        } catch (MalformedModelException e) {
+            manager.close();
+            throw new IOException("model weights do not match the configuration " + config + ": " + e.getMessage(), e);
+        }
+        return new Seq2SeqModel(manager, block);
+    }
+
+    public void save(OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        block.saveParameters(data);
+        data.flush();
+    }
+
+    public ModelConfig config() {
+        return block.config();
+    }
+
+    Seq2SeqBlock block() {
+        return block;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    public long parameterCount() {
+        return block.parameterCount();
+    }
+
+    @Override
+    public int vocabularySize() {
+        return block.config().vocabSize();
+    }
+
+    @Override
+    public Session open(List<int[]> sources) {
+        return new DjlSession(sources);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Pads (and truncates) token sequences into a (N, T) int64 array. */
+    static NDArray pad(NDManager manager, List<int[]> sequences, int maxLength) {
+        int t = 1;
+        for (int[] s : sequences) {
+            t = Math.max(t, Math.min(s.length, maxLength));
+        }
+        long[] flat = new long[sequences.size() * t];
+        for (int i = 0; i < sequences.size(); i++) {
+            int[] s = sequences.get(i);
+            for (int j = 0; j < Math.min(s.length, t); j++) {
+                flat[i * t + j] = s[j];
+            }
+        }
+        return manager.create(flat, new Shape(sequences.size(), t));
+    }
+
+    /**
+     * Encoder output and cross-attention keys/values are computed once per source; each step gathers
+     * them per hypothesis and extends the self-attention cache, inside a scope that frees everything
+     * else the step created (DJL attaches results to the first operand's manager, see djl-notes).
+     */
+    private final class DjlSession implements Session {
+        private final NDManager session = manager.newSubManager();
+        private final NDList cross;
+        private NDList selfCache = new NDList();
+        private int[] sourceOfRow;
+        private int position;
+
+        DjlSession(List<int[]> sources) {
+            try (NDScope scope = new NDScope()) {
+                NDArray src = pad(session, sources, block.config().maxSourceLength());
+                cross = block.crossState(src);
+                for (NDArray a : cross) {
+                    NDScope.unregister(a);
+                    a.attach(session);
+                }
+            }
+        }
+
+        @Override
+        public float[][] step(int[] parentRows, int[] tokens) {
+            if (position >= block.config().maxTargetLength()) {
+                throw new IllegalStateException("decoding past maxTargetLength " + block.config().maxTargetLength());
+            }
+            int[] sources = new int[parentRows.length];
+            for (int i = 0; i < parentRows.length; i++) {
+                sources[i] = position == 0 ? parentRows[i] : sourceOfRow[parentRows[i]];
+            }
+            float[] flat;
+            NDList extended;
+            try (NDScope scope = new NDScope()) {
+                NDArray sourceIndex = session.create(sources);
+                NDList gathered = new NDList();
+                for (NDArray a : cross) {
+                    gathered.add(a.get(new NDIndex("{}", sourceIndex)));
+                }
+                NDList cache = new NDList();
+                if (position > 0) {
+                    NDArray parentIndex = session.create(parentRows);
+                    for (NDArray a : selfCache) {
+                        cache.add(a.get(new NDIndex("{}", parentIndex)));
+                    }
+                }
+                long[] ids = new long[tokens.length];
+                for (int i = 0; i < tokens.length; i++) {
+                    ids[i] = tokens[i];
+                }
+                NDList out = block.decodeStep(session.create(ids, new Shape(ids.length, 1)), position, gathered, cache);
+                flat = out.get(0).toFloatArray();
+                extended = out.subNDList(1);
+                for (NDArray a : extended) {
+                    NDScope.unregister(a);
+                    a.attach(session);
+                }
+            }
+            selfCache.close();
+            selfCache = extended;
+            sourceOfRow = sources;
+            position++;
+            int v = vocabularySize();
+            float[][] rows = new float[tokens.length][];
+            for (int i = 0; i < tokens.length; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return rows;
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.syncabel.runtime.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.ParameterStore;
+import io.syncabel.runtime.link.StepDecoder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class Seq2SeqModelTest {
+    static final int VOCAB = 40;
+
+    static ModelConfig tiny() {
+        return new ModelConfig(VOCAB, 32, 1, 2, 4, 64, 0.0f, 16, 12);
+    }
+
+    /** Greedy decoding through the StepDecoder interface: BOS, then argmax until EOS. */
+    static List<List<Integer>> greedy(StepDecoder decoder, List<int[]> sources, int maxLength) {
+        List<List<Integer>> out = new ArrayList<>();
+        try (StepDecoder.Session session = decoder.open(sources)) {
+            int n = sources.size();
+            int[] rows = new int[n];
+            int[] tokens = new int[n];
+            boolean[] done = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = i;
+                tokens[i] = SpecialTokens.BOS;
+                out.add(new ArrayList<>());
+            }
+            for (int t = 0; t < maxLength; t++) {
+                float[][] logp = session.step(rows, tokens);
+                for (int i = 0; i < n; i++) {
+                    int best = 0;
+                    for (int v = 1; v < logp[i].length; v++) {
+                        if (logp[i][v] > logp[i][best]) {
+                            best = v;
+                        }
+                    }
+                    if (!done[i]) {
+                        if (best == SpecialTokens.EOS) {
+                            done[i] = true;
+                        } else {
+                            out.get(i).add(best);
+                        }
+                    }
+                    tokens[i] = best;
+                    rows[i] = i;
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<TrainingExample> copyTask(int count, long seed) {
+        Random random = new Random(seed);
+        List<TrainingExample> examples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int length = 3 + random.nextInt(5);
+            int[] source = new int[length];
+            for (int j = 0; j < length; j++) {
+                source[j] = SpecialTokens.COUNT + random.nextInt(VOCAB - SpecialTokens.COUNT);
+            }
+            // target: the source reversed, so the model must attend to the source, not copy position by position
+            int[] target = new int[length];
+            for (int j = 0; j < length; j++) {
+                target[j] = source[length - 1 - j];
+            }
+            examples.add(new TrainingExample(source, target));
+        }
+        return examples;
+    }
+
+    static List<Integer> boxed(int[] a) {
+        List<Integer> list = new ArrayList<>();
+        for (int x : a) {
+            list.add(x);
+        }
+        return list;
+    }
+
+    @Test
+    void incrementalDecodingWithTheCacheEqualsTheFullForwardPass() {
+        try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 7)) {
+            int[] source = {5, 9, 11, 7, 6};
+            int[] prefix = {SpecialTokens.BOS, 12, 13, 8};
+            float[][] full;
+            try (NDScope scope = new NDScope()) {
+                NDArray src = Seq2SeqModel.pad(model.manager(), List.of(source), 16);
+                NDArray tgt = Seq2SeqModel.pad(model.manager(), List.of(prefix), 12);
+                NDArray logp = model.block().forward(new ParameterStore(model.manager(), false), new NDList(src, tgt), false)
+                        .singletonOrThrow().logSoftmax(-1);
+                full = new float[prefix.length][];
+                for (int t = 0; t < prefix.length; t++) {
+                    full[t] = logp.get(0, t).toFloatArray();
+                }
+            }
+            try (StepDecoder.Session session = model.open(List.of(source))) {
+                for (int t = 0; t < prefix.length; t++) {
+                    float[] step = session.step(new int[] {0}, new int[] {prefix[t]})[0];
+                    for (int v = 0; v < VOCAB; v++) {
+                        assertThat(step[v]).as("position %d token %d", t, v).isCloseTo(full[t][v], org.assertj.core.data.Offset.offset(1e-4f));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void beamsCanBeReorderedAndDuplicatedBetweenSteps() {
+        try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 3)) {
+            List<int[]> sources = List.of(new int[] {5, 6, 7}, new int[] {8, 9, 10, 11});
+            float[] expected;
+            try (StepDecoder.Session single = model.open(List.of(sources.get(1)))) {
+                single.step(new int[] {0}, new int[] {SpecialTokens.BOS});
+                expected = single.step(new int[] {0}, new int[] {20})[0];
+            }
+            try (StepDecoder.Session session = model.open(sources)) {
+                session.step(new int[] {0, 1}, new int[] {SpecialTokens.BOS, SpecialTokens.BOS});
+                // three hypotheses: source 1 twice, source 0 once, in a shuffled order
+                float[][] rows = session.step(new int[] {1, 0, 1}, new int[] {20, 20, 20});
+                assertThat(rows[0]).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(rows[2]).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(rows[1]).isNotEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void aTinyModelLearnsAHandfulOfExamplesAndSurvivesSaveAndLoad() throws IOException {
+        List<TrainingExample> examples = copyTask(8, 11);
+        TrainingSettings settings = new TrainingSettings(150, 512, 3e-3f, 20, 0.0f, 0.0f, 1.0f, 5);
+        List<int[]> sources = examples.stream().map(TrainingExample::source).toList();
+        try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 5)) {
+            float[] lastLoss = new float[1];
+            new Seq2SeqTrainer(model, settings).train(epoch -> examples, new Seq2SeqTrainer.Listener() {
+                @Override
+                public void onEpoch(int epoch, long step, float meanLoss) {
+                    lastLoss[0] = meanLoss;
+                }
+            });
+            assertThat(lastLoss[0]).isLessThan(0.05f);
+            List<List<Integer>> predicted = greedy(model, sources, 10);
+            for (int i = 0; i < examples.size(); i++) {
+                assertThat(predicted.get(i)).as("example %d", i).isEqualTo(boxed(examples.get(i).target()));
+            }
+
+            ByteArrayOutputStream saved = new ByteArrayOutputStream();
+            model.save(saved);
+            try (Seq2SeqModel loaded = Seq2SeqModel.load(tiny(), new ByteArrayInputStream(saved.toByteArray()))) {
+                assertThat(greedy(loaded, sources, 10)).isEqualTo(predicted);
+                try (StepDecoder.Session a = model.open(sources); StepDecoder.Session b = loaded.open(sources)) {
+                    int[] rows = new int[sources.size()];
+                    int[] bos = new int[sources.size()];
+                    for (int i = 0; i < rows.length; i++) {
+                        rows[i] = i;
+                        bos[i] = SpecialTokens.BOS;
+                    }
+                    assertThat(b.step(rows, bos)).isDeepEqualTo(a.step(rows, bos));
+                }
+            }
+        }
+    }
+
+    @Test
+    void learningRateWarmsUpThenDecays() {
+        try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 1)) {
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, new TrainingSettings(1, 512, 1e-3f, 10, 0.1f, 0f, 1f, 1));
+            assertThat(trainer.learningRate(0, 100)).isCloseTo(1e-4f, org.assertj.core.data.Offset.offset(1e-7f));
+            assertThat(trainer.learningRate(9, 100)).isCloseTo(1e-3f, org.assertj.core.data.Offset.offset(1e-7f));
+            assertThat(trainer.learningRate(55, 100)).isLessThan(1e-3f).isGreaterThan(1e-4f);
+            assertThat(trainer.learningRate(100, 100)).isCloseTo(5e-5f, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+}
