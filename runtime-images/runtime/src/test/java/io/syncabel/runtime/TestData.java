@@ -44,7 +44,7 @@ public final class TestData {
 
     /** Builds a KB in memory from one source. */
     public static KnowledgeBase build(String format, String uri, KbOptions options) {
-        KbBuilder builder = new KbBuilder(options, false).source("test");
+        KbBuilder builder = new KbBuilder(options).source("test");
         Inputs inputs = new Inputs(u -> new FolderStore(), rows -> {
         });
         SourceReader.forFormat(format).read(uri, inputs, options, new Problems(options.lenient()), builder);

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * DNorm's lexicon format, as MEDIC ships for NCBI-disease: {@code id|altid...||name|synonym|...}. Left of
  * "||" the concept id then alternative ids (OMIM numbers, MeSH ids); right of it the names, the first one
- * the title. All names are English; the concept takes the KB's default group.
+ * the title. All names are English; the concept takes the KB's default group. MEDIC's export writes
+ * apostrophes and ampersands as XML entities ({@code Becker&apos;s}); they are decoded so names match text.
  */
 public final class DnormReader implements SourceReader {
     @Override
@@ -44,7 +45,7 @@ public final class DnormReader implements SourceReader {
                     if (n.isBlank()) {
                         continue;
                     }
-                    sink.name(code, n, "en", first ? KbBuilder.TITLE : KbSink.NOT_A_TITLE);
+                    sink.name(code, unescape(n), "en", first ? KbBuilder.TITLE : KbSink.NOT_A_TITLE);
                     first = false;
                 }
                 for (int i = 1; i < ids.size(); i++) {
@@ -60,5 +61,14 @@ public final class DnormReader implements SourceReader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The five predefined XML entities; anything else is left as written. */
+    static String unescape(String s) {
+        if (s.indexOf('&') < 0) {
+            return s;
+        }
+        return s.replace("&apos;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&amp;", "&");
     }
 }

@@ -48,13 +48,14 @@ public final class KbBuild {
         Problems problems = new Problems(options.lenient());
         try (ArtifactWriter writer = store.create(outUri)) {
             Inputs inputs = new Inputs(inputStores, rows -> progress(outUri, rows, "reading"));
-            KbBuilder builder = new KbBuilder(options, false);
+            KbBuilder builder = new KbBuilder(options);
             for (Source s : sources) {
                 log.println("kb build: reading " + s.format() + " " + s.uri());
                 SourceReader reader = SourceReader.forFormat(s.format());
                 builder.source(s.label());
                 reader.read(s.uri(), inputs, options, problems, builder);
-                log.printf("kb build: %,d rows read, %,d concepts so far%n", inputs.rows(), builder.conceptCount());
+                log.printf("kb build: %,d rows read, %,d concepts so far (%.1f s)%n", inputs.rows(),
+                        builder.conceptCount(), (System.nanoTime() - started) / 1e9);
             }
             if (builder.conceptCount() == 0) {
                 throw new UserError("the sources hold no concept after filtering (" + sources.get(0).uri() + ")");
@@ -67,7 +68,8 @@ public final class KbBuild {
             info.put("sources", sources);
             info.put("defaultGroup", options.defaultGroup());
             KnowledgeBase kb = builder.build(info);
-            log.printf("kb build: %,d concepts, %,d names; writing %s%n", kb.concepts().size(), kb.nameCount(), outUri);
+            log.printf("kb build: %,d concepts, %,d names (%.1f s); writing %s%n", kb.concepts().size(), kb.nameCount(),
+                    (System.nanoTime() - started) / 1e9, outUri);
             Map<String, Object> extra = new TreeMap<>();
             extra.put("rows", inputs.rows());
             extra.put("skippedLines", problems.skipped());

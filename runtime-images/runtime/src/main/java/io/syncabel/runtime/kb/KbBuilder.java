@@ -33,33 +33,26 @@ public final class KbBuilder implements KbSink {
     private static final int RANKS = 6;
 
     private final KbOptions options;
-    private final NameCleaner cleaner;
+    private NameCleaner cleaner;
     private final Map<String, Acc> concepts = new HashMap<>();
     private final Map<String, String> interned = new HashMap<>();
     private String currentSource = "";
     private long namesSeen;
 
-    public KbBuilder(KbOptions options, boolean upperFirst) {
+    public KbBuilder(KbOptions options) {
         this.options = options;
-        this.cleaner = new NameCleaner(options.stripNos(), options.normalizeWhitespace(), options.maxNameLength(),
-                upperFirst);
+        this.cleaner = new NameCleaner(options.stripNos(), options.normalizeWhitespace(), options.maxNameLength(), false);
     }
 
-    /** Label of the source now being read (recorded per concept); the cleaner's upper-casing follows the format. */
+    /** Label of the source now being read (recorded per concept). */
     public KbBuilder source(String label) {
         this.currentSource = intern(label);
         return this;
     }
 
-    private NameCleaner activeCleaner = null;
-
     /** UMLS names get their first letter upper-cased (reference §1.4); gazetteers keep their case. */
     public void upperFirst(boolean value) {
-        activeCleaner = new NameCleaner(cleaner.stripNos(), cleaner.normalizeWhitespace(), cleaner.maxLength(), value);
-    }
-
-    private NameCleaner cleaner() {
-        return activeCleaner != null ? activeCleaner : cleaner;
+        cleaner = new NameCleaner(cleaner.stripNos(), cleaner.normalizeWhitespace(), cleaner.maxLength(), value);
     }
 
     private Acc acc(String code) {
@@ -89,7 +82,7 @@ public final class KbBuilder implements KbSink {
     @Override
     public void name(String code, String raw, String language, int titleRank) {
         namesSeen++;
-        String name = cleaner().clean(raw);
+        String name = cleaner.clean(raw);
         if (name == null) {
             return;
         }

@@ -22,6 +22,30 @@ public record NameCleaner(boolean stripNos, boolean normalizeWhitespace, int max
     };
     private static final Pattern SPACES = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
 
+    /** Most names are already clean: the regex runs only for edge, doubled or non-space whitespace. */
+    private static boolean needsWhitespaceFix(String s) {
+        int n = s.length();
+        if (n == 0 || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(n - 1))) {
+            return true;
+        }
+        boolean previousSpace = false;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == ' ') {
+                if (previousSpace) {
+                    return true;
+                }
+                previousSpace = true;
+            } else {
+                if (c < 0x80 ? c < ' ' : Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                    return true;
+                }
+                previousSpace = false;
+            }
+        }
+        return false;
+    }
+
     /** The cleaned name, or null when nothing is left or it is longer than maxLength. */
     public String clean(String raw) {
         String s = raw;
@@ -33,7 +57,7 @@ public record NameCleaner(boolean stripNos, boolean normalizeWhitespace, int max
                 s = p.matcher(s).replaceFirst("");
             }
         }
-        if (normalizeWhitespace) {
+        if (normalizeWhitespace && needsWhitespaceFix(s)) {
             s = SPACES.matcher(s.strip()).replaceAll(" ");
         }
         if (s.isBlank() || s.length() > maxLength) {

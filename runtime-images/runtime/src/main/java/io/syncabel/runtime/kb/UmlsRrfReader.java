@@ -131,49 +131,47 @@ public final class UmlsRrfReader implements SourceReader {
 
     private static void mrconso(String uri, Set<String> kept, Inputs inputs, KbOptions options, Problems problems,
             KbBuilder sink) {
-        String[] f = new String[16];
+        int[] ends = new int[16];
         Map<String, String> isoByLat = new HashMap<>();
+        boolean anySab = options.sourceVocabularies().isEmpty();
         try (LineSource lines = inputs.open(uri)) {
             for (String line = lines.next(); line != null; line = lines.next()) {
                 inputs.row();
                 if (line.isEmpty()) {
                     continue;
                 }
-                int n = Fields.split(line, '|', f);
+                // Only the separator positions are found per row; just the fields used become strings.
+                int n = Fields.ends(line, '|', ends);
                 if (n < 15) {
                     problems.report(lines.name(), lines.lineNumber(), "STR (column 15)",
                             "missing: expected at least 15 '|'-separated columns, found " + n);
                     continue;
                 }
-                String cui = f[0];
+                String cui = Fields.field(line, ends, 0);
                 if (!kept.contains(cui)) {
                     continue;
                 }
-                String lat = f[1];
-                String sab = f[11];
-                String iso = isoByLat.computeIfAbsent(lat, l -> LANGUAGES.getOrDefault(l, l.toLowerCase(Locale.ROOT)));
-                boolean mth = sab.equals("MTH");
-                if (mth) {
-                    iso = "en"; // MTH strings are English names in the original, whatever their LAT
-                }
+                String lat = Fields.field(line, ends, 1);
+                boolean mth = Fields.fieldEquals(line, ends, 11, "MTH");
+                String iso = mth ? "en" // MTH strings are English names in the original, whatever their LAT
+                        : isoByLat.computeIfAbsent(lat, l -> LANGUAGES.getOrDefault(l, l.toLowerCase(Locale.ROOT)));
                 if (!mth && !options.keepsLanguage(iso, lat)) { // the original keeps every MTH row
                     continue;
                 }
-                if (!options.sourceVocabularies().isEmpty() && !options.sourceVocabularies().contains(sab)) {
+                if (!anySab && !options.sourceVocabularies().contains(Fields.field(line, ends, 11))) {
                     continue;
                 }
-                String str = f[14];
+                String str = Fields.field(line, ends, 14);
                 if (str.isEmpty()) {
                     continue;
                 }
-                boolean preferred = f[2].equals("P");
-                if (f[12].equals("PN")) {
+                if (Fields.fieldEquals(line, ends, 12, "PN")) {
                     sink.name(cui, str, iso, KbBuilder.TITLE_UMLS_PN);
                 }
                 int rank;
                 if (mth) {
                     rank = KbBuilder.TITLE_UMLS_MTH;
-                } else if (!preferred) {
+                } else if (!Fields.fieldEquals(line, ends, 2, "P")) {
                     rank = KbSink.NOT_A_TITLE;
                 } else {
                     rank = switch (lat) {

@@ -37,4 +37,33 @@ public final class Fields {
         }
         return n;
     }
+
+    /**
+     * Positions of up to {@code ends.length} fields without allocating: field i spans
+     * [i == 0 ? 0 : ends[i - 1] + 1, ends[i]). Returns how many fields were found.
+     */
+    public static int ends(String line, char sep, int[] ends) {
+        int n = 0;
+        int len = line.length();
+        for (int i = 0; i < len && n < ends.length; i++) {
+            if (line.charAt(i) == sep) {
+                ends[n++] = i;
+            }
+        }
+        if (n < ends.length) {
+            ends[n++] = len;
+        }
+        return n;
+    }
+
+    /** Field i of a line whose separator positions {@link #ends} filled. */
+    public static String field(String line, int[] ends, int i) {
+        return line.substring(i == 0 ? 0 : ends[i - 1] + 1, ends[i]);
+    }
+
+    /** Whether field i equals s, without allocating. */
+    public static boolean fieldEquals(String line, int[] ends, int i, String s) {
+        int start = i == 0 ? 0 : ends[i - 1] + 1;
+        return ends[i] - start == s.length() && line.startsWith(s, start);
+    }
 }

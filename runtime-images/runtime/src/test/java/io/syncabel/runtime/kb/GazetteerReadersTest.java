@@ -26,15 +26,16 @@ class GazetteerReadersTest {
     @Test
     void dnormIdsAltIdsAndTitles() throws IOException {
         KnowledgeBase kb = build("dnorm", "medic.txt", """
-                D003550|219700||Cystic Fibrosis|CF|Mucoviscidosis
-                164400||SPINOCEREBELLAR ATAXIA 1|SCA1
+                D003550|219700||Cystic Fibrosis|CF|Mucoviscidosis|Fibrosis &amp; cysts
+                164400||SPINOCEREBELLAR ATAXIA 1|SCA1|Becker&apos;s ataxia
                 MESH:C536252||Some Syndrome
                 """);
         assertThat(kb.concepts()).containsOnlyKeys("D003550", "OMIM:164400", "C536252");
         Concept cf = kb.concept("D003550").orElseThrow();
         assertThat(cf.title()).isEqualTo("Cystic Fibrosis");
         assertThat(cf.groups()).containsExactly("DISO");
-        assertThat(cf.names()).containsExactly("Cystic Fibrosis", "CF", "Mucoviscidosis");
+        assertThat(cf.names()).containsExactly("Cystic Fibrosis", "CF", "Mucoviscidosis", "Fibrosis & cysts");
+        assertThat(kb.concept("OMIM:164400").orElseThrow().names()).contains("Becker's ataxia"); // XML entity decoded
         // gold ids in any spelling resolve: the bare OMIM number, OMIM:..., MESH:..., alt ids
         assertThat(kb.resolve("OMIM:164400")).contains("OMIM:164400");
         assertThat(kb.resolve("164400")).contains("OMIM:164400");
@@ -104,7 +105,7 @@ class GazetteerReadersTest {
         Path file = dir.resolve("lenient.tsv");
         Files.writeString(file, "C1\tcold\nC2\n\tno code\nC3\tflu\n");
         var problems = new io.syncabel.runtime.text.Problems(true);
-        KbBuilder builder = new KbBuilder(KbOptions.defaults(), false);
+        KbBuilder builder = new KbBuilder(KbOptions.defaults());
         new TsvReader().read(TestData.uri(file), new Inputs(u -> new io.syncabel.runtime.store.FolderStore(), r -> {
         }), KbOptions.defaults(), problems, builder);
         assertThat(problems.skipped()).isEqualTo(2);
