@@ -1,0 +1,150 @@
+package io.syncabel.runtime.corpus;
+
+import io.syncabel.runtime.kb.Concept;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.text.Problems;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns gold mentions into examples exactly as the original's parse_text (reference §3.3, §8): one per
+ * linkable mention, the sentence with only this mention marked, the target naming the gold synonym
+ * closest to the mention by TF-IDF.
+ */
+public final class ExampleBuilder {
+    public static final String SEP = "<SEP>";
+
+    private final KnowledgeBase kb;
+    private final String verb;
+    private final Problems problems;
+    private long mentions;
+    private long withoutIds;
+    private long withoutNames;
+    private long unknownIds;
+
+    public ExampleBuilder(KnowledgeBase kb, String language, Problems problems) {
+        this.kb = kb;
+        this.verb = verb(language);
+        this.problems = problems;
+    }
+
+    /** The copula of the target per language: "is" (en), "est" (fr), "es" (es). */
+    static String verb(String language) {
+        return switch (language.toLowerCase(Locale.ROOT)) {
+            case "en", "eng" -> "is";
+            case "fr", "fre" -> "est";
+            case "es", "spa" -> "es";
+            default -> throw new io.syncabel.runtime.cli.UserError(
+                    "language " + language + ": expected en, fr or es (the target's verb: is, est, es)");
+        };
+    }
+
+    /**
+     * The original's clean_natural: NBSP to space and brackets/braces to parentheses, one character for
+     * one, so offsets stay valid and [ ] { } only ever occur as markers.
+     */
+    public static String cleanNatural(String s) {
+        return s.replace('\u00a0', ' ').replace('{', '(').replace('}', ')').replace('[', '(').replace(']', ')');
+    }
+
+    public List<Example> examples(Document doc) {
+        String text = cleanNatural(doc.text());
+        List<Document.Span> extents = doc.mentions().stream()
+                .map(m -> new Document.Span(m.start(), m.end())).toList();
+        List<Document.Span> sentences = new ArrayList<>();
+        for (Document.Span p : doc.passages()) {
+            sentences.addAll(SentenceSplitter.split(text, p.start(), p.end(), extents));
+        }
+        List<Example> out = new ArrayList<>();
+        for (Document.Mention m : doc.mentions()) {
+            mentions++;
+            example(doc, text, sentences, m).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private Optional<Example> example(Document doc, String text, List<Document.Span> sentences, Document.Mention m) {
+        if (m.ids().isEmpty()) {
+            withoutIds++;
+            return Optional.empty();
+        }
+        String mentionText = cleanNatural(m.text());
+        List<String> names = new ArrayList<>();
+        LinkedHashSet<String> groups = new LinkedHashSet<>();
+        List<String> codes = new ArrayList<>();
+        for (String id : m.ids()) {
+            Optional<String> code = kb.resolve(id);
+            if (code.isEmpty()) {
+                unknownIds++;
+                String[] where = m.where().split(":(?=\\d+$)");
+                problems.report(where[0], where.length > 1 ? Long.parseLong(where[1]) : 0, "concept id",
+                        "'" + id + "' is not in the knowledge base");
+                continue;
+            }
+            codes.add(code.get());
+            Concept c = kb.concept(code.get()).orElseThrow();
+            List<String> candidates = c.names();
+            if (candidates.isEmpty()) {
+                continue; // every name of the concept went to other concepts: the original skips the sub-id
+            }
+            // Candidates are the raw KB names; the winner is cleaned afterwards (reference §8.1).
+            names.add(cleanNatural(candidates.get(kb.tfidf().closest(mentionText, candidates))));
+            groups.add(group(c, m.type()));
+        }
+        if (names.isEmpty()) {
+            withoutNames++;
+            return Optional.empty();
+        }
+        String annotation = String.join(SEP, names);
+        String group = String.join(SEP, groups);
+        Document.Span sentence = sentences.stream()
+                .filter(s -> s.start() <= m.start() && m.start() < s.end()).findFirst()
+                .orElse(new Document.Span(0, text.length()));
+        StringBuilder source = new StringBuilder(text.substring(sentence.start(), sentence.end()));
+        List<Document.Span> spans = m.spans();
+        // Right to left, so earlier offsets stay valid; the group follows the last fragment only.
+        for (int i = spans.size() - 1; i >= 0; i--) {
+            int s = Math.max(spans.get(i).start(), sentence.start()) - sentence.start();
+            int e = Math.min(spans.get(i).end(), sentence.end()) - sentence.start();
+            source.insert(e, i == spans.size() - 1 ? "]{" + group + "}" : "]");
+            source.insert(s, "[");
+        }
+        String target = "[" + mentionText + "] " + verb + " " + annotation;
+        return Optional.of(new Example(m.id(), doc.id(), source.toString(), target, mentionText, annotation, group,
+                String.join("+", codes), m.ids(), m.type(), m.start(), m.end(),
+                m.ids().size() > 1 ? "COMPOSITE" : "EXACT"));
+    }
+
+    /**
+     * The concept's group (reference §3.3 step 4): its only group; else the mention type when it is one of
+     * the concept's groups; else the concept's first group.
+     */
+    static String group(Concept c, String type) {
+        if (c.groups().size() == 1) {
+            return c.groups().get(0);
+        }
+        if (type != null && c.groups().contains(type)) {
+            return type;
+        }
+        return c.groups().isEmpty() ? "Unknown" : c.groups().get(0);
+    }
+
+    public long mentions() {
+        return mentions;
+    }
+
+    public long withoutIds() {
+        return withoutIds;
+    }
+
+    public long withoutNames() {
+        return withoutNames;
+    }
+
+    public long unknownIds() {
+        return unknownIds;
+    }
+}
