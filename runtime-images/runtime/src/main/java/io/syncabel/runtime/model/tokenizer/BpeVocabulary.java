@@ -138,6 +138,21 @@ public final class BpeVocabulary {
         return Arrays.copyOf(s, n);
     }
 
+    /** Text of the ids, special tokens dropped, as the native ByteLevel decoder does. */
+    public String decode(int[] ids) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int id : ids) {
+            if (id < FIRST_BYTE) {
+                continue;
+            }
+            String t = tokens.get(id);
+            for (int i = 0; i < t.length(); i++) {
+                bytes.write(ByteLevel.byteOf(t.charAt(i)));
+            }
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Writes {@code tokenizer.json}: BPE model, ByteLevel pre-tokenizer and decoder, no post-processor. */
     public void writeTokenizerJson(OutputStream out) throws IOException {
         ObjectMapper json = new ObjectMapper();

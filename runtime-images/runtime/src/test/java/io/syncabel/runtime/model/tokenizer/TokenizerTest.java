@@ -79,7 +79,7 @@ class TokenizerTest {
                 int[] ids = tok.encode(s);
                 assertThat(ids).as(s).isEqualTo(vocab.encode(s));
                 assertThat(Arrays.stream(ids).allMatch(id -> id >= 4 && id < 700)).as(s).isTrue();
-                assertThat(tok.decode(ids)).isEqualTo(s);
+                assertThat(tok.decode(ids)).isEqualTo(s).isEqualTo(vocab.decode(ids));
             }
             assertThat(tok.encode(" is Dystrophy")).isEqualTo(concat(tok.encode(" is"), tok.encode(" Dystrophy")));
         }
