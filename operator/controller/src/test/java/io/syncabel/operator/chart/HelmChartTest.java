@@ -1,0 +1,95 @@
+package io.syncabel.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.MappingIterator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The chart as `helm lint` and `helm template` see it: valid, complete, least-privilege, secrets by reference. */
+class HelmChartTest {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static List<JsonNode> render(String... sets) throws Exception {
+        List<String> args = new ArrayList<>(List.of("template", "demo", Helm.CHART.toString(), "--namespace", "syncabel", "--include-crds"));
+        for (String set : sets) {
+            args.add("--set");
+            args.add(set);
+        }
+        String yaml = Helm.run(args.toArray(String[]::new));
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            while (it.hasNext()) {
+                JsonNode doc = it.next();
+                if (doc != null && doc.has("kind")) {
+                    docs.add(doc);
+                }
+            }
+        }
+        return docs;
+    }
+
+    static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+    }
+
+    @Test
+    void lints() throws Exception {
+        assertThat(Helm.run("lint", Helm.CHART.toString(), "--strict")).contains("0 chart(s) failed");
+    }
+
+    @Test
+    void installsTheCrdsTheOperatorAndClusterWideRbacByDefault() throws Exception {
+        List<JsonNode> docs = render();
+        assertThat(ofKind(docs, "CustomResourceDefinition")).extracting(d -> d.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrder("knowledgebases.syncabel.io", "syntheticdatasets.syncabel.io",
+                        "trainingruns.syncabel.io", "linkerdeployments.syncabel.io", "evaluations.syncabel.io");
+        JsonNode deployment = ofKind(docs, "Deployment").get(0);
+        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+        assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+        assertThat(ofKind(docs, "ClusterRole")).hasSize(1);
+        assertThat(ofKind(docs, "Role")).extracting(r -> r.path("metadata").path("name").asText())
+                .containsExactly("syncabel-operator-leader-election");
+    }
+
+    @Test
+    void watchedNamespacesGetRolesInsteadOfAClusterRole() throws Exception {
+        List<JsonNode> docs = render("operator.watchNamespaces={nlp,research}");
+        assertThat(ofKind(docs, "ClusterRole")).isEmpty();
+        assertThat(ofKind(docs, "RoleBinding")).extracting(r -> r.path("metadata").path("namespace").asText())
+                .contains("nlp", "research");
+    }
+
+    @Test
+    void storeCredentialsAreOnlyEverReferencedNeverInlined() throws Exception {
+        List<JsonNode> docs = render("minio.enabled=true");
+        JsonNode minio = ofKind(docs, "Deployment").stream()
+                .filter(d -> d.path("metadata").path("name").asText().endsWith("-minio")).findFirst().orElseThrow();
+        JsonNode env = minio.path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        env.forEach(e -> assertThat(e.has("valueFrom")).as("env %s", e.path("name").asText()).isTrue());
+        JsonNode operatorEnv = ofKind(docs, "Deployment").stream()
+                .filter(d -> d.path("metadata").path("name").asText().equals("syncabel-operator")).findFirst().orElseThrow()
+                .path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        operatorEnv.forEach(e -> assertThat(e.path("name").asText()).doesNotContain("SECRET_KEY").doesNotContain("PASSWORD"));
+        assertThat(operatorEnv.toString()).contains("http://demo-minio.syncabel.svc:9000");
+    }
+
+    @Test
+    void chartCrdsAreTheGeneratedOnes() throws IOException {
+        try (Stream<java.nio.file.Path> files = Files.list(Helm.ROOT.resolve("crds"))) {
+            for (java.nio.file.Path crd : files.toList()) {
+                assertThat(Helm.CHART.resolve("crds").resolve(crd.getFileName())).as("chart copy of %s", crd)
+                        .hasSameTextualContentAs(crd);
+            }
+        }
+    }
+}
