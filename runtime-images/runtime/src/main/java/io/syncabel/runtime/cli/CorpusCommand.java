@@ -1,6 +1,7 @@
 package io.syncabel.runtime.cli;
 
 import io.syncabel.runtime.Json;
+import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.corpus.CorpusReader;
 import io.syncabel.runtime.corpus.Example;
 import io.syncabel.runtime.corpus.ExampleBuilder;
@@ -72,7 +73,7 @@ final class CorpusCommand {
             }
             Problems problems = new Problems(lenient);
             ExampleBuilder builder = new ExampleBuilder(knowledgeBase, language, problems);
-            CorpusReader reader = CorpusReader.forFormat(format != null ? format : guessFormat(corpus));
+            CorpusReader reader = CorpusReader.forFormat(CorpusExamples.formatOf(corpus, format));
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, ".examples", ".tmp");
@@ -112,14 +113,6 @@ final class CorpusCommand {
             }
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
-        }
-
-        private static String guessFormat(Path p) {
-            String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (Files.isDirectory(p) || name.endsWith(".ann")) {
-                return "brat";
-            }
-            return name.endsWith(".jsonl") ? "jsonl" : "pubtator";
         }
     }
 }

@@ -13,6 +13,11 @@ public interface StepDecoder {
     /** Size of the output distribution (the tokenizer's vocabulary). */
     int vocabularySize();
 
+    /** Steps a session can take (start token and forced prefix included); bounded by learned positions. */
+    default int maxSteps() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Encodes a batch of sources (token ids, special tokens included as the model was trained). */
     Session open(List<int[]> sources);
 

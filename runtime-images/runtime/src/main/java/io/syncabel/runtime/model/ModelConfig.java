@@ -26,17 +26,17 @@ public record ModelConfig(
 
     /** Seconds to train on a laptop; for tests and the quickstart. */
     public static ModelConfig tiny(int vocabSize) {
-        return new ModelConfig(vocabSize, 64, 2, 2, 4, 256, 0.1f, 64, 48);
+        return new ModelConfig(vocabSize, 64, 2, 2, 4, 256, 0.1f, 64, 64);
     }
 
     /** The CPU default: about 2-5M parameters depending on the vocabulary. */
     public static ModelConfig small(int vocabSize) {
-        return new ModelConfig(vocabSize, 192, 3, 3, 6, 768, 0.1f, 96, 64);
+        return new ModelConfig(vocabSize, 192, 3, 3, 6, 768, 0.1f, 96, 96);
     }
 
     /** For a GPU. */
     public static ModelConfig base(int vocabSize) {
-        return new ModelConfig(vocabSize, 512, 6, 6, 8, 2048, 0.1f, 128, 64);
+        return new ModelConfig(vocabSize, 512, 6, 6, 8, 2048, 0.1f, 128, 128);
     }
 
     public int headSize() {

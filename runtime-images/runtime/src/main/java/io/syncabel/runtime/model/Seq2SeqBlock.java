@@ -1,5 +1,6 @@
 package io.syncabel.runtime.model;
 
+import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -208,7 +209,7 @@ public final class Seq2SeqBlock extends AbstractBlock {
     /** Additive key mask (B, 1, 1, S) hiding padding. */
     static NDArray paddingMask(NDArray tokens) {
         Shape s = tokens.getShape();
-        return tokens.eq(SpecialTokens.PAD).toType(DataType.FLOAT32, false).mul(NEG_INF).reshape(s.get(0), 1, 1, s.get(1));
+        return tokens.eq(BpeVocabulary.PAD).toType(DataType.FLOAT32, false).mul(NEG_INF).reshape(s.get(0), 1, 1, s.get(1));
     }
 
     // ---- the three entry points -----------------------------------------------------------------------

@@ -79,6 +79,11 @@ public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
     }
 
     @Override
+    public int maxSteps() {
+        return block.config().maxTargetLength();
+    }
+
+    @Override
     public Session open(List<int[]> sources) {
         return new DjlSession(sources);
     }

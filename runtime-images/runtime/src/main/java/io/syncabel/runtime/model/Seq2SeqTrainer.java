@@ -1,5 +1,6 @@
 package io.syncabel.runtime.model;
 
+import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -95,10 +96,10 @@ public final class Seq2SeqTrainer {
             sources.add(example.source());
             int[] target = Arrays.copyOf(example.target(), Math.min(example.target().length, config.maxTargetLength() - 1));
             int[] in = new int[target.length + 1];
-            in[0] = SpecialTokens.BOS;
+            in[0] = BpeVocabulary.START;
             System.arraycopy(target, 0, in, 1, target.length);
             int[] out = Arrays.copyOf(target, target.length + 1);
-            out[target.length] = SpecialTokens.EOS;
+            out[target.length] = BpeVocabulary.END;
             inputs.add(in);
             outputs.add(out);
         }
@@ -119,7 +120,7 @@ public final class Seq2SeqTrainer {
         NDArray logp = logits.logSoftmax(-1);
         NDArray nll = logp.gather(target.expandDims(-1), -1).squeeze(-1).neg();
         NDArray uniform = logp.mean(new int[] {-1}).neg();
-        NDArray mask = target.neq(SpecialTokens.PAD).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray mask = target.neq(BpeVocabulary.PAD).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         NDArray perToken = nll.mul(1 - epsilon).add(uniform.mul(epsilon)).mul(mask);
         return perToken.sum().div(mask.sum().maximum(1f));
     }

@@ -1,5 +1,6 @@
 package io.syncabel.runtime.model;
 
+import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -32,7 +33,7 @@ class Seq2SeqModelTest {
             boolean[] done = new boolean[n];
             for (int i = 0; i < n; i++) {
                 rows[i] = i;
-                tokens[i] = SpecialTokens.BOS;
+                tokens[i] = BpeVocabulary.START;
                 out.add(new ArrayList<>());
             }
             for (int t = 0; t < maxLength; t++) {
@@ -45,7 +46,7 @@ class Seq2SeqModelTest {
                         }
                     }
                     if (!done[i]) {
-                        if (best == SpecialTokens.EOS) {
+                        if (best == BpeVocabulary.END) {
                             done[i] = true;
                         } else {
                             out.get(i).add(best);
@@ -66,7 +67,7 @@ class Seq2SeqModelTest {
             int length = 3 + random.nextInt(5);
             int[] source = new int[length];
             for (int j = 0; j < length; j++) {
-                source[j] = SpecialTokens.COUNT + random.nextInt(VOCAB - SpecialTokens.COUNT);
+                source[j] = 4 + random.nextInt(VOCAB - 4);
             }
             // target: the source reversed, so the model must attend to the source, not copy position by position
             int[] target = new int[length];
@@ -90,7 +91,7 @@ class Seq2SeqModelTest {
     void incrementalDecodingWithTheCacheEqualsTheFullForwardPass() {
         try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 7)) {
             int[] source = {5, 9, 11, 7, 6};
-            int[] prefix = {SpecialTokens.BOS, 12, 13, 8};
+            int[] prefix = {BpeVocabulary.START, 12, 13, 8};
             float[][] full;
             try (NDScope scope = new NDScope()) {
                 NDArray src = Seq2SeqModel.pad(model.manager(), List.of(source), 16);
@@ -119,11 +120,11 @@ class Seq2SeqModelTest {
             List<int[]> sources = List.of(new int[] {5, 6, 7}, new int[] {8, 9, 10, 11});
             float[] expected;
             try (StepDecoder.Session single = model.open(List.of(sources.get(1)))) {
-                single.step(new int[] {0}, new int[] {SpecialTokens.BOS});
+                single.step(new int[] {0}, new int[] {BpeVocabulary.START});
                 expected = single.step(new int[] {0}, new int[] {20})[0];
             }
             try (StepDecoder.Session session = model.open(sources)) {
-                session.step(new int[] {0, 1}, new int[] {SpecialTokens.BOS, SpecialTokens.BOS});
+                session.step(new int[] {0, 1}, new int[] {BpeVocabulary.START, BpeVocabulary.START});
                 // three hypotheses: source 1 twice, source 0 once, in a shuffled order
                 float[][] rows = session.step(new int[] {1, 0, 1}, new int[] {20, 20, 20});
                 assertThat(rows[0]).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
@@ -161,7 +162,7 @@ class Seq2SeqModelTest {
                     int[] bos = new int[sources.size()];
                     for (int i = 0; i < rows.length; i++) {
                         rows[i] = i;
-                        bos[i] = SpecialTokens.BOS;
+                        bos[i] = BpeVocabulary.START;
                     }
                     assertThat(b.step(rows, bos)).isDeepEqualTo(a.step(rows, bos));
                 }

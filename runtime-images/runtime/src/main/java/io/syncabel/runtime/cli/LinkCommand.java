@@ -1,0 +1,171 @@
+package io.syncabel.runtime.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncabel.runtime.Json;
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.Concept;
+import io.syncabel.runtime.kb.KbArtifact;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.link.GenerativeLinker;
+import io.syncabel.runtime.link.Linker;
+import io.syncabel.runtime.model.ExampleEncoder;
+import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.Stores;
+import io.syncabel.runtime.text.Problems;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `syncabel link`: a trained model over an annotated corpus, predictions as JSONL for `syncabel evaluate`. */
+@Command(name = "link", mixinStandardHelpOptions = true,
+        description = "Link every gold mention of a corpus with a trained model; writes predictions JSONL.")
+final class LinkCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "URI", description = "Model artifact (file: or s3://, or a folder).")
+    String model;
+
+    @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "Annotated corpus whose mentions are linked.")
+    Path corpus;
+
+    @Option(names = "--corpus-format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
+    String format;
+
+    @Option(names = "--kb", paramLabel = "URI", description = "KB artifact for gold ids (default: the model's).")
+    String kb;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Predictions JSONL.")
+    Path out;
+
+    @Option(names = "--beams", defaultValue = "5")
+    int beams;
+
+    @Option(names = "--top-k", description = "Candidates kept per mention (default: beams).")
+    Integer topK;
+
+    @Option(names = "--unconstrained", description = "Generate freely instead of under the trie (for comparison).")
+    boolean unconstrained;
+
+    @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
+    boolean noAbbreviations;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        String modelUri = Uris.prefix(model);
+        long started = System.nanoTime();
+        try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
+            String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
+            KnowledgeBase knowledgeBase;
+            try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
+                knowledgeBase = KbArtifact.load(kbStore, kbUri);
+            }
+            List<CorpusExamples.Item> items = CorpusExamples.read(corpus, format, knowledgeBase, artifact.info().language(),
+                    !noAbbreviations, new Problems(false));
+            GenerativeLinker linker = new GenerativeLinker(artifact.model(),
+                    new ExampleEncoder(artifact.tokenizer()::encode, artifact.info().config().maxSourceLength()),
+                    artifact.tokenizer()::decode, artifact.tries(), artifact.names(),
+                    new Linker.Info("syncabel", modelUri, artifact.info().kbVersion()));
+            Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, ".predictions", ".tmp");
+            int hits = 0;
+            try {
+                try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+                    int chunk = 64;
+                    for (int from = 0; from < items.size(); from += chunk) {
+                        List<CorpusExamples.Item> batch = items.subList(from, Math.min(items.size(), from + chunk));
+                        List<GenerativeLinker.Marked> marked = batch.stream()
+                                .map(i -> new GenerativeLinker.Marked(i.source(), i.mention(), i.example().group())).toList();
+                        List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, options);
+                        for (int i = 0; i < batch.size(); i++) {
+                            ObjectNode line = record(batch.get(i), predicted.get(i), knowledgeBase, artifact);
+                            if (line.path("correct").asBoolean()) {
+                                hits++;
+                            }
+                            line.remove("correct");
+                            w.write(Json.MAPPER.writeValueAsString(line));
+                            w.write('\n');
+                        }
+                        double seconds = (System.nanoTime() - started) / 1e9;
+                        err.printf("link: %d/%d mentions (%.1f mentions/s)%n", from + batch.size(), items.size(),
+                                (from + batch.size()) / seconds);
+                        err.flush();
+                    }
+                }
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("mentions", items.size());
+            summary.put("top1Correct", hits);
+            summary.put("mentionsPerSecond", Math.round(items.size() / seconds * 10) / 10.0);
+            summary.put("predictions", out.toString());
+            Summary.emit(spec.commandLine().getOut(), summary);
+        }
+        return 0;
+    }
+
+    /** One line of the evaluation JSONL (docs/evaluation.md), plus a transient "correct" flag for the summary. */
+    private static ObjectNode record(CorpusExamples.Item item, List<Linker.Candidate> candidates, KnowledgeBase kb,
+            ModelArtifact artifact) {
+        var e = item.example();
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("document", e.document());
+        line.put("start", e.start());
+        line.put("end", e.end());
+        line.put("text", e.mention());
+        line.put("group", e.group());
+        ArrayNode gold = line.putArray("gold");
+        for (String code : e.code().split("\\+")) {
+            gold.add(code);
+        }
+        line.put("goldName", e.annotation());
+        ArrayNode out = line.putArray("candidates");
+        for (Linker.Candidate c : candidates) {
+            ObjectNode node = out.addObject();
+            ArrayNode codes = node.putArray("codes");
+            c.codes().forEach(codes::add);
+            node.put("name", c.name());
+            node.put("score", c.score());
+        }
+        line.put("context", item.source());
+        line.put("seen", artifact.seenCodes().contains(e.code()));
+        boolean exact = true;
+        for (String code : e.code().split("\\+")) {
+            List<String> names = kb.concept(code).map(Concept::names).orElse(List.of());
+            exact &= names.stream().anyMatch(n -> n.equalsIgnoreCase(e.mention()));
+        }
+        line.put("exactNameInKb", exact);
+        if (item.expanded()) {
+            line.put("expandedMention", item.mention());
+        }
+        List<String> goldSorted = new ArrayList<>(List.of(e.code().split("\\+")));
+        goldSorted.sort(null);
+        List<String> top = candidates.isEmpty() ? List.of() : new ArrayList<>(candidates.get(0).codes());
+        top = new ArrayList<>(top);
+        top.sort(null);
+        line.put("correct", !top.isEmpty() && top.equals(goldSorted));
+        return line;
+    }
+}

@@ -1,0 +1,141 @@
+package io.syncabel.runtime.link;
+
+import io.syncabel.runtime.corpus.ExampleBuilder;
+import io.syncabel.runtime.model.ExampleEncoder;
+import io.syncabel.runtime.model.NameTable;
+import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The generative linker: the model writes {@code [mention] is <name>} under the mention's group trie
+ * (or freely, for comparison) and names map back to codes. Beams of several mentions share one decoder
+ * batch.
+ */
+public final class GenerativeLinker implements Linker {
+    /** Mentions decoded together (their beams form one model batch). */
+    private static final int BATCH = 16;
+    private static final int MAX_NEW_TOKENS = 128;
+
+    /** A mention already written as the model reads it: the marked sentence, the mention, its group. */
+    public record Marked(String source, String mention, String group) {
+    }
+
+    private final StepDecoder decoder;
+    private final ExampleEncoder encoder;
+    private final Function<int[], String> detokenizer;
+    private final GroupTries tries;
+    private final NameTable names;
+    private final Map<String, Map<String, List<String>>> codesByName;
+    private final Info info;
+
+    public GenerativeLinker(StepDecoder decoder, ExampleEncoder encoder, Function<int[], String> detokenizer,
+            GroupTries tries, NameTable names, Info info) {
+        this.decoder = decoder;
+        this.encoder = encoder;
+        this.detokenizer = detokenizer;
+        this.tries = tries;
+        this.names = names;
+        this.info = info;
+        Map<String, Map<String, List<String>>> byName = new java.util.HashMap<>();
+        for (NameTable.Entry e : names.entries()) {
+            byName.computeIfAbsent(e.group(), g -> new java.util.HashMap<>()).put(e.name(), e.codes());
+        }
+        this.codesByName = byName;
+    }
+
+    /** Writes the mention as training did: the text cleaned, the span marked {@code [mention]{Group}}. */
+    public static Marked mark(Query query) {
+        String mention = ExampleBuilder.cleanNatural(query.mention());
+        String source = ExampleBuilder.cleanNatural(query.text().substring(0, query.start())) + "[" + mention + "]{"
+                + query.group() + "}" + ExampleBuilder.cleanNatural(query.text().substring(query.end()));
+        return new Marked(source, mention, query.group());
+    }
+
+    @Override
+    public List<Result> link(List<Query> queries, Options options) {
+        List<Marked> marked = queries.stream().map(GenerativeLinker::mark).toList();
+        List<List<Candidate>> candidates = linkMarked(marked, options);
+        List<Result> results = new ArrayList<>(queries.size());
+        for (int i = 0; i < queries.size(); i++) {
+            results.add(new Result(queries.get(i), candidates.get(i)));
+        }
+        return results;
+    }
+
+    /** Links mentions already marked; one ranked list per input, in input order. */
+    public List<List<Candidate>> linkMarked(List<Marked> inputs, Options options) {
+        BeamSearch search = new BeamSearch(decoder, new SpecialTokens(BpeVocabulary.PAD, BpeVocabulary.START,
+                BpeVocabulary.END, BpeVocabulary.SEPARATOR), detokenizer);
+        List<List<Candidate>> out = new ArrayList<>(inputs.size());
+        for (int from = 0; from < inputs.size(); from += BATCH) {
+            List<Marked> batch = inputs.subList(from, Math.min(inputs.size(), from + BATCH));
+            List<BeamSearch.Query> queries = new ArrayList<>();
+            for (Marked m : batch) {
+                queries.add(new BeamSearch.Query(encoder.source(m.source(), m.mention()), encoder.prefix(m.mention()),
+                        constraint(m.group())));
+            }
+            // start token + forced prefix + generated tokens must fit the decoder's positions
+            int longestPrefix = queries.stream().mapToInt(q -> q.prefix().length).max().orElse(0);
+            int room = Math.min(MAX_NEW_TOKENS, decoder.maxSteps() - 1 - longestPrefix);
+            if (room < 1) {
+                throw new IllegalArgumentException("mention too long for the model: its prefix takes " + longestPrefix
+                        + " of " + decoder.maxSteps() + " decoder positions");
+            }
+            List<List<BeamSearch.Candidate>> found = search.search(queries,
+                    new BeamSearch.Options(options.beams(), options.topK(), room, options.constrained(), false));
+            for (int i = 0; i < batch.size(); i++) {
+                out.add(toCandidates(groupOf(batch.get(i).group()), found.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private List<Candidate> toCandidates(String group, List<BeamSearch.Candidate> hypotheses) {
+        List<Candidate> out = new ArrayList<>();
+        for (BeamSearch.Candidate h : hypotheses) {
+            Set<String> codes = new LinkedHashSet<>();
+            List<String> texts = new ArrayList<>();
+            for (BeamSearch.Part part : h.parts()) {
+                String text = part.text().strip();
+                texts.add(text);
+                if (part.nameIds().length > 0) {
+                    // several concepts may share a name: the trie payload lists them all, the first is the KB's choice
+                    codes.add(names.get(part.nameIds()[0]).codes().get(0));
+                } else {
+                    List<String> known = codesByName.getOrDefault(group, Map.of()).get(text);
+                    if (known != null) {
+                        codes.add(known.get(0));
+                    }
+                }
+            }
+            out.add(new Candidate(List.copyOf(codes), String.join(ExampleBuilder.SEP, texts), h.score(), out.size() + 1));
+        }
+        return out;
+    }
+
+    private Constraint constraint(String group) {
+        return tries.constraint(groupOf(group));
+    }
+
+    /** The trie group for a mention's group: itself when known; the only group of a one-group KB otherwise. */
+    private String groupOf(String group) {
+        Map<String, NameTrie> byGroup = tries.byGroup();
+        if (byGroup.containsKey(group)) {
+            return group;
+        }
+        if (byGroup.size() == 1) {
+            return byGroup.keySet().iterator().next();
+        }
+        throw new IllegalArgumentException("unknown semantic group '" + group + "'; the model knows " + byGroup.keySet());
+    }
+
+    @Override
+    public Info info() {
+        return info;
+    }
+}

@@ -1,0 +1,177 @@
+package io.syncabel.runtime.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.syncabel.runtime.Json;
+import io.syncabel.runtime.link.GroupTries;
+import io.syncabel.runtime.model.tokenizer.Tokenizer;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.ArtifactWriter;
+import io.syncabel.runtime.store.Manifest;
+import io.syncabel.runtime.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A trained linker as one artifact: everything serving needs, nothing it must rebuild.
+ * <ul>
+ * <li>{@code model.json}: the network's {@link ModelConfig}, the KB it was trained on, the language;</li>
+ * <li>{@code model.params}: the weights (DJL parameter stream);</li>
+ * <li>{@code tokenizer.json}: the BPE tokenizer (Hugging Face format);</li>
+ * <li>{@code names.tsv}: the trie names with their codes ({@link NameTable});</li>
+ * <li>{@code tries.bin}: one trie per semantic group ({@link GroupTries});</li>
+ * <li>{@code seen-codes.txt}: the gold codes of the human training data (seen/unseen evaluation);</li>
+ * <li>{@code metrics.jsonl}: the training curve.</li>
+ * </ul>
+ */
+public final class ModelArtifact implements AutoCloseable {
+    public static final String KIND = "model";
+
+    /** What model.json records. */
+    public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters) {
+    }
+
+    private final Info info;
+    private final Seq2SeqModel model;
+    private final Tokenizer tokenizer;
+    private final NameTable names;
+    private final GroupTries tries;
+    private final Set<String> seenCodes;
+    private final Path scratch;
+
+    private ModelArtifact(Info info, Seq2SeqModel model, Tokenizer tokenizer, NameTable names, GroupTries tries,
+            Set<String> seenCodes, Path scratch) {
+        this.info = info;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.names = names;
+        this.tries = tries;
+        this.seenCodes = seenCodes;
+        this.scratch = scratch;
+    }
+
+    /** Everything but the weights, which the caller streams itself (the best checkpoint). */
+    public interface Weights {
+        void write(OutputStream out) throws IOException;
+    }
+
+    public static Manifest write(ArtifactWriter writer, Info info, Weights weights, byte[] tokenizerJson, NameTable names,
+            GroupTries tries, Set<String> seenCodes, List<String> metricLines, Map<String, Object> counts,
+            List<Manifest.Input> inputs) throws IOException {
+        try (OutputStream out = writer.file("model.json")) {
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, info);
+        }
+        try (OutputStream out = writer.file("model.params")) {
+            weights.write(out);
+        }
+        try (OutputStream out = writer.file("tokenizer.json")) {
+            out.write(tokenizerJson);
+        }
+        try (OutputStream out = writer.file("names.tsv")) {
+            names.write(out);
+        }
+        Path tmp = Files.createTempFile("tries", ".bin");
+        try {
+            tries.write(tmp);
+            try (OutputStream out = writer.file("tries.bin")) {
+                Files.copy(tmp, out);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        try (OutputStream out = writer.file("seen-codes.txt")) {
+            out.write(String.join("\n", new TreeSet<>(seenCodes)).getBytes(StandardCharsets.UTF_8));
+        }
+        try (OutputStream out = writer.file("metrics.jsonl")) {
+            out.write(String.join("\n", metricLines).getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, Object> all = new LinkedHashMap<>(counts);
+        all.put("parameters", info.parameters());
+        return writer.publish(KIND, all, inputs);
+    }
+
+    /** Loads a published model artifact, verifying each file; tokenizer and tries are read from local copies. */
+    public static ModelArtifact load(ArtifactStore store, String prefix) throws IOException {
+        if (store.manifest(prefix).isEmpty()) {
+            throw new StoreException(prefix + " is not a published model artifact (no manifest.json)");
+        }
+        Path scratch = Files.createTempDirectory("syncabel-model");
+        Info info;
+        try (InputStream in = store.openVerified(prefix, "model.json")) {
+            JsonNode node = Json.MAPPER.readTree(in);
+            info = Json.MAPPER.treeToValue(node, Info.class);
+        }
+        copy(store, prefix, "tokenizer.json", scratch);
+        copy(store, prefix, "tries.bin", scratch);
+        NameTable names;
+        try (InputStream in = store.openVerified(prefix, "names.tsv")) {
+            names = NameTable.read(in);
+        }
+        Set<String> seen = new TreeSet<>();
+        try (InputStream in = store.openVerified(prefix, "seen-codes.txt")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    seen.add(line.strip());
+                }
+            }
+        }
+        Seq2SeqModel model;
+        try (InputStream in = store.openVerified(prefix, "model.params")) {
+            model = Seq2SeqModel.load(info.config(), in);
+        }
+        Tokenizer tokenizer = Tokenizer.load(scratch.resolve("tokenizer.json"));
+        GroupTries tries = GroupTries.map(scratch.resolve("tries.bin"));
+        return new ModelArtifact(info, model, tokenizer, names, tries, seen, scratch);
+    }
+
+    private static void copy(ArtifactStore store, String prefix, String file, Path dir) throws IOException {
+        try (InputStream in = store.openVerified(prefix, file)) {
+            Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public Info info() {
+        return info;
+    }
+
+    public Seq2SeqModel model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public NameTable names() {
+        return names;
+    }
+
+    public GroupTries tries() {
+        return tries;
+    }
+
+    public Set<String> seenCodes() {
+        return seenCodes;
+    }
+
+    @Override
+    public void close() throws IOException {
+        model.close();
+        tokenizer.close();
+        try (var files = Files.list(scratch)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(scratch);
+    }
+}
