@@ -5,12 +5,17 @@ public final class Stores {
     private Stores() {
     }
 
+    /**
+     * The store for a URI. For s3:// the connection settings come from the environment (see docs/store.md) and
+     * are checked now, so a missing variable fails the stage before any work; the client itself is built on
+     * first use and released by {@link ArtifactStore#close()}.
+     */
     public static ArtifactStore forUri(String uri) {
         if (StoreUris.isFile(uri)) {
             return new FolderStore();
         }
         if (StoreUris.isS3(uri)) {
-            throw new StoreException(uri + ": the S3 store is not available in this build yet");
+            return S3Store.fromEnv();
         }
         throw new StoreException(uri + ": unsupported scheme (expected file: or s3://)");
     }
