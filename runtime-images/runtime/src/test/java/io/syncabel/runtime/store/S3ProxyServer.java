@@ -2,10 +2,10 @@ package io.syncabel.runtime.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,21 +20,29 @@ import java.util.concurrent.TimeUnit;
 final class S3ProxyServer implements AutoCloseable {
     static final String ACCESS_KEY = "test-access";
     static final String SECRET_KEY = "test-secret-never-logged";
+    static final String KEYSTORE_PASSWORD = "changeit";
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private final Path dataDir;
     private final Path workDir;
     private final int port;
+    private final Path keystore;
     private Process process;
 
     S3ProxyServer(Path workDir) throws IOException {
+        this(workDir, null);
+    }
+
+    /** With a keystore (PKCS12, password {@value #KEYSTORE_PASSWORD}) the server speaks HTTPS only. */
+    S3ProxyServer(Path workDir, Path keystore) throws IOException {
         this.workDir = workDir;
         this.dataDir = Files.createDirectories(workDir.resolve("data"));
         this.port = freePort();
+        this.keystore = keystore;
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return (keystore == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     /** A store config pointing at this server, with the given part size. */
@@ -52,8 +60,12 @@ final class S3ProxyServer implements AutoCloseable {
 
     void start() throws IOException, InterruptedException {
         Path properties = workDir.resolve("s3proxy.conf");
+        String listen = keystore == null
+                ? "s3proxy.endpoint=" + endpoint()
+                : "s3proxy.secure-endpoint=" + endpoint() + "\ns3proxy.keystore-path=" + keystore
+                        + "\ns3proxy.keystore-password=" + KEYSTORE_PASSWORD;
         Files.writeString(properties, String.join("\n",
-                "s3proxy.endpoint=" + endpoint(),
+                listen,
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + ACCESS_KEY,
                 "s3proxy.credential=" + SECRET_KEY,
@@ -102,17 +114,11 @@ final class S3ProxyServer implements AutoCloseable {
         throw new IllegalStateException("S3Proxy did not answer on " + endpoint() + " within " + STARTUP);
     }
 
-    /** Any HTTP answer (403 for an unsigned request) means the server is listening. */
+    /** Jetty opens its connector last, once the blob store is ready: an accepted connection means ready. */
     private boolean answers() {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            try {
-                return connection.getResponseCode() > 0;
-            } finally {
-                connection.disconnect();
-            }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
         } catch (IOException e) {
             return false;
         }
