@@ -12,8 +12,8 @@ import java.time.Duration;
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Sleeper sleeper) {
 
-    /** About 15 s of waiting in all at most: long enough for a MinIO pod restart or a throttling burst. */
-    public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofMillis(250), Duration.ofSeconds(8), Sleeper.REAL);
+    /** 12 to 24 s of waiting in all: enough for a MinIO pod restart or a throttling burst; longer outages fail the pod. */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(8, Duration.ofMillis(250), Duration.ofSeconds(8), Sleeper.REAL);
 
     public RetryPolicy {
         if (maxAttempts < 1) {

@@ -8,6 +8,7 @@ import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
@@ -182,11 +183,17 @@ public final class S3Store implements ArtifactStore {
     }
 
     private boolean exists(S3Location location) throws IOException {
-        Optional<InputStream> in = get(location);
-        if (in.isPresent()) {
-            in.get().close();
-        }
-        return in.isPresent();
+        return calls.call("HEAD", location.uri(), () -> {
+            try {
+                await(client().statObject(StatObjectArgs.builder().bucket(location.bucket()).object(location.key()).build()));
+                return true;
+            } catch (Exception e) {
+                if (isNotFound(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     private void put(S3Location location, byte[] bytes) throws IOException {

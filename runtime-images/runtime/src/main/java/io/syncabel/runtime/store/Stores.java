@@ -1,5 +1,7 @@
 package io.syncabel.runtime.store;
 
+import java.util.Map;
+
 /** Picks the store for a URI scheme. */
 public final class Stores {
     private Stores() {
@@ -11,11 +13,15 @@ public final class Stores {
      * first use and released by {@link ArtifactStore#close()}.
      */
     public static ArtifactStore forUri(String uri) {
+        return forUri(uri, System.getenv());
+    }
+
+    static ArtifactStore forUri(String uri, Map<String, String> env) {
         if (StoreUris.isFile(uri)) {
             return new FolderStore();
         }
         if (StoreUris.isS3(uri)) {
-            return S3Store.fromEnv();
+            return new S3Store(S3Config.fromEnv(env));
         }
         throw new StoreException(uri + ": unsupported scheme (expected file: or s3://)");
     }

@@ -40,6 +40,19 @@ class RetryPolicyTest {
     }
 
     @Test
+    void theDefaultRidesOutAStoreRestartOfTwelveToTwentyFourSeconds() {
+        RetryPolicy policy = RetryPolicy.DEFAULT;
+        long shortest = 0;
+        long longest = 0;
+        for (int failures = 1; failures < policy.maxAttempts(); failures++) {
+            shortest += policy.delay(failures, 0.0).toMillis();
+            longest += policy.delay(failures, 0.999999).toMillis();
+        }
+        assertThat(shortest).isBetween(11_500L, 12_500L); // the figures docs/store.md states
+        assertThat(longest).isBetween(23_000L, 24_000L);
+    }
+
+    @Test
     void transientFailuresAreRetriedUntilTheyPass() throws IOException {
         AtomicInteger attempts = new AtomicInteger();
         String result = calls.call("PUT", "s3://b/k", () -> switch (attempts.incrementAndGet()) {

@@ -151,6 +151,26 @@ class S3StoreTest extends ArtifactStoreContractTest {
     }
 
     @Test
+    void closingTheStoreStopsTheHttpThreads() throws Exception {
+        try (S3Store other = new S3Store(S3.server().config(PART), fastRetries)) {
+            other.writeProgress(prefix(), "{}");
+            assertThat(okHttpThreads()).isNotEmpty();
+        }
+        store.close();
+        // OkHttp's dispatcher threads are not daemons: left running they hold a finished stage's JVM for a minute
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!okHttpThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(okHttpThreads()).isEmpty();
+    }
+
+    private static List<String> okHttpThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.isDaemon() && t.getName().startsWith("OkHttp")).map(Thread::getName).toList();
+    }
+
+    @Test
     void aPrefixMustBeInsideTheBucket() {
         assertThatThrownBy(() -> store.delete("s3://" + S3ProxyExtension.BUCKET + "/"))
                 .hasMessageContaining("needs a path inside the bucket");
