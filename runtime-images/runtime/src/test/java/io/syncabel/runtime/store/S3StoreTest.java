@@ -109,20 +109,20 @@ class S3StoreTest extends ArtifactStoreContractTest {
 
     @Test
     void aShortOutageIsRiddenOutByRetries() throws Exception {
-        store.writeProgress(prefix(), "{\"done\":0}"); // a pooled connection that the outage will break
-        S3.server().stop();
         RetryPolicy restartOnFirstWait = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40), duration -> {
             if (sleeps.getAndIncrement() == 0) {
                 restart();
             }
         });
         try (S3Store patient = new S3Store(S3.server().config(PART), restartOnFirstWait)) {
+            patient.writeProgress(prefix(), "{\"done\":0}"); // leaves a pooled connection that the outage breaks
+            S3.server().stop();
             patient.writeProgress(prefix(), "{\"done\":1}");
             try (InputStream in = patient.open(StoreUris.join(prefix(), Manifest.PROGRESS_FILE))) {
                 assertThat(in.readAllBytes()).isEqualTo(utf8("{\"done\":1}"));
             }
         }
-        assertThat(sleeps).hasValue(1);
+        assertThat(sleeps).as("one failed attempt, one wait (the restart), then success").hasValue(1);
     }
 
     @Test
