@@ -16,16 +16,19 @@ final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallback {
     static final String BUCKET = "artifacts";
 
     private S3ProxyServer server;
+    private MinioClient admin;
     private Thread shutdownHook;
 
     S3ProxyServer server() {
         return server;
     }
 
-    /** A plain client with the server's credentials, for what the store must not do itself (corrupting objects). */
+    /**
+     * A plain client with the server's credentials, for what the store must not do itself (corrupting objects),
+     * shared by the class and closed after it.
+     */
     MinioClient admin() {
-        return MinioClient.builder().endpoint(server.endpoint()).region("us-east-1")
-                .credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY).build();
+        return admin;
     }
 
     @Override
@@ -42,13 +45,14 @@ final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallback {
         });
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         server.start();
-        try (MinioClient admin = admin()) {
-            admin.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
-        }
+        admin = MinioClient.builder().endpoint(server.endpoint()).region("us-east-1")
+                .credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY).build();
+        admin.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        admin.close();
         server.stop();
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
         FolderStore.deleteTree(server.dataDir()); // tens of MB; s3proxy.log stays beside it for post-mortems
