@@ -44,7 +44,12 @@ final class S3ObjectOutputStream extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+        ensureWritable();
+        if (count == partSize) {
+            uploadPart();
+        }
+        ensureCapacity(count + 1);
+        buffer[count++] = (byte) b;
     }
 
     @Override
