@@ -51,7 +51,8 @@ public final class Evaluator {
         List<Integer> dropped = ks.stream().filter(k -> k > maxCandidates).toList();
         if (!dropped.isEmpty()) {
             ks.removeAll(dropped);
-            notes.add("Recall@" + dropped + " left out: the file has at most " + maxCandidates
+            notes.add("Recall@" + dropped.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", @"))
+                    + " left out: the file has at most " + maxCandidates
                     + " candidate(s) per mention, so they would repeat Recall@" + maxCandidates + ".");
         }
 

@@ -88,8 +88,10 @@ public final class ReportRenderer {
                     : "Endpoint `" + j.endpoint() + "`, model `" + j.model() + "`.\n\n");
             md.append("\"correct\" = exact code match (STRICT) or judged EXACT; \"broad\" = BROAD or PARTIAL "
                     + "(predicted codes a part of a composite gold).\n\n");
-            md.append(String.format(Locale.ROOT, "%d mentions: %d by rule, %d by the LLM, %d failed.%n%n",
-                    j.judged(), j.byRule(), j.byLlm(), j.failed()));
+            if (!j.source().equals("file")) {
+                md.append(String.format(Locale.ROOT, "%d mentions: %d by rule, %d by the LLM, %d failed (after retries; "
+                        + "counted as neither correct nor broad).%n%n", j.judged(), j.byRule(), j.byLlm(), j.failed()));
+            }
             md.append("| label | mentions |\n|---|---:|\n");
             j.labels().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             if (j.failures() != null && !j.failures().isEmpty()) {

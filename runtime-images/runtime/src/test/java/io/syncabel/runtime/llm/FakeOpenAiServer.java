@@ -220,7 +220,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
         executor.shutdownNow(); // interrupts hanging replies
+        // HttpServer.stop waits for its dispatcher's 1 s select loop: let it finish off the test's clock
+        Thread stopper = new Thread(() -> server.stop(0), "fake-openai-stop");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 }
