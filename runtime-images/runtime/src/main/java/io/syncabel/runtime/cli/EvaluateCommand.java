@@ -55,6 +55,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", description = "Recall@k with bootstrap intervals, strata and LLM-as-a-judge over a prediction file.")
 public final class EvaluateCommand implements Callable<Integer> {
     static final String TERMINATION_LOG = "/dev/termination-log";
+    static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     @Spec
     CommandSpec spec;
@@ -142,26 +143,43 @@ public final class EvaluateCommand implements Callable<Integer> {
         Set<String> seen = seenCodes == null ? null : readSeenCodes(seenCodes);
         var options = new Evaluator.Options(ks, resamples, s, seen, seen == null ? null : "--seen-codes " + seenCodes);
 
-        List<Judgement> judgements = null;
-        EvaluationReport.JudgeSummary judgeSummary = null;
-        LlmConfig judgeConfig = judgeConfig(fromManifest == null ? null : fromManifest.getJudge());
-        if (judgeConfig != null) {
-            LlmClient client = new LlmClient(judgeConfig, env, d -> Thread.sleep(d.toMillis()), Clock.systemUTC(),
-                    () -> ThreadLocalRandom.current().nextDouble());
-            judgements = new Judge(client).judge(p.mentions());
-            judgeSummary = RecordedJudgements.summary("llm", judgeConfig.baseUrl().toString(), judgeConfig.model(),
-                    judgements, client.usage().asMap());
-        } else if (RecordedJudgements.present(p)) {
-            judgements = RecordedJudgements.read(p);
-            judgeSummary = RecordedJudgements.summary("file", null, null, judgements, null);
-        }
-
-        String sha256 = sha256(predictions);
-        EvaluationReport report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
-        Map<String, Object> summary = summary(report);
         String target = out != null ? out : env.apply("SYNCABEL_OUTPUT_URI") != null ? env.apply("SYNCABEL_OUTPUT_URI") : "evaluation";
-        String where = ReportOutput.write(target, ReportRenderer.render(report, judgements), summary,
-                List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
+        String sha256 = sha256(predictions);
+        LlmConfig judgeConfig = judgeConfig(fromManifest == null ? null : fromManifest.getJudge()); // checked before output is touched
+        EvaluationReport report;
+        Map<String, Object> summary;
+        String where;
+        try (ReportOutput output = ReportOutput.open(target)) {
+            List<Judgement> judgements = null;
+            EvaluationReport.JudgeSummary judgeSummary = null;
+            if (judgeConfig != null) {
+                LlmClient client = new LlmClient(judgeConfig, env, d -> Thread.sleep(d.toMillis()), Clock.systemUTC(),
+                        () -> ThreadLocalRandom.current().nextDouble());
+                int total = p.mentions().size();
+                output.progress(0, total, "judging");
+                long[] last = {System.nanoTime()};
+                judgements = new Judge(client).judge(p.mentions(), done -> {
+                    // every few seconds is plenty for a status line, and keeps S3 writes cheap
+                    if (done == total || System.nanoTime() - last[0] > PROGRESS_EVERY_NANOS) {
+                        last[0] = System.nanoTime();
+                        try {
+                            output.progress(done, total, "judging");
+                        } catch (IOException e) {
+                            spec.commandLine().getErr().println("warning: cannot write progress: " + e.getMessage());
+                        }
+                    }
+                });
+                judgeSummary = RecordedJudgements.summary("llm", judgeConfig.baseUrl().toString(), judgeConfig.model(),
+                        judgements, client.usage().asMap());
+            } else if (RecordedJudgements.present(p)) {
+                judgements = RecordedJudgements.read(p);
+                judgeSummary = RecordedJudgements.summary("file", null, null, judgements, null);
+            }
+            report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
+            summary = summary(report);
+            where = output.finish(ReportRenderer.render(report, judgements), summary,
+                    List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
+        }
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("report: " + where);

@@ -62,8 +62,18 @@ public final class Judge {
         return Optional.empty();
     }
 
-    /** Judges every mention, in order; each ends with exactly one judgement (a label, or failed with a reason). */
+    /** Called with the number of mentions judged so far (in order), after each one. */
+    @FunctionalInterface
+    public interface Progress {
+        void done(int judged) throws InterruptedException;
+    }
+
     public List<Judgement> judge(List<Mention> mentions) throws InterruptedException {
+        return judge(mentions, n -> { });
+    }
+
+    /** Judges every mention, in order; each ends with exactly one judgement (a label, or failed with a reason). */
+    public List<Judgement> judge(List<Mention> mentions, Progress progress) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(client.config().concurrency(), r -> {
             Thread t = new Thread(r, "judge");
             t.setDaemon(true);
@@ -80,6 +90,7 @@ public final class Judge {
             for (Future<Judgement> f : futures) {
                 try {
                     out.add(f.get());
+                    progress.done(out.size());
                 } catch (ExecutionException e) {
                     // only bugs get here (LLM faults end as failed judgements): keep their stack trace
                     throw new IllegalStateException("judge failed", e.getCause());

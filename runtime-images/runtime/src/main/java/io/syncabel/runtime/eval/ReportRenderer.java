@@ -71,7 +71,7 @@ public final class ReportRenderer {
         }
         md.append('\n');
         for (EvaluationReport.Stratum s : r.strata()) {
-            md.append("| ").append(s.dimension().equals("group") ? "group " + s.name() : s.name())
+            md.append("| ").append(cell(s.dimension().equals("group") ? "group " + s.name() : s.name()))
                     .append(" | ").append(s.mentions()).append(" | ").append(s.documents()).append(" |");
             ks.forEach(k -> md.append(' ').append(s.recallAtK().get(Integer.toString(k)).text()).append(" |"));
             if (judged) {
@@ -96,7 +96,7 @@ public final class ReportRenderer {
             j.labels().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             if (j.failures() != null && !j.failures().isEmpty()) {
                 md.append("\n| failure | mentions |\n|---|---:|\n");
-                j.failures().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+                j.failures().forEach((k, v) -> md.append("| ").append(cell(k)).append(" | ").append(v).append(" |\n"));
             }
             if (j.usage() != null) {
                 md.append("\nUsage: ");
@@ -162,6 +162,11 @@ public final class ReportRenderer {
         }
         s.append("</svg>\n");
         return s.toString();
+    }
+
+    /** Group names and failure reasons come from input files: a '|' must not break the table. */
+    static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
     }
 
     static String xml(String text) {

@@ -75,6 +75,10 @@ class EvaluateCommandTest {
         assertThat(summary.path("recallAt1Unseen").asDouble()).isEqualTo(0.0);
         assertThat(summary.path("judgeCorrect").asDouble()).isEqualTo(50.0);
 
+        JsonNode progress = Json.MAPPER.readTree(artifact.resolve("progress.json").toFile());
+        assertThat(progress.path("done").asInt()).isEqualTo(2);
+        assertThat(progress.path("total").asInt()).isEqualTo(2);
+
         JsonNode report = Json.MAPPER.readTree(artifact.resolve("report.json").toFile());
         assertThat(report.path("judge").path("labels").path("BROAD").asInt()).isEqualTo(1);
         assertThat(Files.readString(artifact.resolve("judgements.jsonl"))).contains("copd is wider");

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,9 +18,17 @@ class SpacccConformanceTest {
     static final Path DIR = Path.of(System.getProperty("syncabel.repo.root"), "..", "shared", "data",
             "syncabel-predictions", "SPACCC");
 
+    /** Read once: two tests use it and the machine is shared. */
+    static Predictions withSynCabel;
+
+    @BeforeAll
+    static void read() {
+        withSynCabel = PredictionReader.read(DIR.resolve("Llama_guided_with_SynCABEL.tsv"));
+    }
+
     @Test
     void withSynCabelReproducesRecallAt1AndItsInterval() {
-        Predictions p = PredictionReader.read(DIR.resolve("Llama_guided_with_SynCABEL.tsv"));
+        Predictions p = withSynCabel;
         EvaluationReport report = Evaluator.evaluate(p, Evaluator.Options.defaults(), null, null, null);
 
         assertThat(report.counts().mentions()).isEqualTo(9059);
@@ -33,9 +44,25 @@ class SpacccConformanceTest {
     }
 
     @Test
+    void theFilesJudgeLabelsAggregateToThePublishedRates() {
+        Predictions p = withSynCabel;
+        assertThat(RecordedJudgements.present(p)).isTrue();
+        List<Judgement> judgements = RecordedJudgements.read(p);
+        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null), null,
+                judgements, RecordedJudgements.summary("file", null, null, judgements, null));
+        // the original's reference: correct 72.6, broad+partial 11.0, narrow 5.9, no relation 10.5 (SPACCC, with SynCABEL)
+        Map<String, Figure> judge = report.overall().judge();
+        assertThat(judge.get("correct").value()).isCloseTo(72.6, within(0.05));
+        assertThat(judge.get("broad").value()).isCloseTo(11.0, within(0.05));
+        assertThat(judge.get("narrow").value()).isCloseTo(5.9, within(0.05));
+        assertThat(judge.get("noRelation").value()).isCloseTo(10.5, within(0.05));
+        assertThat(judge.get("strict").hits()).isEqualTo(report.overall().recallAt1().hits());
+    }
+
+    @Test
     void withoutSynCabelReproducesRecallAt1() {
         Predictions p = PredictionReader.read(DIR.resolve("Llama_guided_without_SynCABEL.tsv"));
-        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(java.util.List.of(1), 0, 42, null, null),
+        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null),
                 null, null, null);
         assertThat(report.overall().recallAt1().value()).isCloseTo(64.2, within(0.05));
         assertThat(report.overall().recallAt1().ciLow()).isNull();
