@@ -177,7 +177,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
             summary = summary(report);
-            where = output.finish(ReportRenderer.render(report, judgements), summary,
+            // labels read from the file are already in it: judgements.jsonl only for a run that judged
+            where = output.finish(ReportRenderer.render(report, judgeConfig != null ? judgements : null), summary,
                     List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
         }
 

@@ -117,6 +117,22 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theOriginalsTsvWithRecordedJudgeLabelsIsAggregatedWithoutAnEndpoint() throws IOException {
+        String header = "filename\tlabel\tstart_span\tend_span\tspan\tcode\tannotation\tPrediction\tPredicted_code\tLLM_Evaluation_v2";
+        Path tsv = Files.write(dir.resolve("p.tsv"), List.of(header,
+                "a\tSINTOMA\t0\t4\tdolor\t1\tdolor\tdolor\t1\tSTRICT",
+                "a\tSINTOMA\t9\t12\tfiebre\t2\tfiebre\tcalor\t3\tEXACT",
+                "b\tENFERMEDAD\t0\t3\tgripe\t4\tgripe\tvirus\t5\tBROAD"));
+        Path folder = dir.resolve("report");
+        assertThat(run("--predictions", tsv.toString(), "--out", folder.toString(), "--bootstrap", "0")).isZero();
+        JsonNode report = Json.MAPPER.readTree(folder.resolve("report.json").toFile());
+        assertThat(report.path("judge").path("source").asText()).isEqualTo("file");
+        assertThat(report.path("strata").get(0).path("judge").path("correct").path("hits").asInt()).isEqualTo(2);
+        assertThat(folder.resolve("judgements.jsonl")).doesNotExist();
+        assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA" + System.lineSeparator());
+    }
+
+    @Test
     void badInputExitsTwoNamingFileAndLine() throws IOException {
         Path bad = Files.write(dir.resolve("bad.jsonl"), List.of(LINE_1, "{oops"));
         assertThat(run("--predictions", bad.toString(), "--out", dir.resolve("r").toString())).isEqualTo(2);
