@@ -54,7 +54,7 @@ public final class PredictionReader {
         }
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
-            columns.putIfAbsent(header.get(i).strip(), i);
+            columns.putIfAbsent(stripBom(header.get(i)).strip(), i);
         }
         List<String> missing = TSV_REQUIRED.stream().filter(c -> !columns.containsKey(c)).toList();
         if (!missing.isEmpty()) {
@@ -117,6 +117,11 @@ public final class PredictionReader {
         } catch (NumberFormatException e) {
             throw new UserError(source + ": column " + column + ": '" + v + "' is not a number");
         }
+    }
+
+    /** Spreadsheet exports start with a UTF-8 byte-order mark; it is not part of the first column's name. */
+    private static String stripBom(String v) {
+        return v.startsWith("\uFEFF") ? v.substring(1) : v;
     }
 
     private static String blankToNull(String v) {
@@ -205,6 +210,9 @@ public final class PredictionReader {
         int line = 0;
         while ((text = in.readLine()) != null) {
             line++;
+            if (line == 1) {
+                text = stripBom(text);
+            }
             if (text.isBlank()) {
                 continue;
             }

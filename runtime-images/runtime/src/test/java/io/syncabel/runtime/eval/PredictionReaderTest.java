@@ -44,6 +44,14 @@ class PredictionReaderTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheFirstColumn() throws IOException {
+        Path tsv = Fixtures.write(dir, "bom.tsv", List.of("\uFEFF" + HEADER, row("a", "S", 0, "1", "1", "s")));
+        assertThat(PredictionReader.read(tsv).mentions()).hasSize(1);
+        Path jsonl = Fixtures.write(dir, "bom.jsonl", List.of("\uFEFF" + Fixtures.LINES.get(0)));
+        assertThat(PredictionReader.read(jsonl).mentions()).hasSize(1);
+    }
+
+    @Test
     void missingColumnsNameFileLineAndColumns() throws IOException {
         Path file = Fixtures.write(dir, "p.tsv", List.of("filename\tlabel\tstart_span\tend_span\tspan\tcode", "a\tb\t0\t1\tx\t1"));
         assertThatThrownBy(() -> PredictionReader.read(file)).isInstanceOf(UserError.class)
