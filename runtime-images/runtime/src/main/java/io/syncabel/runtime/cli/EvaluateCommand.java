@@ -189,8 +189,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             stdout.println(json);
         }
         Figure r1 = report.overall().recallAt1();
+        // from the counts, not the 0.01-rounded value: rounding twice could move the last digit
+        double recall = r1.total() == 0 ? 0 : 100.0 * r1.hits() / r1.total();
         stdout.printf(Locale.ROOT, "mentions=%d recall_at_1=%.1f ci_low=%s ci_high=%s%n", report.counts().mentions(),
-                r1.value(), ci(r1.ciLow()), ci(r1.ciHigh()));
+                recall, ci(r1.ciLow()), ci(r1.ciHigh()));
         stdout.flush();
         return 0;
     }
