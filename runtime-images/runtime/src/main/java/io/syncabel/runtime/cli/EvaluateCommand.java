@@ -1,0 +1,370 @@
+package io.syncabel.runtime.cli;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.syncabel.api.v1alpha1.Evaluation;
+import io.syncabel.api.v1alpha1.EvaluationSpec;
+import io.syncabel.api.v1alpha1.common.LlmEndpoint;
+import io.syncabel.runtime.Json;
+import io.syncabel.runtime.eval.CodeSet;
+import io.syncabel.runtime.eval.EvaluationReport;
+import io.syncabel.runtime.eval.Evaluator;
+import io.syncabel.runtime.eval.Figure;
+import io.syncabel.runtime.eval.Judge;
+import io.syncabel.runtime.eval.Judgement;
+import io.syncabel.runtime.eval.PredictionFormat;
+import io.syncabel.runtime.eval.PredictionReader;
+import io.syncabel.runtime.eval.Predictions;
+import io.syncabel.runtime.eval.RecordedJudgements;
+import io.syncabel.runtime.eval.ReportOutput;
+import io.syncabel.runtime.eval.ReportRenderer;
+import io.syncabel.runtime.llm.LlmClient;
+import io.syncabel.runtime.llm.LlmConfig;
+import io.syncabel.runtime.store.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * `syncabel evaluate`: scores a prediction file (the original's TSV or `syncabel link` JSONL), optionally
+ * judges the errors with an LLM, writes report.json / report.md / recall_at_1.svg, and ends with the one
+ * line `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h>`. Settings come from flags, else from an
+ * Evaluation manifest (-f, or SYNCABEL_RESOURCE in a pod), else the defaults.
+ */
+@Command(name = "evaluate", description = "Recall@k with bootstrap intervals, strata and LLM-as-a-judge over a prediction file.")
+public final class EvaluateCommand implements Callable<Integer> {
+    static final String TERMINATION_LOG = "/dev/termination-log";
+    static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--predictions", paramLabel = "FILE",
+            description = "Prediction file: the original's TSV (.tsv) or syncabel link JSONL (.jsonl).")
+    Path predictions;
+
+    @Option(names = "--format", paramLabel = "tsv|jsonl", description = "Prediction format (default: by extension).")
+    String format;
+
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE",
+            description = "Evaluation manifest: metrics (k, bootstrapResamples, seed) and judge are read from it.")
+    Path manifest;
+
+    @Option(names = "--seen-codes", paramLabel = "FILE",
+            description = "Gold codes seen in training, one per line (composites as a+b): stratifies seen/unseen.")
+    Path seenCodes;
+
+    @Option(names = {"-k", "--k"}, split = ",", paramLabel = "K", description = "Recall@k values (default 1,5).")
+    List<Integer> k;
+
+    @Option(names = "--bootstrap", paramLabel = "N", description = "Bootstrap resamples (default 1000; 0: no intervals).")
+    Integer bootstrap;
+
+    @Option(names = "--seed", description = "Bootstrap seed (default 42).")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR|URI",
+            description = "Report folder, or a file:/s3:// artifact prefix (default $SYNCABEL_OUTPUT_URI, else ./evaluation).")
+    String out;
+
+    @Option(names = "--judge-endpoint", paramLabel = "URL", description = "OpenAI-compatible base URL for LLM-as-a-judge, e.g. http://vllm:8000/v1.")
+    String judgeEndpoint;
+
+    @Option(names = "--judge-model", paramLabel = "NAME", description = "Judge model name.")
+    String judgeModel;
+
+    @Option(names = "--judge-api-key-env", paramLabel = "VAR",
+            description = "Environment variable holding the judge's API key (default SYNCABEL_LLM_API_KEY).")
+    String judgeApiKeyEnv;
+
+    @Option(names = "--judge-concurrency", description = "Judge requests in flight (default 8).")
+    Integer judgeConcurrency;
+
+    @Option(names = "--judge-retries", description = "Retries per judged mention (default 3).")
+    Integer judgeRetries;
+
+    @Option(names = "--judge-timeout", paramLabel = "SECONDS", description = "Timeout of one judge request (default 120).")
+    Integer judgeTimeout;
+
+    @Option(names = "--judge-temperature", description = "Judge temperature (default 0).")
+    Double judgeTemperature;
+
+    private final Function<String, String> env;
+
+    public EvaluateCommand() {
+        this(System::getenv);
+    }
+
+    EvaluateCommand(Function<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        EvaluationSpec fromManifest = manifestSpec();
+        EvaluationSpec.Metrics metrics = fromManifest == null ? null : fromManifest.getMetrics();
+        if (predictions == null) {
+            throw new UserError("--predictions FILE is required: running a model over a test corpus arrives with the "
+                    + "linker; give the predictions it wrote (JSONL) or the original's TSV");
+        }
+        Predictions p = PredictionReader.read(predictions, predictionFormat());
+        Evaluator.Options defaults = Evaluator.Options.defaults();
+        List<Integer> ks = k != null ? k : metrics != null && metrics.getK() != null ? metrics.getK() : defaults.k();
+        if (ks.stream().anyMatch(x -> x < 1)) {
+            throw new UserError("--k: values must be >= 1, got " + ks);
+        }
+        int resamples = bootstrap != null ? bootstrap
+                : metrics != null && metrics.getBootstrapResamples() != null ? metrics.getBootstrapResamples() : defaults.resamples();
+        if (resamples < 0) {
+            throw new UserError("--bootstrap: must be >= 0, got " + resamples);
+        }
+        long s = seed != null ? seed : metrics != null && metrics.getSeed() != null ? metrics.getSeed() : defaults.seed();
+        Set<String> seen = seenCodes == null ? null : readSeenCodes(seenCodes);
+        var options = new Evaluator.Options(ks, resamples, s, seen, seen == null ? null : "--seen-codes " + seenCodes);
+
+        String target = out != null ? out : env.apply("SYNCABEL_OUTPUT_URI") != null ? env.apply("SYNCABEL_OUTPUT_URI") : "evaluation";
+        String sha256 = sha256(predictions);
+        LlmConfig judgeConfig = judgeConfig(fromManifest == null ? null : fromManifest.getJudge()); // checked before output is touched
+        EvaluationReport report;
+        Map<String, Object> summary;
+        String where;
+        try (ReportOutput output = ReportOutput.open(target)) {
+            List<Judgement> judgements = null;
+            EvaluationReport.JudgeSummary judgeSummary = null;
+            if (judgeConfig != null) {
+                LlmClient client = new LlmClient(judgeConfig, env, d -> Thread.sleep(d.toMillis()), Clock.systemUTC(),
+                        () -> ThreadLocalRandom.current().nextDouble());
+                int total = p.mentions().size();
+                output.progress(0, total, "judging");
+                long[] last = {System.nanoTime()};
+                judgements = new Judge(client).judge(p.mentions(), done -> {
+                    // every few seconds is plenty for a status line, and keeps S3 writes cheap
+                    if (done == total || System.nanoTime() - last[0] > PROGRESS_EVERY_NANOS) {
+                        last[0] = System.nanoTime();
+                        try {
+                            output.progress(done, total, "judging");
+                        } catch (IOException e) {
+                            spec.commandLine().getErr().println("warning: cannot write progress: " + e.getMessage());
+                        }
+                    }
+                });
+                judgeSummary = RecordedJudgements.summary("llm", judgeConfig.baseUrl().toString(), judgeConfig.model(),
+                        judgements, client.usage().asMap());
+            } else if (RecordedJudgements.present(p)) {
+                judgements = RecordedJudgements.read(p);
+                judgeSummary = RecordedJudgements.summary("file", null, null, judgements, null);
+            }
+            report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
+            summary = summary(report);
+            // labels read from the file are already in it: judgements.jsonl only for a run that judged
+            where = output.finish(ReportRenderer.render(report, judgeConfig != null ? judgements : null), summary,
+                    List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
+        }
+
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("report: " + where);
+        String json = Json.MAPPER.writeValueAsString(summary);
+        if (writeTerminationLog(json)) {
+            stdout.println(json);
+        }
+        Figure r1 = report.overall().recallAt1();
+        // from the counts, not the 0.01-rounded value: rounding twice could move the last digit
+        double recall = r1.total() == 0 ? 0 : 100.0 * r1.hits() / r1.total();
+        stdout.printf(Locale.ROOT, "mentions=%d recall_at_1=%.1f ci_low=%s ci_high=%s%n", report.counts().mentions(),
+                recall, ci(r1.ciLow()), ci(r1.ciHigh()));
+        stdout.flush();
+        return 0;
+    }
+
+    private static String ci(Double v) {
+        return v == null ? "NA" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private PredictionFormat predictionFormat() {
+        if (format == null) {
+            return PredictionFormat.of(predictions);
+        }
+        try {
+            return PredictionFormat.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--format: '" + format + "' is not tsv or jsonl");
+        }
+    }
+
+    /** The Evaluation's spec from -f, else from SYNCABEL_RESOURCE (the pod contract), else null. */
+    private EvaluationSpec manifestSpec() {
+        if (manifest != null) {
+            // only this manifest is read: the resources it references need not be at hand to evaluate predictions
+            String text;
+            try {
+                text = Files.readString(manifest);
+            } catch (IOException e) {
+                throw new UserError(manifest + ": cannot read: " + e.getMessage(), e);
+            }
+            List<Evaluation> evaluations = new java.util.ArrayList<>();
+            for (String doc : text.split("(?m)^---\\s*$")) {
+                if (doc.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+                    continue;
+                }
+                Object parsed;
+                try {
+                    parsed = Serialization.unmarshal(doc);
+                } catch (RuntimeException e) {
+                    throw new UserError(manifest + ": not a valid manifest: " + e.getMessage(), e);
+                }
+                if (parsed instanceof Evaluation evaluation) {
+                    evaluations.add(evaluation);
+                }
+            }
+            if (evaluations.size() != 1 || evaluations.get(0).getSpec() == null) {
+                throw new UserError(manifest + ": expected one Evaluation with a spec, found " + evaluations.size());
+            }
+            return evaluations.get(0).getSpec();
+        }
+        String resource = env.apply("SYNCABEL_RESOURCE");
+        if (resource == null || resource.isBlank()) {
+            return null;
+        }
+        try {
+            return Serialization.unmarshal(resource, Evaluation.class).getSpec();
+        } catch (RuntimeException e) {
+            throw new UserError("SYNCABEL_RESOURCE: not an Evaluation: " + e.getMessage(), e);
+        }
+    }
+
+    /** Flags win over the manifest's judge; no endpoint from either means no LLM judging. */
+    private LlmConfig judgeConfig(LlmEndpoint m) {
+        String endpoint = judgeEndpoint != null ? judgeEndpoint : m == null ? null : m.getEndpoint();
+        if (endpoint == null) {
+            if (judgeModel != null) {
+                throw new UserError("--judge-model needs --judge-endpoint");
+            }
+            return null;
+        }
+        String model = judgeModel != null ? judgeModel : m == null ? null : m.getModel();
+        if (model == null || model.isBlank()) {
+            throw new UserError("--judge-endpoint needs --judge-model");
+        }
+        URI uri;
+        try {
+            uri = URI.create(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--judge-endpoint: '" + endpoint + "' is not a URL");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            throw new UserError("--judge-endpoint: '" + endpoint + "' is not an http(s) URL");
+        }
+        LlmConfig c = LlmConfig.of(endpoint, model)
+                .withTemperature(judgeTemperature != null ? judgeTemperature
+                        : m != null && m.getTemperature() != null ? m.getTemperature() : 0.0)
+                .withSampling(m != null && m.getTopP() != null ? m.getTopP() : 0.95,
+                        m != null && m.getMaxTokens() != null ? m.getMaxTokens() : 1024)
+                .withLimits(judgeConcurrency != null ? judgeConcurrency : m != null && m.getConcurrency() != null ? m.getConcurrency() : 8,
+                        judgeRetries != null ? judgeRetries : m != null && m.getRetries() != null ? m.getRetries() : 3,
+                        Duration.ofSeconds(judgeTimeout != null ? judgeTimeout
+                                : m != null && m.getRequestTimeoutSeconds() != null ? m.getRequestTimeoutSeconds() : 120));
+        if (judgeApiKeyEnv != null) {
+            c = c.withApiKeyEnv(judgeApiKeyEnv);
+        }
+        if (c.concurrency() < 1 || c.retries() < 0) {
+            throw new UserError("--judge-concurrency must be >= 1 and --judge-retries >= 0");
+        }
+        return c;
+    }
+
+    static Set<String> readSeenCodes(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+        }
+        Set<String> codes = new LinkedHashSet<>();
+        for (String line : lines) {
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                codes.add(CodeSet.parse(l).key());
+            }
+        }
+        if (codes.isEmpty()) {
+            throw new UserError(file + ": no codes (expected one gold code per line)");
+        }
+        return codes;
+    }
+
+    /** The headline figures, named as the Evaluation status fields (the operator copies them from here). */
+    static Map<String, Object> summary(EvaluationReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Figure r1 = r.overall().recallAt1();
+        m.put("mentions", r.counts().mentions());
+        m.put("recallAt1", r1.value());
+        if (r1.ciLow() != null) {
+            m.put("ciLow", r1.ciLow());
+            m.put("ciHigh", r1.ciHigh());
+        }
+        Map<String, Double> atK = new LinkedHashMap<>();
+        r.overall().recallAtK().forEach((key, f) -> atK.put(key, f.value()));
+        m.put("recallAtK", atK);
+        for (EvaluationReport.Stratum s : r.strata()) {
+            if (s.dimension().equals("seen")) {
+                m.put(s.name().equals("seen") ? "recallAt1Seen" : "recallAt1Unseen", s.recallAt1().value());
+            }
+        }
+        if (r.overall().judge() != null) {
+            m.put("judgeCorrect", r.overall().judge().get("correct").value());
+            m.put("judgeFailed", r.judge().failed());
+        }
+        return m;
+    }
+
+    /** Per docs/architecture.md: $SYNCABEL_TERMINATION_LOG, else /dev/termination-log when it exists (in a pod). */
+    private boolean writeTerminationLog(String json) {
+        String path = env.apply("SYNCABEL_TERMINATION_LOG");
+        Path file = path != null && !path.isBlank() ? Path.of(path) : Path.of(TERMINATION_LOG);
+        if (path == null && !Files.isWritable(file)) {
+            return false;
+        }
+        try {
+            Files.writeString(file, json + "\n");
+            return true;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("warning: cannot write the termination log " + file + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                digest.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

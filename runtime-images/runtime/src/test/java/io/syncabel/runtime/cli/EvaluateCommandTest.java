@@ -1,0 +1,156 @@
+package io.syncabel.runtime.cli;
+
+import static io.syncabel.runtime.llm.FakeOpenAiServer.answer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.syncabel.runtime.Json;
+import io.syncabel.runtime.llm.FakeOpenAiServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+    static final String LINE_1 = "{\"document\":\"d1\",\"start\":0,\"end\":5,\"text\":\"tumor\",\"group\":\"Disease\","
+            + "\"gold\":[\"D1\"],\"candidates\":[{\"codes\":[\"D1\"],\"name\":\"tumour\"}]}";
+    static final String LINE_2 = "{\"document\":\"d2\",\"start\":0,\"end\":6,\"text\":\"asthma\",\"group\":\"Disease\","
+            + "\"gold\":[\"D2\"],\"candidates\":[{\"codes\":[\"D7\"],\"name\":\"copd\"},{\"codes\":[\"D2\"],\"name\":\"asthma\"}]}";
+
+    @TempDir
+    Path dir;
+    final Map<String, String> env = new HashMap<>();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        CommandLine cli = new CommandLine(new EvaluateCommand(env::get));
+        cli.setExecutionExceptionHandler(new UserErrorHandler());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    Path predictions() throws IOException {
+        return Files.write(dir.resolve("p.jsonl"), List.of(LINE_1, LINE_2));
+    }
+
+    @Test
+    void judgesWritesAStoreArtifactAndTheTerminationLogAndEndsWithTheContractLine() throws IOException {
+        Path seen = Files.write(dir.resolve("seen.txt"), List.of("# train codes", "D1"));
+        Path log = dir.resolve("termination-log");
+        env.put("SYNCABEL_TERMINATION_LOG", log.toString());
+        env.put("SYNCABEL_LLM_API_KEY", "sk-cli-secret");
+        String prefix = "file:" + dir.resolve("store/evaluations/e1/1") + "/";
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(r -> answer("{\"label\":\"BROAD\",\"reason\":\"copd is wider\"}"))) {
+            int code = run("--predictions", predictions().toString(), "--seen-codes", seen.toString(), "-k", "1,2",
+                    "--bootstrap", "100", "--out", prefix, "--judge-endpoint", server.baseUrl(), "--judge-model", "m");
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(server.requests()).hasSize(1); // d1 is STRICT by rule
+            assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer sk-cli-secret");
+        }
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d");
+        assertThat(out.toString()).doesNotContain("sk-cli-secret");
+
+        Path artifact = dir.resolve("store/evaluations/e1/1");
+        assertThat(artifact.resolve("manifest.json")).exists();
+        JsonNode manifest = Json.MAPPER.readTree(artifact.resolve("manifest.json").toFile());
+        assertThat(manifest.path("kind").asText()).isEqualTo("evaluation");
+        assertThat(manifest.path("files").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("report.json", "judgements.jsonl", "report.md", "recall_at_1.svg");
+
+        JsonNode summary = Json.MAPPER.readTree(Files.readString(log));
+        assertThat(summary.path("mentions").asInt()).isEqualTo(2);
+        assertThat(summary.path("recallAt1").asDouble()).isEqualTo(50.0);
+        assertThat(summary.path("recallAtK").path("2").asDouble()).isEqualTo(100.0);
+        assertThat(summary.path("recallAt1Seen").asDouble()).isEqualTo(100.0);
+        assertThat(summary.path("recallAt1Unseen").asDouble()).isEqualTo(0.0);
+        assertThat(summary.path("judgeCorrect").asDouble()).isEqualTo(50.0);
+
+        JsonNode progress = Json.MAPPER.readTree(artifact.resolve("progress.json").toFile());
+        assertThat(progress.path("done").asInt()).isEqualTo(2);
+        assertThat(progress.path("total").asInt()).isEqualTo(2);
+
+        JsonNode report = Json.MAPPER.readTree(artifact.resolve("report.json").toFile());
+        assertThat(report.path("judge").path("labels").path("BROAD").asInt()).isEqualTo(1);
+        assertThat(Files.readString(artifact.resolve("judgements.jsonl"))).contains("copd is wider");
+    }
+
+    @Test
+    void theEvaluationManifestSuppliesMetricsAndJudge() throws IOException {
+        try (FakeOpenAiServer server = FakeOpenAiServer.start(r -> answer("{\"label\":\"EXACT\"}"))) {
+            Path manifest = Files.writeString(dir.resolve("eval.yaml"), """
+                    apiVersion: syncabel.io/v1alpha1
+                    kind: Evaluation
+                    metadata:
+                      name: e
+                    spec:
+                      trainingRunRef:
+                        name: m
+                      testCorpus:
+                        uri: file:test.pubtator
+                        format: pubtator
+                      metrics:
+                        k: [1]
+                        bootstrapResamples: 0
+                      judge:
+                        endpoint: %s
+                        model: from-manifest
+                        temperature: 0.1
+                    """.formatted(server.baseUrl()));
+            Path folder = dir.resolve("report");
+            int code = run("-f", manifest.toString(), "--predictions", predictions().toString(), "--out", folder.toString());
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(server.requests().get(0).body().path("model").asText()).isEqualTo("from-manifest");
+            assertThat(server.requests().get(0).body().path("temperature").asDouble()).isEqualTo(0.1);
+            assertThat(out.toString()).endsWith("mentions=2 recall_at_1=50.0 ci_low=NA ci_high=NA" + System.lineSeparator());
+            assertThat(folder.resolve("report.md")).content().contains("| all | 2 | 2 | 50.0 | 100.0 |");
+        }
+    }
+
+    @Test
+    void theOriginalsTsvWithRecordedJudgeLabelsIsAggregatedWithoutAnEndpoint() throws IOException {
+        String header = "filename\tlabel\tstart_span\tend_span\tspan\tcode\tannotation\tPrediction\tPredicted_code\tLLM_Evaluation_v2";
+        Path tsv = Files.write(dir.resolve("p.tsv"), List.of(header,
+                "a\tSINTOMA\t0\t4\tdolor\t1\tdolor\tdolor\t1\tSTRICT",
+                "a\tSINTOMA\t9\t12\tfiebre\t2\tfiebre\tcalor\t3\tEXACT",
+                "b\tENFERMEDAD\t0\t3\tgripe\t4\tgripe\tvirus\t5\tBROAD"));
+        Path folder = dir.resolve("report");
+        assertThat(run("--predictions", tsv.toString(), "--out", folder.toString(), "--bootstrap", "0")).isZero();
+        JsonNode report = Json.MAPPER.readTree(folder.resolve("report.json").toFile());
+        assertThat(report.path("judge").path("source").asText()).isEqualTo("file");
+        assertThat(report.path("strata").get(0).path("judge").path("correct").path("hits").asInt()).isEqualTo(2);
+        assertThat(folder.resolve("judgements.jsonl")).doesNotExist();
+        assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA" + System.lineSeparator());
+    }
+
+    @Test
+    void badInputExitsTwoNamingFileAndLine() throws IOException {
+        Path bad = Files.write(dir.resolve("bad.jsonl"), List.of(LINE_1, "{oops"));
+        assertThat(run("--predictions", bad.toString(), "--out", dir.resolve("r").toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: " + bad + ":2: malformed JSON");
+
+        Path empty = Files.write(dir.resolve("empty.txt"), List.of());
+        assertThat(run("--predictions", predictions().toString(), "--seen-codes", empty.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("error: " + empty + ": no codes");
+
+        assertThat(run("--out", dir.resolve("r").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--predictions FILE is required");
+
+        assertThat(run("--predictions", predictions().toString(), "--judge-endpoint", "ftp://x", "--judge-model", "m")).isEqualTo(2);
+        assertThat(err.toString()).contains("is not an http(s) URL");
+    }
+
+    @Test
+    void isASubcommandOfTheCli() {
+        assertThat(SyncabelCli.commandLine().getSubcommands()).containsKey("evaluate");
+    }
+}

@@ -1,0 +1,118 @@
+package io.syncabel.runtime.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluatorTest {
+    @TempDir
+    Path dir;
+
+    EvaluationReport evaluate(Evaluator.Options options) throws IOException {
+        return Evaluator.evaluate(PredictionReader.read(Fixtures.jsonl(dir)), options, null, null, null);
+    }
+
+    static Map<String, EvaluationReport.Stratum> byName(EvaluationReport r) {
+        return r.strata().stream().collect(Collectors.toMap(EvaluationReport.Stratum::name, Function.identity()));
+    }
+
+    @Test
+    void cleaningDropsDuplicatesAndNoCodeAsTheOriginal() throws IOException {
+        Predictions p = PredictionReader.read(Fixtures.jsonl(dir));
+        assertThat(p.rows()).isEqualTo(7);
+        assertThat(p.duplicates()).isEqualTo(1);
+        assertThat(p.noCode()).isEqualTo(1);
+        assertThat(p.mentions()).hasSize(5);
+        // the first of the duplicates is kept (it has candidates; the later copy has none)
+        assertThat(p.mentions().get(0).candidates()).hasSize(2);
+        assertThat(p.format()).isEqualTo(PredictionFormat.JSONL);
+    }
+
+    @Test
+    void recallAtKOverBeamsWithCompositeCodesAsSets() throws IOException {
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2, 5), 0, 42, null, null));
+        // hits@1: D1, D3+D4 (order-free) -> 2/5; @2 adds D2 -> 3/5; k=5 is more than any mention has -> left out
+        assertThat(r.settings().k()).containsExactly(1, 2);
+        assertThat(r.overall().recallAtK().get("1")).isEqualTo(new Figure(2, 5, 40.0, null, null));
+        assertThat(r.overall().recallAtK().get("2")).isEqualTo(new Figure(3, 5, 60.0, null, null));
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("Recall@5 left out"));
+    }
+
+    @Test
+    void stratifiesByGroupSeenFlagAndExactName() throws IOException {
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, null, null));
+        Map<String, EvaluationReport.Stratum> s = byName(r);
+        assertThat(r.strata()).extracting(EvaluationReport.Stratum::name).containsExactly("all", "Chemical", "Disease",
+                "seen", "unseen", "exact name in KB", "no exact name in KB");
+        assertThat(s.get("Disease").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(2L, 3L);
+        assertThat(s.get("Chemical").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(0L, 2L);
+        // ASA has no seen flag: in neither seen stratum, and the report says so
+        assertThat(s.get("seen").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(2L, 2L);
+        assertThat(s.get("unseen").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(0L, 2L);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("1 mention(s) have no seen flag"));
+        assertThat(s.get("exact name in KB").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 2L);
+        assertThat(s.get("no exact name in KB").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 2L);
+        assertThat(s.get("Chemical").documents()).isEqualTo(1);
+        assertThat(r.settings().seenSource()).isEqualTo("prediction file (seen)");
+    }
+
+    @Test
+    void seenCodesFromAFileOverrideTheFlagsAndCompositesMatchAsSortedSets() throws IOException {
+        // "D4+D3" normalised by the CLI's reader is "D3+D4"; here we pass normalised keys
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, Set.of("D3+D4", "C5"), "--seen-codes x"));
+        Map<String, EvaluationReport.Stratum> s = byName(r);
+        assertThat(s.get("seen").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 2L);
+        assertThat(s.get("unseen").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 3L);
+        assertThat(r.notes()).noneMatch(n -> n.contains("no seen flag"));
+    }
+
+    @Test
+    void withoutFlagsThereIsNoSeenOrExactNameStratumAndTheReportSaysWhy() throws IOException {
+        Path file = Fixtures.write(dir, "plain.jsonl", List.of(
+                "{\"document\":\"a\",\"start\":0,\"end\":1,\"text\":\"x\",\"gold\":[\"1\"],\"candidates\":[{\"codes\":[\"1\"]}]}"));
+        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(file), Evaluator.Options.defaults(), null, null, null);
+        assertThat(r.strata()).extracting(EvaluationReport.Stratum::name).containsExactly("all");
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("No seen/unseen")).anyMatch(n -> n.startsWith("No exact-name"));
+    }
+
+    @Test
+    void bootstrapIsDeterministicForASeedAndBracketsTheValue() throws IOException {
+        EvaluationReport a = evaluate(new Evaluator.Options(List.of(1), 200, 7, null, null));
+        EvaluationReport b = evaluate(new Evaluator.Options(List.of(1), 200, 7, null, null));
+        Figure f = a.overall().recallAt1();
+        assertThat(f).isEqualTo(b.overall().recallAt1());
+        assertThat(f.ciLow()).isLessThanOrEqualTo(f.value());
+        assertThat(f.ciHigh()).isGreaterThanOrEqualTo(f.value());
+        // three documents with 1/2, 1/1, 0/2 hits: resamples range from 0% to 100%, so the interval is wide
+        assertThat(f.ciHigh() - f.ciLow()).isGreaterThan(30);
+    }
+
+    @Test
+    void percentilesInterpolateLinearlyLikeNumpy() {
+        double[] v = {0, 10, 20, 30, 40};
+        assertThat(Bootstrap.percentile(v, 0.025)).isEqualTo(1.0);
+        assertThat(Bootstrap.percentile(v, 0.975)).isEqualTo(39.0);
+    }
+
+    @Test
+    void reportFilesRender() throws IOException {
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2), 50, 42, null, null));
+        Map<String, byte[]> files = ReportRenderer.render(r, null);
+        assertThat(files).containsOnlyKeys("report.json", "report.md", "recall_at_1.svg");
+        String md = new String(files.get("report.md"), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(md).contains("| group Disease | 3 | 2 |").contains("Recall@2").contains("![Recall@1");
+        String svg = new String(files.get("recall_at_1.svg"), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(svg).startsWith("<svg").contains("unseen (n=2)").endsWith("</svg>\n");
+        assertThat(svg.split("<rect ").length - 2).isEqualTo(r.strata().size()); // one bar per stratum (+ background)
+        EvaluationReport back = io.syncabel.runtime.Json.MAPPER.readValue(files.get("report.json"), EvaluationReport.class);
+        assertThat(back).isEqualTo(r);
+    }
+}
