@@ -24,6 +24,11 @@ public final class TfIdfLinker {
     private record Posting(int name, float weight) {
     }
 
+    /** A linker over any group → name → codes dictionary (e.g. the KB's plus training mentions), with the KB's TF-IDF. */
+    public static TfIdfLinker of(TfIdf tfidf, Map<String, Map<String, List<String>>> dictionary) {
+        return new TfIdfLinker(tfidf, dictionary);
+    }
+
     TfIdfLinker(TfIdf tfidf, Map<String, Map<String, List<String>>> dictionary) {
         this.tfidf = tfidf;
         for (var g : dictionary.entrySet()) {
