@@ -51,6 +51,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "small", description = "tiny, small or base (default ${DEFAULT-VALUE}).")
     String size;
 
+    @Option(names = "--hidden-size", description = "Overrides the size's hidden width.")
+    Integer hiddenSize;
+
+    @Option(names = "--layers", description = "Overrides the size's encoder and decoder depth.")
+    Integer layers;
+
+    @Option(names = "--max-source-length", description = "Overrides the size's source window in tokens.")
+    Integer maxSourceLength;
+
     @Option(names = "--vocab-size", defaultValue = "4000", description = "BPE vocabulary size (default ${DEFAULT-VALUE}).")
     int vocabSize;
 
@@ -116,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingSettings settings = new TrainingSettings(epochs, batchTokens, learningRate, warmup, labelSmoothing,
                 0.01f, 1.0f, seed);
-        LinkerTraining.Options options = new LinkerTraining.Options(size, vocabSize, syntheticPerEpoch,
+        LinkerTraining.Options options = new LinkerTraining.Options(size, hiddenSize, layers, maxSourceLength, vocabSize, syntheticPerEpoch,
                 TrainingMix.valueOf(mixing.toUpperCase(Locale.ROOT)), devMax, devBeams);
         try (ArtifactStore store = Stores.forUri(outUri)) {
             LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err);

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 public final class LinkerTraining {
 
     /** Options beyond the optimiser's. */
-    public record Options(String size, int vocabSize, int syntheticPerEpoch, TrainingMix mix, int devMaxMentions,
+    public record Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize, int syntheticPerEpoch, TrainingMix mix, int devMaxMentions,
             int devBeams) {
     }
 
@@ -62,11 +62,19 @@ public final class LinkerTraining {
         log.printf("train: tokenizer %d tokens; %d names in %d groups%n", vocabulary.size(), names.entries().size(),
                 kb.groups().size());
         GroupTries tries = GroupTries.build(names.trieNames(), vocabulary::encode, BpeVocabulary.END);
-        ModelConfig config = switch (options.size()) {
+        ModelConfig named = switch (options.size()) {
             case "tiny" -> ModelConfig.tiny(vocabulary.size());
             case "base" -> ModelConfig.base(vocabulary.size());
             default -> ModelConfig.small(vocabulary.size());
         };
+        int hidden = options.hiddenSize() != null ? options.hiddenSize() : named.hiddenSize();
+        int layers = options.layers() != null ? options.layers() : named.encoderLayers();
+        // 32-wide heads when the width is overridden, so any multiple of 32 works
+        int heads = options.hiddenSize() != null ? Math.max(1, hidden / 32) : named.heads();
+        ModelConfig config = new ModelConfig(named.vocabSize(), hidden, layers, layers, heads,
+                options.hiddenSize() != null ? 4 * hidden : named.ffnSize(), named.dropout(),
+                options.maxSourceLength() != null ? options.maxSourceLength() : named.maxSourceLength(),
+                named.maxTargetLength());
         ExampleEncoder encoder = new ExampleEncoder(vocabulary::encode, config.maxSourceLength());
         List<TrainingExample> human = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
