@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Generative biomedical entity linking: build KBs, write synthetic data, train, link, serve, evaluate.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class SyncabelCli {
 
     public static void main(String[] args) {
