@@ -56,7 +56,7 @@ public final class LinkerServer implements AutoCloseable {
     private LinkerServer(ServeConfig config, PrintWriter log) {
         this.config = config;
         this.log = log;
-        this.metrics = new ServeMetrics(config.modelName(), config.maxBatchSize(), config.maxBeams());
+        this.metrics = new ServeMetrics(config.modelName(), config.maxBatchSize());
         // No .vertx file cache and no class-path resolution: this server serves no files.
         this.vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
                 new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
@@ -316,7 +316,7 @@ public final class LinkerServer implements AutoCloseable {
             error(ctx, new ApiError(413, "body_too_large", "body", "request body larger than "
                     + config.maxBodyBytes() + " bytes; split the batch", 0));
         } else if (f == null && ctx.statusCode() > 0) {
-            error(ctx, new ApiError(ctx.statusCode(), ctx.statusCode() == 405 ? "method_not_allowed" : "http_error",
+            error(ctx, new ApiError(ctx.statusCode(), "http_error",
                     null, "HTTP " + ctx.statusCode() + " for " + ctx.request().method() + " " + ctx.request().path(), 0));
         } else {
             log("internal error on " + ctx.request().path() + ": " + f);

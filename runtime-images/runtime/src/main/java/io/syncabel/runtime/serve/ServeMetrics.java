@@ -15,12 +15,19 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The server's Prometheus metrics; every series carries {@code model_name} like KServe's, and the
  * linker call reuses KServe's {@code request_predict_seconds}. Names are listed in docs/linker-api.md.
  */
 final class ServeMetrics {
+    /** Fixed buckets (not Micrometer's ~70 percentile buckets): lean scrapes, and the same le labels on every pod. */
+    private static final Duration[] LATENCY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000,
+            2500, 5000, 10_000, 30_000, 60_000).map(Duration::ofMillis).toArray(Duration[]::new);
+
     private final PrometheusMeterRegistry registry;
     private final String modelName;
     private final DistributionSummary batchMentions;
@@ -31,7 +38,7 @@ final class ServeMetrics {
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicInteger inflight = new AtomicInteger();
 
-    ServeMetrics(String modelName, int maxBatchSize, int maxBeams) {
+    ServeMetrics(String modelName, int maxBatchSize) {
         this.modelName = modelName;
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("model_name", modelName);
@@ -41,16 +48,15 @@ final class ServeMetrics {
         new UptimeMetrics().bindTo(registry);
         batchMentions = DistributionSummary.builder("syncabel.batch.mentions")
                 .description("Mentions per linker call (after micro-batching)")
-                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue((double) maxBatchSize)
+                .serviceLevelObjectives(powersOfTwoUpTo(maxBatchSize))
                 .register(registry);
         beams = DistributionSummary.builder("syncabel.request.beams")
                 .description("Beams asked for per request")
-                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue((double) maxBeams)
+                .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50)
                 .register(registry);
         predict = Timer.builder("request.predict")
                 .description("Time in one linker call (a micro-batch)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
         mentions = Counter.builder("syncabel.mentions").description("Mentions linked").register(registry);
         Gauge.builder("syncabel.model.load.seconds", loadMillis, v -> v.get() < 0 ? Double.NaN : v.get() / 1000.0)
@@ -59,6 +65,12 @@ final class ServeMetrics {
                 .description("1 when the server takes traffic").register(registry);
         Gauge.builder("syncabel.inflight.requests", inflight, AtomicInteger::get)
                 .description("Link and infer requests being answered").register(registry);
+    }
+
+    /** 1, 2, 4, ... below {@code max}, then {@code max}: a full batch gets its own bucket. */
+    private static double[] powersOfTwoUpTo(int max) {
+        return DoubleStream.concat(IntStream.iterate(1, i -> i < max, i -> i * 2).asDoubleStream(), DoubleStream.of(max))
+                .toArray();
     }
 
     void queueDepth(Supplier<Number> queuedMentions) {
@@ -70,8 +82,7 @@ final class ServeMetrics {
         Timer.builder("syncabel.http.requests")
                 .description("HTTP request latency")
                 .tags("endpoint", endpoint, "status", Integer.toString(status))
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry).record(Duration.ofNanos(nanos));
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MicroBatcherTest {
-    private final ServeMetrics metrics = new ServeMetrics("unit", 4, 5);
+    private final ServeMetrics metrics = new ServeMetrics("unit", 4);
 
     @Test
     void aRequestLargerThanOneBatchIsSplitAndAnsweredInOrder() throws Exception {
