@@ -1,7 +1,9 @@
 package io.syncabel.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.syncabel.runtime.Json;
+import io.syncabel.runtime.link.Linker;
 import io.syncabel.runtime.serve.LinkerLoader;
 import io.syncabel.runtime.serve.LinkerServer;
 import io.syncabel.runtime.serve.ServeConfig;
@@ -18,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * `syncabel serve`: the LinkerDeployment pod's process. The model URI comes from --model or, in a
- * pod, from SYNCABEL_INPUT_MODEL; the served model name from --model-name or the resource's name.
- * Runs until SIGTERM, which drains in-flight requests before the JVM exits.
+ * pod, from SYNCABEL_INPUT_MODEL; the served name and the decoding and batching defaults from flags,
+ * else from the LinkerDeployment in SYNCABEL_RESOURCE (metadata.name, spec.decoding), else built-in
+ * defaults. Runs until SIGTERM, which drains in-flight requests before the JVM exits.
  */
 @Command(name = "serve", description = "Serve a trained model over HTTP: POST /v1/link, KServe Open Inference "
         + "Protocol v2 (/v2/...), Prometheus /metrics. See docs/linker-api.md.")
@@ -28,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "URI", defaultValue = "${env:SYNCABEL_INPUT_MODEL}",
+    @Option(names = "--model", paramLabel = "URI",
             description = "Model artifact (s3://... or file:...); default: $SYNCABEL_INPUT_MODEL.")
     String model;
 
@@ -42,13 +45,25 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--max-batch-size", defaultValue = "32",
-            description = "Most mentions in one model call (default: ${DEFAULT-VALUE}).")
-    int maxBatchSize;
+    @Option(names = "--max-batch-size",
+            description = "Most mentions in one model call (default: spec.decoding.maxBatchSize, else 32).")
+    Integer maxBatchSize;
 
-    @Option(names = "--max-batch-delay-ms", defaultValue = "5",
-            description = "Longest a mention waits for batch-mates; 0 sends what is queued at once (default: ${DEFAULT-VALUE}).")
-    int maxBatchDelayMs;
+    @Option(names = "--max-batch-delay-ms",
+            description = "Longest a mention waits for batch-mates; 0 sends what is queued at once "
+                    + "(default: spec.decoding.maxBatchDelayMs, else 5).")
+    Integer maxBatchDelayMs;
+
+    @Option(names = "--beams", description = "Beams for requests that do not say (default: spec.decoding.beams, else 5).")
+    Integer beams;
+
+    @Option(names = "--top-k", description = "Candidates per mention for requests that do not say "
+            + "(default: spec.decoding.topK, else beams).")
+    Integer topK;
+
+    @Option(names = "--constrained", arity = "1", paramLabel = "true|false",
+            description = "Constrain to KB names for requests that do not say (default: spec.decoding.constrained, else true).")
+    Boolean constrained;
 
     @Option(names = "--queue-size", defaultValue = "1024",
             description = "Mentions that may wait for the model; more get 429 + Retry-After (default: ${DEFAULT-VALUE}).")
@@ -86,21 +101,21 @@ final class ServeCommand implements Callable<Integer> {
     /** How a model URI becomes a loader; the installed providers unless a test says otherwise. */
     Function<String, Optional<LinkerLoader>> loaders = LinkerLoader::installedFor;
 
+    /** The environment; a test passes its own. */
+    Function<String, String> env = System::getenv;
+
     @Override
     public Integer call() throws Exception {
+        if (model == null || model.isBlank()) {
+            model = env.apply("SYNCABEL_INPUT_MODEL");
+        }
         if (model == null || model.isBlank()) {
             throw new UserError("no model: pass --model URI or set SYNCABEL_INPUT_MODEL");
         }
         LinkerLoader loader = loaders.apply(model).orElseThrow(() -> new UserError(
                 "no linker loader in this build can open " + model + " (" + LinkerLoader.installed().size()
                         + " installed); a model-backed loader registers a LinkerLoader.Provider"));
-        ServeConfig config;
-        try {
-            config = new ServeConfig(host, port, name(), maxBatchSize, maxBatchDelayMs, queueSize, workers,
-                    maxBodyBytes, maxMentions, maxTextChars, maxBeams, smoke(), Duration.ofSeconds(drainTimeoutS));
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage(), e);
-        }
+        ServeConfig config = config();
         LinkerServer server;
         try {
             server = LinkerServer.start(config, loader, model, spec.commandLine().getErr());
@@ -143,21 +158,47 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private String name() {
+    /** Flags first, then the LinkerDeployment (SYNCABEL_RESOURCE), then built-in defaults. */
+    ServeConfig config() {
+        JsonNode resource = resource();
+        JsonNode decoding = resource.path("spec").path("decoding");
+        int b = pick(beams, decoding, "beams", 5);
+        try {
+            Linker.Options options = new Linker.Options(b, pick(topK, decoding, "topK", b),
+                    constrained != null ? constrained : decoding.path("constrained").asBoolean(true));
+            return new ServeConfig(host, port, name(resource), pick(maxBatchSize, decoding, "maxBatchSize", 32),
+                    pick(maxBatchDelayMs, decoding, "maxBatchDelayMs", 5), queueSize, workers, maxBodyBytes,
+                    maxMentions, maxTextChars, maxBeams, smoke(), Duration.ofSeconds(drainTimeoutS), options);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    private static int pick(Integer flag, JsonNode decoding, String field, int fallback) {
+        if (flag != null) {
+            return flag;
+        }
+        JsonNode v = decoding.path(field);
+        return v.canConvertToInt() && v.isIntegralNumber() ? v.intValue() : fallback;
+    }
+
+    private String name(JsonNode resource) {
         if (modelName != null) {
             return modelName;
         }
-        String resource = System.getenv("SYNCABEL_RESOURCE");
-        if (resource != null && !resource.isBlank()) {
-            try {
-                JsonNode name = Json.MAPPER.readTree(resource).path("metadata").path("name");
-                if (name.isTextual() && !name.asText().isBlank()) {
-                    return name.asText();
-                }
-            } catch (Exception e) {
-                throw new UserError("SYNCABEL_RESOURCE is not the resource JSON: " + e.getMessage(), e);
-            }
+        JsonNode name = resource.path("metadata").path("name");
+        return name.isTextual() && !name.asText().isBlank() ? name.asText() : "syncabel";
+    }
+
+    private JsonNode resource() {
+        String json = env.apply("SYNCABEL_RESOURCE");
+        if (json == null || json.isBlank()) {
+            return MissingNode.getInstance();
         }
-        return "syncabel";
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new UserError("SYNCABEL_RESOURCE is not the resource JSON: " + e.getMessage(), e);
+        }
     }
 }

@@ -55,7 +55,7 @@ record LinkRequest(List<Input> inputs, Linker.Options options) {
             checkMentionCount(mentions, "inputs", limits);
             parsed.add(input);
         }
-        return new LinkRequest(parsed, parseOptions(root.get("options"), "options", limits.maxBeams()));
+        return new LinkRequest(parsed, parseOptions(root.get("options"), "options", limits));
     }
 
     static JsonNode readJson(byte[] body) {
@@ -136,9 +136,13 @@ record LinkRequest(List<Input> inputs, Linker.Options options) {
         }
     }
 
-    /** Defaults: beams 5 (or topK when larger), topK = beams, constrained. */
-    static Linker.Options parseOptions(JsonNode node, String field, int maxBeams) {
-        Linker.Options defaults = Linker.Options.defaults();
+    /**
+     * Missing options come from the server's defaults; beams alone caps topK, topK alone raises
+     * beams when larger, so any one given value is honoured.
+     */
+    static Linker.Options parseOptions(JsonNode node, String field, ServeConfig limits) {
+        Linker.Options defaults = limits.options();
+        int maxBeams = limits.maxBeams();
         if (node == null || node.isNull()) {
             return defaults;
         }
@@ -148,7 +152,7 @@ record LinkRequest(List<Input> inputs, Linker.Options options) {
         Integer beams = node.has("beams") ? intField(node, "beams", field) : null;
         Integer topK = node.has("topK") ? intField(node, "topK", field) : null;
         int b = beams != null ? beams : Math.max(defaults.beams(), topK == null ? 0 : topK);
-        int k = topK != null ? topK : b;
+        int k = topK != null ? topK : Math.min(defaults.topK(), b);
         if (b < 1 || b > maxBeams) {
             throw ApiError.badRequest(field + ".beams", "beams must be 1.." + maxBeams + ", got " + b);
         }

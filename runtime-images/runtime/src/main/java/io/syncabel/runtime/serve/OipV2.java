@@ -103,7 +103,7 @@ final class OipV2 {
             LinkRequest.checkMentionCount(mentions, "inputs[0].data", limits);
             parsed.add(input);
         }
-        Linker.Options options = LinkRequest.parseOptions(root.get("parameters"), "parameters", limits.maxBeams());
+        Linker.Options options = LinkRequest.parseOptions(root.get("parameters"), "parameters", limits);
         return new Infer(id == null ? null : id.asText(), new LinkRequest(parsed, options));
     }
 

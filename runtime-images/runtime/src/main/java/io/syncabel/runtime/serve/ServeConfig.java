@@ -1,5 +1,6 @@
 package io.syncabel.runtime.serve;
 
+import io.syncabel.runtime.link.Linker;
 import java.time.Duration;
 
 /**
@@ -8,6 +9,7 @@ import java.time.Duration;
  * @param queueSize             mentions that may wait for the linker; beyond it requests get 429
  * @param maxMentionsPerRequest at most {@code queueSize}, else such a request could never be admitted
  * @param smoke                 overrides the artifact's suggested smoke query; null keeps it
+ * @param options               decoding options for requests that do not say (the LinkerDeployment's decoding)
  */
 public record ServeConfig(
         String host,
@@ -22,7 +24,8 @@ public record ServeConfig(
         int maxTextChars,
         int maxBeams,
         SmokeQuery smoke,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Linker.Options options) {
 
     public ServeConfig {
         require(port >= 0 && port <= 65535, "port must be 0..65535, got " + port);
@@ -38,36 +41,43 @@ public record ServeConfig(
         require(maxTextChars >= 1, "max text length must be >= 1, got " + maxTextChars);
         require(maxBeams >= 1, "max beams must be >= 1, got " + maxBeams);
         require(drainTimeout != null && !drainTimeout.isNegative(), "drain timeout must be >= 0");
+        require(options != null && options.beams() <= maxBeams, "default beams (" + (options == null ? null
+                : options.beams()) + ") must be <= max beams (" + maxBeams + ")");
     }
 
     public static ServeConfig defaults(String modelName) {
         return new ServeConfig("0.0.0.0", 8080, modelName, 32, 5, 1024, 1, 1 << 20, 256, 10_000, 20, null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Linker.Options.defaults());
     }
 
     public ServeConfig withPort(String host, int port) {
         return new ServeConfig(host, port, modelName, maxBatchSize, maxBatchDelayMs, queueSize, workers,
-                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout);
+                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout, options);
     }
 
     public ServeConfig withBatching(int maxBatchSize, int maxBatchDelayMs, int queueSize, int workers) {
         return new ServeConfig(host, port, modelName, maxBatchSize, maxBatchDelayMs, queueSize, workers,
-                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout);
+                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout, options);
     }
 
     public ServeConfig withLimits(int maxBodyBytes, int maxMentionsPerRequest, int maxTextChars, int maxBeams) {
         return new ServeConfig(host, port, modelName, maxBatchSize, maxBatchDelayMs, queueSize, workers,
-                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout);
+                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout, options);
     }
 
     public ServeConfig withSmoke(SmokeQuery smoke) {
         return new ServeConfig(host, port, modelName, maxBatchSize, maxBatchDelayMs, queueSize, workers,
-                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout);
+                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout, options);
     }
 
     public ServeConfig withDrainTimeout(Duration drainTimeout) {
         return new ServeConfig(host, port, modelName, maxBatchSize, maxBatchDelayMs, queueSize, workers,
-                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout);
+                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout, options);
+    }
+
+    public ServeConfig withOptions(Linker.Options options) {
+        return new ServeConfig(host, port, modelName, maxBatchSize, maxBatchDelayMs, queueSize, workers,
+                maxBodyBytes, maxMentionsPerRequest, maxTextChars, maxBeams, smoke, drainTimeout, options);
     }
 
     private static void require(boolean ok, String message) {

@@ -2,10 +2,13 @@ package io.syncabel.runtime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncabel.runtime.link.Linker;
 import io.syncabel.runtime.serve.LinkerLoader;
+import io.syncabel.runtime.serve.ServeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -18,6 +21,61 @@ class ServeCommandTest {
         cli.setExecutionExceptionHandler(new UserErrorHandler());
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
+    }
+
+    @Test
+    void decodingAndBatchingComeFromTheLinkerDeploymentUnlessFlagsSayOtherwise() {
+        ServeCommand command = new ServeCommand();
+        command.env = Map.of("SYNCABEL_RESOURCE", """
+                {"apiVersion": "syncabel.io/v1alpha1", "kind": "LinkerDeployment", "metadata": {"name": "ncbi"},
+                 "spec": {"decoding": {"beams": 3, "topK": 1, "constrained": false, "maxBatchSize": 8, "maxBatchDelayMs": 2}}}
+                """)::get;
+        new CommandLine(command).parseArgs("--model", "file:/m");
+        ServeConfig fromResource = command.config();
+        assertThat(fromResource.modelName()).isEqualTo("ncbi");
+        assertThat(fromResource.options()).isEqualTo(new Linker.Options(3, 1, false));
+        assertThat(fromResource.maxBatchSize()).isEqualTo(8);
+        assertThat(fromResource.maxBatchDelayMs()).isEqualTo(2);
+
+        new CommandLine(command).parseArgs("--model", "file:/m", "--beams", "4", "--max-batch-size", "16",
+                "--model-name", "other");
+        ServeConfig flagged = command.config();
+        assertThat(flagged.options()).isEqualTo(new Linker.Options(4, 1, false));
+        assertThat(flagged.maxBatchSize()).isEqualTo(16);
+        assertThat(flagged.modelName()).isEqualTo("other");
+    }
+
+    @Test
+    void withoutAResourceTheBuiltInDefaultsApply() {
+        ServeCommand command = new ServeCommand();
+        command.env = name -> null;
+        new CommandLine(command).parseArgs("--model", "file:/m");
+        ServeConfig config = command.config();
+        assertThat(config.modelName()).isEqualTo("syncabel");
+        assertThat(config.options()).isEqualTo(Linker.Options.defaults());
+        assertThat(config.maxBatchSize()).isEqualTo(32);
+        assertThat(config.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void theModelComesFromThePodEnvironment() {
+        ServeCommand command = new ServeCommand();
+        command.env = Map.of("SYNCABEL_INPUT_MODEL", "s3://bucket/ns/trainingruns/ncbi/3/")::get;
+        int exit = run(command, "--port", "0");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("no linker loader in this build can open s3://bucket/ns/trainingruns/ncbi/3/");
+    }
+
+    @Test
+    void inconsistentDecodingIsAUserError() {
+        ServeCommand command = new ServeCommand();
+        command.env = name -> null;
+        command.loaders = uri -> Optional.of((u, p) -> {
+            throw new AssertionError("must not load");
+        });
+        int exit = run(command, "--model", "file:/m", "--beams", "2", "--top-k", "3");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("need 1 <= topK <= beams, got beams=2 topK=3");
     }
 
     @Test

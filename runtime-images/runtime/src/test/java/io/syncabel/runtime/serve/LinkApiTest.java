@@ -3,6 +3,7 @@ package io.syncabel.runtime.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncabel.runtime.link.Linker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,18 @@ class LinkApiTest {
         assertThat(mentions.get(1).get("mention").asText()).isEqualTo("breast and ovarian cancer");
         assertThat(mentions.get(1).at("/candidates/0/pred_concept_code").asText()).isEqualTo("C0006142+C0029925");
         assertThat(mentions.get(1).at("/candidates/0/codes")).hasSize(2);
+    }
+
+    @Test
+    void requestsWithoutOptionsGetTheServersDefaults() {
+        ServeConfig config = ServerFixture.config().withOptions(new Linker.Options(3, 1, false));
+        try (ServerFixture f = ServerFixture.ready(config, DictionaryLinker.sample())) {
+            JsonNode body = f.post("/v1/link", "{\"inputs\": [\"[asthma]{Disorders}\"]}").json();
+            assertThat(body.get("options").toString()).isEqualTo("{\"beams\":3,\"topK\":1,\"constrained\":false}");
+            assertThat(body.at("/results/0/mentions/0/candidates")).hasSize(1);
+            JsonNode beamsOnly = f.post("/v1/link", "{\"inputs\": [\"[asthma]{Disorders}\"], \"options\": {\"beams\": 2}}").json();
+            assertThat(beamsOnly.get("options").toString()).isEqualTo("{\"beams\":2,\"topK\":1,\"constrained\":false}");
+        }
     }
 
     @Test
