@@ -8,6 +8,7 @@ import io.syncabel.runtime.serve.LinkerLoader;
 import io.syncabel.runtime.serve.LinkerServer;
 import io.syncabel.runtime.serve.ServeConfig;
 import io.syncabel.runtime.serve.SmokeQuery;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -119,8 +120,8 @@ final class ServeCommand implements Callable<Integer> {
         LinkerServer server;
         try {
             server = LinkerServer.start(config, loader, model, spec.commandLine().getErr());
-        } catch (IllegalStateException e) {
-            throw new UserError(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new UserError(e.getCause().getMessage(), e);
         }
         Thread hook = new Thread(server::close, "syncabel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.link.Linker;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +13,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,16 +97,18 @@ public final class LinkerServer implements AutoCloseable {
     private void listen() {
         Router router = Router.router(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        route(router.get("/v2/health/live"), "live", ctx -> json(ctx, 200, Map.of("live", true)));
-        route(router.get("/v2/health/ready"), "ready", this::ready);
-        route(router.get("/v2/models/:name"), "model_metadata", this::metadata);
-        route(router.get("/v2/models/:name/versions/:version"), "model_metadata", this::metadata);
-        route(router.get("/v2/models/:name/ready"), "model_ready", this::modelReady);
-        route(router.get("/v2/models/:name/versions/:version/ready"), "model_ready", this::modelReady);
-        route(router.post("/v2/models/:name/infer").handler(body), "infer", this::infer);
-        route(router.post("/v2/models/:name/versions/:version/infer").handler(body), "infer", this::infer);
-        route(router.post("/v1/link").handler(body), "link", this::link);
-        route(router.get("/metrics"), "metrics", ctx -> ctx.response()
+        // First, so that body uploads and answers from the body handler (413) are timed too.
+        router.route().handler(this::time);
+        router.get("/v2/health/live").handler(ctx -> json(ctx, 200, Map.of("live", true)));
+        router.get("/v2/health/ready").handler(this::ready);
+        router.get("/v2/models/:name").handler(this::metadata);
+        router.get("/v2/models/:name/versions/:version").handler(this::metadata);
+        router.get("/v2/models/:name/ready").handler(this::modelReady);
+        router.get("/v2/models/:name/versions/:version/ready").handler(this::modelReady);
+        router.post("/v2/models/:name/infer").handler(body).handler(this::infer);
+        router.post("/v2/models/:name/versions/:version/infer").handler(body).handler(this::infer);
+        router.post("/v1/link").handler(body).handler(this::link);
+        router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.route().last().handler(ctx -> {
             throw ApiError.notFound("no endpoint " + ctx.request().method() + " " + ctx.request().path()
@@ -119,20 +122,34 @@ public final class LinkerServer implements AutoCloseable {
         try {
             http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+            throw new UncheckedIOException(new IOException("cannot listen on " + config.host() + ":" + config.port()
+                    + ": " + (e.getCause() == null ? e : e.getCause()).getMessage(), e));
         }
         log("listening on " + config.host() + ":" + port() + " (live; ready once the model is loaded)");
     }
 
-    /** Times every request under a fixed endpoint label (never the raw path, which clients choose). */
-    private void route(io.vertx.ext.web.Route route, String endpoint, Handler<RoutingContext> handler) {
-        route.handler(ctx -> {
-            long t0 = System.nanoTime();
-            ctx.put("endpoint", endpoint);
-            ctx.addEndHandler(v -> metrics.request(endpoint, ctx.response().getStatusCode(), System.nanoTime() - t0));
-            handler.handle(ctx);
-        });
+    private void time(RoutingContext ctx) {
+        long t0 = System.nanoTime();
+        String endpoint = endpoint(ctx.request().path());
+        ctx.addEndHandler(v -> metrics.request(endpoint, ctx.response().getStatusCode(), System.nanoTime() - t0));
+        ctx.next();
+    }
+
+    /** A fixed label per endpoint, never the raw path: clients choose paths, and labels must stay few. */
+    static String endpoint(String path) {
+        if (path == null) {
+            return "other";
+        }
+        if (path.startsWith("/v2/models/")) {
+            return path.endsWith("/infer") ? "infer" : path.endsWith("/ready") ? "model_ready" : "model_metadata";
+        }
+        return switch (path) {
+            case "/v1/link" -> "link";
+            case "/v2/health/live" -> "live";
+            case "/v2/health/ready" -> "ready";
+            case "/metrics" -> "metrics";
+            default -> "other";
+        };
     }
 
     private void load(LinkerLoader loader, String modelUri) {

@@ -8,6 +8,8 @@ import io.syncabel.runtime.serve.ServeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,21 @@ class ServeCommandTest {
         int exit = run(command, "--model", "file:/m", "--beams", "2", "--top-k", "3");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("need 1 <= topK <= beams, got beams=2 topK=3");
+    }
+
+    @Test
+    void aPortInUseIsAUserError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ServeCommand command = new ServeCommand();
+            command.env = name -> null;
+            command.loaders = uri -> Optional.of((u, p) -> {
+                throw new AssertionError("must not load");
+            });
+            int exit = run(command, "--model", "file:/m", "--host", "127.0.0.1", "--port",
+                    Integer.toString(taken.getLocalPort()));
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).contains("error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 
     @Test

@@ -97,6 +97,7 @@ class BatchingAndOverloadTest {
             assertThat(f.post("/v1/link", "{\"inputs\": [\"[asthma]{Disorders}\"], \"options\": {\"beams\": 3}}").status())
                     .isEqualTo(200);
             assertThat(f.post("/v1/link", "{").status()).isEqualTo(400);
+            assertThat(f.post("/v1/link", "{\"inputs\": [\"" + "x".repeat(1 << 20) + "\"]}").status()).isEqualTo(413);
             var metrics = f.get("/metrics");
             assertThat(metrics.status()).isEqualTo(200);
             assertThat(metrics.header("content-type")).startsWith("text/plain");
@@ -107,6 +108,8 @@ class BatchingAndOverloadTest {
                     "syncabel_request_beams_sum{model_name=\"ncbi-test\"} 3",
                     "syncabel_mentions_total{model_name=\"ncbi-test\"}",
                     "syncabel_errors_total{model_name=\"ncbi-test\",type=\"bad_request\"} 1",
+                    "syncabel_errors_total{model_name=\"ncbi-test\",type=\"body_too_large\"} 1",
+                    "syncabel_http_requests_seconds_count{endpoint=\"link\",model_name=\"ncbi-test\",status=\"413\"} 1",
                     "syncabel_queue_mentions{model_name=\"ncbi-test\"} 0",
                     "syncabel_inflight_requests{model_name=\"ncbi-test\"}",
                     "syncabel_model_load_seconds{model_name=\"ncbi-test\"}",
