@@ -99,6 +99,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     int drainTimeoutS;
 
+    @Option(names = "--load-timeout-s", defaultValue = "1800",
+            description = "Load plus smoke query must finish within this, else exit 1 so the pod restarts; 0 = no limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int loadTimeoutS;
+
     /** How a model URI becomes a loader; the installed providers unless a test says otherwise. */
     Function<String, Optional<LinkerLoader>> loaders = LinkerLoader::installedFor;
 
@@ -169,7 +174,8 @@ final class ServeCommand implements Callable<Integer> {
                     constrained != null ? constrained : decoding.path("constrained").asBoolean(true));
             return new ServeConfig(host, port, name(resource), pick(maxBatchSize, decoding, "maxBatchSize", 32),
                     pick(maxBatchDelayMs, decoding, "maxBatchDelayMs", 5), queueSize, workers, maxBodyBytes,
-                    maxMentions, maxTextChars, maxBeams, smoke(), Duration.ofSeconds(drainTimeoutS), options);
+                    maxMentions, maxTextChars, maxBeams, smoke(), Duration.ofSeconds(drainTimeoutS), options,
+                    Duration.ofSeconds(loadTimeoutS));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -78,6 +79,10 @@ public final class LinkerServer implements AutoCloseable {
         Thread load = new Thread(() -> server.load(loader, modelUri), "syncabel-load");
         load.setDaemon(true);
         load.start();
+        if (!config.loadTimeout().isZero()) {
+            CompletableFuture.delayedExecutor(config.loadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(server::loadTimedOut);
+        }
         return server;
     }
 
@@ -161,7 +166,8 @@ public final class LinkerServer implements AutoCloseable {
             metrics.loaded(took);
             Linker l = loaded.linker();
             synchronized (this) {
-                if (state.phase() == Phase.DRAINING || state.phase() == Phase.STOPPED) {
+                if (state.phase() != Phase.LOADING) {
+                    // Timed out or shutting down meanwhile: nobody will serve this linker.
                     l.close();
                     return;
                 }
@@ -210,8 +216,23 @@ public final class LinkerServer implements AutoCloseable {
         }
     }
 
+    /** A load (or smoke query) that hangs must end the pod, as a hung download would keep it unready forever. */
+    private void loadTimedOut() {
+        String message = String.format("the model was not loaded and smoke-tested within %.1f s (--load-timeout-s)",
+                config.loadTimeout().toMillis() / 1000.0);
+        synchronized (this) {
+            Phase phase = state.phase();
+            if (phase != Phase.LOADING && phase != Phase.SMOKE_TEST) {
+                return;
+            }
+            state = new State(Phase.FAILED, message);
+        }
+        log(message);
+        done.completeExceptionally(new TimeoutException(message));
+    }
+
     private synchronized void setState(Phase phase, String message) {
-        if (state.phase() != Phase.DRAINING && state.phase() != Phase.STOPPED) {
+        if (state.phase() != Phase.DRAINING && state.phase() != Phase.STOPPED && state.phase() != Phase.FAILED) {
             state = new State(phase, message);
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,26 @@ class ServerLifecycleTest {
             assertThat(f.server.done()).failsWithin(15, TimeUnit.SECONDS);
             assertThat(f.server.state().phase()).isEqualTo(LinkerServer.Phase.FAILED);
             assertThat(f.server.state().message()).contains("checksum mismatch");
+        }
+    }
+
+    @Test
+    void aLoadThatHangsPastTheTimeoutFailsTheServer() {
+        DictionaryLinker linker = DictionaryLinker.sample();
+        CountDownLatch hung = new CountDownLatch(1);
+        ServeConfig config = ServerFixture.config().withLoadTimeout(Duration.ofMillis(300));
+        try (ServerFixture f = new ServerFixture(config, (uri, p) -> {
+            hung.await(30, TimeUnit.SECONDS);
+            return new LinkerLoader.Loaded(linker, null);
+        })) {
+            assertThat(f.server.done()).failsWithin(15, TimeUnit.SECONDS);
+            assertThat(f.server.state().phase()).isEqualTo(LinkerServer.Phase.FAILED);
+            assertThat(f.server.state().message()).contains("not loaded and smoke-tested within 0.3 s");
+            assertThat(f.get("/v2/health/ready").status()).isEqualTo(503);
+
+            hung.countDown();
+            f.awaitTrue(linker::closed, "the late linker closed");
+            assertThat(f.server.state().phase()).isEqualTo(LinkerServer.Phase.FAILED);
         }
     }
 
