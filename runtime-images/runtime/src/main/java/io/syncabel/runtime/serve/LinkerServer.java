@@ -422,7 +422,13 @@ public final class LinkerServer implements AutoCloseable {
         } catch (Exception e) {
             log("closing the port: " + e);
         } finally {
-            vertx.close();
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log("closing the event loops: " + e);
+            }
             Linker l;
             synchronized (this) {
                 l = linker;
