@@ -9,7 +9,6 @@ import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.link.GenerativeLinker;
 import io.syncabel.runtime.link.Linker;
-import io.syncabel.runtime.model.ExampleEncoder;
 import io.syncabel.runtime.model.ModelArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Stores;
@@ -79,10 +78,7 @@ final class LinkCommand implements Callable<Integer> {
             }
             List<CorpusExamples.Item> items = CorpusExamples.read(corpus, format, knowledgeBase, artifact.info().language(),
                     !noAbbreviations, new Problems(false));
-            GenerativeLinker linker = new GenerativeLinker(artifact.model(),
-                    new ExampleEncoder(artifact.tokenizer()::encode, artifact.info().config().maxSourceLength()),
-                    artifact.tokenizer()::decode, artifact.tries(), artifact.names(),
-                    new Linker.Info("syncabel", modelUri, artifact.info().kbVersion()));
+            GenerativeLinker linker = artifact.linker(modelUri);
             Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);

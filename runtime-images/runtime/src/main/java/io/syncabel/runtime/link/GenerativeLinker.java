@@ -32,9 +32,17 @@ public final class GenerativeLinker implements Linker {
     private final NameTable names;
     private final Map<String, Map<String, List<String>>> codesByName;
     private final Info info;
+    private final AutoCloseable owner;
 
     public GenerativeLinker(StepDecoder decoder, ExampleEncoder encoder, Function<int[], String> detokenizer,
             GroupTries tries, NameTable names, Info info) {
+        this(decoder, encoder, detokenizer, tries, names, info, null);
+    }
+
+    /** @param owner closed with the linker (the loaded model artifact), or null */
+    public GenerativeLinker(StepDecoder decoder, ExampleEncoder encoder, Function<int[], String> detokenizer,
+            GroupTries tries, NameTable names, Info info, AutoCloseable owner) {
+        this.owner = owner;
         this.decoder = decoder;
         this.encoder = encoder;
         this.detokenizer = detokenizer;
@@ -137,5 +145,16 @@ public final class GenerativeLinker implements Linker {
     @Override
     public Info info() {
         return info;
+    }
+
+    @Override
+    public void close() {
+        if (owner != null) {
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the model failed: " + e.getMessage(), e);
+            }
+        }
     }
 }

@@ -139,6 +139,13 @@ public final class ModelArtifact implements AutoCloseable {
         }
     }
 
+    /** The generative linker over this artifact (the artifact stays open as long as the linker is used). */
+    public io.syncabel.runtime.link.GenerativeLinker linker(String modelName) {
+        return new io.syncabel.runtime.link.GenerativeLinker(model,
+                new ExampleEncoder(tokenizer::encode, info.config().maxSourceLength()), tokenizer::decode, tries, names,
+                new io.syncabel.runtime.link.Linker.Info(modelName, info.kbUri(), info.kbVersion()), this);
+    }
+
     public Info info() {
         return info;
     }

@@ -1,0 +1,36 @@
+package io.syncabel.runtime.model;
+
+import io.syncabel.runtime.serve.LinkerLoader;
+import io.syncabel.runtime.serve.SmokeQuery;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.StoreUris;
+import io.syncabel.runtime.store.Stores;
+
+/**
+ * Lets `syncabel serve` open model artifacts written by `syncabel train` (file: and s3:// prefixes),
+ * registered in META-INF/services. The smoke query links the KB's first name to its own code.
+ */
+public final class GenerativeLinkerProvider implements LinkerLoader.Provider {
+
+    @Override
+    public boolean canOpen(String modelUri) {
+        return StoreUris.isFile(modelUri) || StoreUris.isS3(modelUri);
+    }
+
+    @Override
+    public LinkerLoader loader() {
+        return (uri, progress) -> {
+            String prefix = uri.endsWith("/") ? uri : uri + "/";
+            progress.accept("reading model artifact " + prefix + " (checksums verified)");
+            ModelArtifact artifact;
+            try (ArtifactStore store = Stores.forUri(prefix)) {
+                artifact = ModelArtifact.load(store, prefix);
+            }
+            progress.accept(String.format("model loaded: %,d parameters, %,d names in %d group tries",
+                    artifact.info().parameters(), artifact.names().entries().size(), artifact.tries().byGroup().size()));
+            NameTable.Entry first = artifact.names().get(0);
+            return new LinkerLoader.Loaded(artifact.linker(prefix),
+                    SmokeQuery.ofKbName(first.name(), first.group(), first.codes().get(0)));
+        };
+    }
+}
