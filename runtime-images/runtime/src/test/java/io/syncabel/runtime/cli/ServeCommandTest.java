@@ -61,11 +61,12 @@ class ServeCommandTest {
 
     @Test
     void theModelComesFromThePodEnvironment() {
+        // gs:// is a scheme no installed loader opens (file: and s3:// model artifacts are)
         ServeCommand command = new ServeCommand();
-        command.env = Map.of("SYNCABEL_INPUT_MODEL", "s3://bucket/ns/trainingruns/ncbi/3/")::get;
+        command.env = Map.of("SYNCABEL_INPUT_MODEL", "gs://bucket/ns/trainingruns/ncbi/3/")::get;
         int exit = run(command, "--port", "0");
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("no linker loader in this build can open s3://bucket/ns/trainingruns/ncbi/3/");
+        assertThat(err.toString()).contains("no linker loader in this build can open gs://bucket/ns/trainingruns/ncbi/3/");
     }
 
     @Test
@@ -97,9 +98,9 @@ class ServeCommandTest {
 
     @Test
     void aModelNoLoaderCanOpenIsAUserError() {
-        int exit = run(new ServeCommand(), "--model", "file:/nowhere/model", "--port", "0", "--host", "127.0.0.1");
+        int exit = run(new ServeCommand(), "--model", "gs://nowhere/model", "--port", "0", "--host", "127.0.0.1");
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("error: no linker loader in this build can open file:/nowhere/model");
+        assertThat(err.toString()).contains("error: no linker loader in this build can open gs://nowhere/model");
     }
 
     @Test
