@@ -1,0 +1,116 @@
+package io.syncabel.runtime.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncabel.runtime.TestData;
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.KbOptions;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.link.GenerativeLinker;
+import io.syncabel.runtime.link.Linker;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.ArtifactWriter;
+import io.syncabel.runtime.store.FolderStore;
+import io.syncabel.runtime.text.Problems;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole generative linker on a toy KB: train, link under the trie, save, load, link again. */
+class LinkerTrainingTest {
+    static final String KB = """
+            D001||Duchenne muscular dystrophy|DMD|muscular dystrophy, Duchenne
+            D002||Breast cancer|breast carcinoma|mammary cancer
+            D003||Wilson disease|hepatolenticular degeneration
+            D004||Cystic fibrosis|mucoviscidosis
+            D005||Huntington disease|Huntington chorea
+            D006||Colorectal cancer|colon cancer|rectal cancer
+            """;
+    /** Title, abstract, then (mention text, code) pairs found in that order in title + " " + abstract. */
+    static final List<List<String>> DOCUMENTS = List.of(
+            List.of("Duchenne muscular dystrophy (DMD) is common.", "In DMD boys the heart fails.",
+                    "Duchenne muscular dystrophy", "D001", "DMD boys", "D001"),
+            List.of("Mammary cancer in women.", "Families with breast cancer were studied.",
+                    "Mammary cancer", "D002", "breast cancer", "D002"),
+            List.of("Hepatolenticular degeneration and copper.", "Wilson disease patients carry ATP7B mutations.",
+                    "Hepatolenticular degeneration", "D003", "Wilson disease", "D003"),
+            List.of("Mucoviscidosis lungs.", "Children with cystic fibrosis need care.",
+                    "Mucoviscidosis", "D004", "cystic fibrosis", "D004"),
+            List.of("Huntington chorea families.", "Colon cancer risk was high.",
+                    "Huntington chorea", "D005", "Colon cancer", "D006"));
+
+    /** The documents in PubTator format, offsets computed (a mention "X boys" marks just "X"). */
+    static String pubtator() {
+        StringBuilder out = new StringBuilder();
+        for (int d = 0; d < DOCUMENTS.size(); d++) {
+            List<String> doc = DOCUMENTS.get(d);
+            String text = doc.get(0) + " " + doc.get(1);
+            out.append(d + 1).append("|t|").append(doc.get(0)).append('\n');
+            out.append(d + 1).append("|a|").append(doc.get(1)).append('\n');
+            int from = 0;
+            for (int m = 2; m < doc.size(); m += 2) {
+                String found = doc.get(m);
+                int at = text.indexOf(found, from);
+                String mention = found.endsWith(" boys") ? found.substring(0, found.length() - 5) : found;
+                out.append(d + 1).append('\t').append(at).append('\t').append(at + mention.length()).append('\t')
+                        .append(mention).append("\tSpecificDisease\t").append(doc.get(m + 1)).append('\n');
+                from = at + mention.length();
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTinyModelLearnsTheCorpusAndOnlyEverAnswersKbNamesBeforeAndAfterSaving() throws IOException {
+        Path kbFile = Files.writeString(dir.resolve("kb.txt"), KB);
+        Path corpus = Files.writeString(dir.resolve("train.pubtator"), pubtator());
+        KnowledgeBase kb = TestData.build("dnorm", TestData.uri(kbFile), KbOptions.defaults());
+        List<CorpusExamples.Item> items = CorpusExamples.read(corpus, null, kb, "en", true, new Problems(false));
+        assertThat(items).hasSize(10);
+        assertThat(items.get(1).mention()).as("DMD expanded from its definition").isEqualTo("Duchenne muscular dystrophy");
+
+        TrainingSettings settings = new TrainingSettings(60, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
+        LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
+        NameTable names = NameTable.of(kb);
+        LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(new StringWriter()))
+                .run(items, items, LinkerTraining.SyntheticExample.kbNames(names), json -> { });
+        assertThat(result.bestDevRecallAt1()).isEqualTo(100.0);
+
+        Set<String> kbNames = names.entries().stream().map(NameTable.Entry::name).collect(Collectors.toSet());
+        List<GenerativeLinker.Marked> marked = items.stream()
+                .map(i -> new GenerativeLinker.Marked(i.source(), i.mention(), i.example().group())).toList();
+        String prefix = "file:" + dir.resolve("model") + "/";
+        try (ArtifactStore store = new FolderStore()) {
+            try (ArtifactWriter writer = store.create(prefix)) {
+                ModelArtifact.write(writer, new ModelArtifact.Info(result.config(), "file:kb/", "test", "en", result.parameters()),
+                        out -> out.write(result.bestWeights()), result.tokenizerJson(), result.names(), result.tries(),
+                        result.seenCodes(), result.metrics(), Map.of(), List.of());
+            }
+            try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
+                GenerativeLinker linker = artifact.linker("test");
+                List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, new Linker.Options(3, 3, true));
+                for (int i = 0; i < items.size(); i++) {
+                    assertThat(predicted.get(i).get(0).codes()).as(items.get(i).mention())
+                            .containsExactly(items.get(i).example().code());
+                    predicted.get(i).forEach(c -> assertThat(kbNames).contains(c.name()));
+                }
+                List<Linker.Result> viaInterface = linker.link(List.of(
+                        new Linker.Query("Her mammary cancer returned.", 4, 18, "DISO")), Linker.Options.defaults());
+                assertThat(viaInterface.get(0).candidates().get(0).codes()).containsExactly("D002");
+                assertThat(artifact.seenCodes()).contains("D001", "D006");
+            }
+        }
+    }
+}
