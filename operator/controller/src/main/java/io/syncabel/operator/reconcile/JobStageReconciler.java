@@ -1,0 +1,108 @@
+package io.syncabel.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.syncabel.api.v1alpha1.common.ArtifactInput;
+import io.syncabel.api.v1alpha1.common.StageStatus;
+import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.children.Labels;
+import io.syncabel.operator.children.StageRun;
+import io.syncabel.operator.runs.JobObserver;
+import io.syncabel.operator.runs.RunState;
+import io.syncabel.operator.status.Headlines;
+import io.syncabel.operator.status.StatusAggregator;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The four batch kinds: wait for the inputs, make the Job of the current run (once: its name is
+ * deterministic), stop Jobs of superseded runs, and report the Job's state, its pods' problems and
+ * its termination summary in status.
+ */
+public abstract class JobStageReconciler<P extends CustomResource<?, T>, T extends StageStatus> extends StageReconciler<P, T> {
+    private static final Logger LOG = Logger.getLogger(JobStageReconciler.class);
+
+    protected JobStageReconciler(OperatorSettings settings, Clock clock) {
+        super(settings, clock);
+    }
+
+    /** The references of this stage, resolved from the informer caches. */
+    protected abstract Inputs inputs(P primary, Context<P> context);
+
+    protected abstract Job desiredJob(P primary, StageRun run);
+
+    /** Kind-specific figures while running (e.g. shards done); the default has none. */
+    protected void progress(T status, RunState state) {
+    }
+
+    @Override
+    protected void reconcileStage(P primary, Context<P> context, StatusAggregator<T> status) {
+        long generation = primary.getMetadata().getGeneration();
+        Inputs inputs = inputs(primary, context);
+        if (inputs instanceof Inputs.Waiting waiting) {
+            status.ready(false, waiting.reason(), waiting.message(), generation);
+            return;
+        }
+        Inputs.Resolved resolved = (Inputs.Resolved) inputs;
+        StageRun run = StageRun.of(settings, primary, resolved.env(), resolved.lineage());
+        Job desired = desiredJob(primary, run);
+        List<Job> runs = context.getSecondaryResources(Job.class).stream()
+                .filter(j -> Labels.ROLE_RUN.equals(j.getMetadata().getLabels().get(Labels.ROLE)))
+                .toList();
+        Job job = runs.stream().filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst()
+                .orElseGet(() -> {
+                    LOG.infof("creating Job %s/%s", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+                    return createOrGet(context, desired);
+                });
+        stopSuperseded(context, runs, job);
+
+        RunState state = JobObserver.observe(job, context.getSecondaryResources(Pod.class));
+        if (!Objects.equals(status.status().getOutputUri(), run.outputUri())) {
+            status.newRun(this::emptyStatus);
+        }
+        T s = status.status();
+        s.setOutputUri(run.outputUri());
+        s.setInputs(run.inputs().isEmpty() ? null : run.inputs());
+        s.setStartTime(state.startTime());
+        s.setCompletionTime(state.completionTime());
+        progress(s, state);
+        if (state.phase() == RunState.Phase.SUCCEEDED) {
+            status.update(current -> Headlines.copy(state.summary(), current));
+            lineageDigests(status.status(), state);
+        }
+        status.ready(state.phase() == RunState.Phase.SUCCEEDED, state.reason(), state.message(), generation);
+    }
+
+    /** The runtime may report inputs with digests in its summary; they complete the operator's lineage. */
+    static void lineageDigests(StageStatus status, RunState state) {
+        var reported = state.summary().get("inputs");
+        if (reported == null || !reported.isArray() || status.getInputs() == null) {
+            return;
+        }
+        for (ArtifactInput input : status.getInputs()) {
+            for (var r : reported) {
+                if (input.getUri() != null && input.getUri().equals(r.path("uri").asText(null)) && r.hasNonNull("digest")) {
+                    input.setDigest(r.get("digest").asText());
+                }
+            }
+        }
+    }
+
+    /** A spec or input change supersedes the running Job: it is stopped, not left to burn a GPU. */
+    static <P extends CustomResource<?, ?>> void stopSuperseded(Context<P> context, List<Job> runs, Job current) {
+        for (Job old : runs) {
+            boolean finished = Optional.ofNullable(old.getStatus()).map(s -> s.getConditions()).orElse(List.of()).stream()
+                    .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+            if (!old.getMetadata().getName().equals(current.getMetadata().getName()) && !finished
+                    && old.getMetadata().getDeletionTimestamp() == null) {
+                LOG.infof("stopping superseded Job %s/%s", old.getMetadata().getNamespace(), old.getMetadata().getName());
+                context.getClient().resource(old).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+            }
+        }
+    }
+}
