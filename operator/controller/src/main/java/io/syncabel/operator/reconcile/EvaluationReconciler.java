@@ -2,6 +2,7 @@ package io.syncabel.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -25,7 +26,8 @@ import java.util.Optional;
 
 /** Evaluation: waits for its TrainingRun (model in the pod) or its LinkerDeployment (over HTTP). */
 @Singleton
-@ControllerConfiguration(triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
 public class EvaluationReconciler extends JobStageReconciler<Evaluation, EvaluationStatus> {
 
     @Inject

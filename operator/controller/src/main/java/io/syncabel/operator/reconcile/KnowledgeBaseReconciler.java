@@ -2,6 +2,7 @@ package io.syncabel.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.syncabel.api.v1alpha1.KnowledgeBase;
 import io.syncabel.api.v1alpha1.KnowledgeBaseStatus;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /** KnowledgeBase: no references; one Job per generation. */
 @Singleton
-@ControllerConfiguration(triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
 public class KnowledgeBaseReconciler extends JobStageReconciler<KnowledgeBase, KnowledgeBaseStatus> {
 
     @Inject

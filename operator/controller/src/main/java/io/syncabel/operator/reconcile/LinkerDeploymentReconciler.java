@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -41,7 +42,8 @@ import java.util.Optional;
  * template is complete, every replica passes /v2/health/ready, and no pod is crashing.
  */
 @Singleton
-@ControllerConfiguration(triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
 public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment, LinkerDeploymentStatus> {
     static final String DEPLOYMENTS = "deployments";
 

@@ -2,6 +2,7 @@ package io.syncabel.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -23,7 +24,8 @@ import java.util.Optional;
 
 /** SyntheticDataset: waits for its KnowledgeBase, then one Indexed Job (a completion per shard) per run. */
 @Singleton
-@ControllerConfiguration(triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
 public class SyntheticDatasetReconciler extends JobStageReconciler<SyntheticDataset, SyntheticDatasetStatus> {
 
     @Inject

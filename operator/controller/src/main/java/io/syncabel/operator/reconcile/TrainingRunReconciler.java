@@ -2,6 +2,7 @@ package io.syncabel.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -26,7 +27,8 @@ import java.util.Optional;
 
 /** TrainingRun: waits for its KnowledgeBase and every SyntheticDataset, then one Job per run. */
 @Singleton
-@ControllerConfiguration(triggerReconcilerOnAllEvents = true)
+@ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
 public class TrainingRunReconciler extends JobStageReconciler<TrainingRun, TrainingRunStatus> {
 
     @Inject
