@@ -146,7 +146,12 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         if (state.phase() == RunState.Phase.SUCCEEDED) {
             LOG.infof("artifacts of %s/%s deleted; removing the finalizer", primary.getMetadata().getNamespace(),
                     primary.getMetadata().getName());
-            context.resourceOperations().removeFinalizer(FINALIZER);
+            // a plain patch: the object is gone right after it, so there is nothing to cache
+            context.getClient().resources(kind()).inNamespace(primary.getMetadata().getNamespace())
+                    .withName(primary.getMetadata().getName()).edit(p -> {
+                        p.removeFinalizer(FINALIZER);
+                        return p;
+                    });
             return UpdateControl.noUpdate();
         }
         StatusAggregator<T> status = new StatusAggregator<>(primary.getStatus(), this::emptyStatus, clock);

@@ -11,7 +11,13 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.syncabel.api.v1alpha1.Evaluation;
 import io.syncabel.api.v1alpha1.KnowledgeBase;
+import io.syncabel.api.v1alpha1.LinkerDeployment;
+import io.syncabel.api.v1alpha1.LinkerDeploymentSpec;
 import io.syncabel.api.v1alpha1.SyntheticDataset;
 import io.syncabel.api.v1alpha1.TrainingRun;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
@@ -210,5 +216,40 @@ class ReconcileOnMockServerTest {
         eventually().until(() -> "True/Succeeded".equals(ready(get(KnowledgeBase.class, "kb-g"))));
         assertThat(jobs(client, "kb-g")).hasSize(1);
         assertThat(List.of(get(KnowledgeBase.class, "kb-g").getStatus().getConcepts())).containsExactly(5L);
+    }
+
+    @Test
+    void aLinkerIsReadyOnlyWhenRolledOutAndNoPodCrashesAndEvaluationsWaitForIt() {
+        client.resource(Fixtures.linker("ld-w", "tr-missing")).create();
+        eventually().until(() -> "False/WaitingTrainingRun".equals(ready(get(LinkerDeployment.class, "ld-w"))));
+
+        client.resource(Fixtures.evaluationOfLinker("ev-h", "ld-h")).create();
+        eventually().until(() -> "False/WaitingLinkerDeployment".equals(ready(get(Evaluation.class, "ev-h"))));
+        LinkerDeployment ld = Fixtures.linker("ld-h", null);
+        ld.getSpec().setTrainingRunRef(null);
+        ld.getSpec().setModelUri("s3://models/medic/");
+        ld.getSpec().setRollout(LinkerDeploymentSpec.Rollout.RECREATE);
+        client.resource(ld).create();
+
+        var deployments = client.apps().deployments().inNamespace(NS);
+        eventually().until(() -> deployments.withName("ld-h-linker").get() != null && client.services().inNamespace(NS).withName("ld-h-linker").get() != null);
+        Deployment deployment = deployments.withName("ld-h-linker").get();
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        eventually().until(() -> "False/Pending".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+        assertThat(get(LinkerDeployment.class, "ld-h").getStatus().getUrl()).isEqualTo("http://ld-h-linker.test.svc:8080");
+
+        deployments.resource(new DeploymentBuilder(deployment).withNewStatus().withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).endStatus().build()).updateStatus();
+        eventually().until(() -> "True/Succeeded".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+        Job evaluation = onlyJob("ev-h");
+        assertThat(env(evaluation)).containsEntry("SYNCABEL_LINKER_URL", "http://ld-h-linker.test.svc:8080")
+                .containsEntry("SYNCABEL_INPUT_MODEL", "s3://models/medic/");
+        assertThat(evaluation.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("evaluate");
+
+        Map<String, String> podLabels = new java.util.HashMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
+        client.pods().resource(new PodBuilder().withNewMetadata().withName("ld-h-linker-abc").withNamespace(NS).withLabels(podLabels).endMetadata()
+                .withNewStatus().addNewContainerStatus().withName("runtime").withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                .withMessage("back-off restarting failed container").endWaiting().endState().endContainerStatus().endStatus().build()).create();
+        eventually().until(() -> "False/CrashLoopBackOff".equals(ready(get(LinkerDeployment.class, "ld-h"))));
     }
 }
