@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +51,9 @@ public class OperatorLifecycle {
     @ConfigProperty(name = "syncabel.operator.leader-election.lease-namespace")
     Optional<String> leaseNamespace;
 
+    @Inject
+    MeterRegistry meters;
+
     private Operator operator;
 
     void onStart(@Observes StartupEvent event) {
@@ -61,7 +65,8 @@ public class OperatorLifecycle {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     .withUseSSAToPatchPrimaryResource(useSsa)
-                    .withSSABasedCreateUpdateMatchForDependentResources(useSsa);
+                    .withSSABasedCreateUpdateMatchForDependentResources(useSsa)
+                    .withMetrics(new OperatorMetrics(meters));
             if (leaderElection) {
                 var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName);
                 leaseNamespace.ifPresent(election::withLeaseNamespace);

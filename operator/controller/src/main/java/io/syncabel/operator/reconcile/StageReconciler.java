@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -41,6 +42,7 @@ import org.jboss.logging.Logger;
 public abstract class StageReconciler<P extends CustomResource<?, T>, T extends StageStatus> implements Reconciler<P> {
     public static final String PAUSED_ANNOTATION = "syncabel.io/paused";
     public static final String FINALIZER = "syncabel.io/artifacts";
+    public static final String REASON_RECONCILE_ERROR = "ReconcileError";
     static final String PODS = "pods";
     static final String JOBS = "jobs";
     private static final Logger LOG = Logger.getLogger(StageReconciler.class);
@@ -105,6 +107,30 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         P current = manageFinalizer(primary, context);
         reconcileStage(current, context, status);
         return write(current, status);
+    }
+
+    /**
+     * A reconcile that threw (the API refused a child, RBAC is missing, ...) is shown in Ready with
+     * the API's answer; JOSDK keeps retrying with backoff.
+     */
+    @Override
+    public ErrorStatusUpdateControl<P> updateErrorStatus(P primary, Context<P> context, Exception e) {
+        if (primary.isMarkedForDeletion() || context.isPrimaryResourceDeleted()) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        StatusAggregator<T> status = new StatusAggregator<>(primary.getStatus(), this::emptyStatus, clock);
+        status.ready(false, REASON_RECONCILE_ERROR, errorMessage(e), primary.getMetadata().getGeneration());
+        return status.changed().map(s -> {
+            primary.setStatus(s);
+            return ErrorStatusUpdateControl.patchStatus(primary);
+        }).orElseGet(ErrorStatusUpdateControl::defaultErrorProcessing);
+    }
+
+    static String errorMessage(Exception e) {
+        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+            return "the Kubernetes API answered " + k.getCode() + ": " + k.getStatus().getMessage();
+        }
+        return "reconcile failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     public static boolean isPaused(HasMetadata resource) {
