@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.syncabel.api.v1alpha1.common.ArtifactInput;
+import io.syncabel.api.v1alpha1.common.Conditions;
 import io.syncabel.api.v1alpha1.common.StageStatus;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.children.Labels;
@@ -54,11 +55,15 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         List<Job> runs = context.getSecondaryResources(Job.class).stream()
                 .filter(j -> Labels.ROLE_RUN.equals(j.getMetadata().getLabels().get(Labels.ROLE)))
                 .toList();
-        Job job = runs.stream().filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst()
-                .orElseGet(() -> {
-                    LOG.infof("creating Job %s/%s", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-                    return createOrGet(context, desired);
-                });
+        Optional<Job> existing = runs.stream().filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();
+        if (existing.isEmpty() && finished(status.status(), run, generation)) {
+            // the Job of this run is gone (ttlSecondsAfterFinished) after it finished: the result stands, no rerun
+            return;
+        }
+        Job job = existing.orElseGet(() -> {
+            LOG.infof("creating Job %s/%s", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+            return createOrGet(context, desired);
+        });
         stopSuperseded(context, runs, job);
 
         RunState state = JobObserver.observe(job, context.getSecondaryResources(Pod.class));
@@ -76,6 +81,15 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
             lineageDigests(status.status(), state);
         }
         status.ready(state.phase() == RunState.Phase.SUCCEEDED, state.reason(), state.message(), generation);
+    }
+
+    /** Status already holds the final outcome of exactly this run. */
+    static boolean finished(StageStatus status, StageRun run, long generation) {
+        return run.outputUri().equals(status.getOutputUri())
+                && Long.valueOf(generation).equals(status.getObservedGeneration())
+                && StatusAggregator.condition(status, Conditions.READY)
+                        .map(c -> Conditions.REASON_SUCCEEDED.equals(c.getReason()) || Conditions.REASON_FAILED.equals(c.getReason()))
+                        .orElse(false);
     }
 
     /** The runtime may report inputs with digests in its summary; they complete the operator's lineage. */

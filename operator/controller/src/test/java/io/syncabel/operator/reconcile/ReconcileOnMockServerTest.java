@@ -99,6 +99,11 @@ class ReconcileOnMockServerTest {
         assertThat(kb.getStatus().getCompletionTime()).isEqualTo("2026-11-27T10:05:00Z");
         assertThat(kb.getSpec().getArtifactPolicy()).as("spec untouched").isNull();
         assertThat(kb.getMetadata().getFinalizers()).as("Retain needs no finalizer").isEmpty();
+
+        // ttlSecondsAfterFinished removes the finished Job: the result stands, nothing reruns
+        client.resource(job).delete();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> jobs(client, "kb-a").isEmpty());
+        assertThat(ready(get(KnowledgeBase.class, "kb-a"))).isEqualTo("True/Succeeded");
     }
 
     @Test
