@@ -54,7 +54,7 @@ public final class StageJobs {
                     .withBackoffLimit(stage.map(JobStageSpec::getBackoffLimit).orElse(DEFAULT_BACKOFF_LIMIT))
                     .withActiveDeadlineSeconds(stage.map(JobStageSpec::getActiveDeadlineSeconds).orElse(null))
                     .withTtlSecondsAfterFinished(stage.map(JobStageSpec::getTtlSecondsAfterFinished).orElse(DEFAULT_TTL_SECONDS))
-                    // Kueue admits a queued Job by unsuspending it; the operator never updates a Job after creating it.
+                    // Kueue admits a queued Job by unsuspending it; the operator leaves suspend of a queued Job to Kueue.
                     .withSuspend(queue.isPresent() || stage.map(JobStageSpec::getSuspend).orElse(false))
                     .withNewPodFailurePolicy().withRules(badInputFailsJob(), disruptionIsIgnored()).endPodFailurePolicy()
                     .withNewTemplate()

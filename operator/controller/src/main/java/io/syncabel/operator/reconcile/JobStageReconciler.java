@@ -1,14 +1,19 @@
 package io.syncabel.operator.reconcile;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.syncabel.api.v1alpha1.common.ArtifactInput;
 import io.syncabel.api.v1alpha1.common.Conditions;
+import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.StageStatus;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.children.Labels;
+import io.syncabel.operator.children.Names;
 import io.syncabel.operator.children.StageRun;
 import io.syncabel.operator.runs.JobObserver;
 import io.syncabel.operator.runs.RunState;
@@ -16,6 +21,7 @@ import io.syncabel.operator.status.Headlines;
 import io.syncabel.operator.status.StatusAggregator;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -27,6 +33,9 @@ import org.jboss.logging.Logger;
  */
 public abstract class JobStageReconciler<P extends CustomResource<?, T>, T extends StageStatus> extends StageReconciler<P, T> {
     private static final Logger LOG = Logger.getLogger(JobStageReconciler.class);
+    /** Annotation on a run's Job: {@link #runSpecHash}. */
+    public static final String RUN_SPEC = "syncabel.io/run-spec";
+    static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     protected JobStageReconciler(OperatorSettings settings, Clock clock) {
         super(settings, clock);
@@ -52,18 +61,25 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         Inputs.Resolved resolved = (Inputs.Resolved) inputs;
         StageRun run = StageRun.of(settings, primary, resolved.env(), resolved.lineage());
         Job desired = desiredJob(primary, run);
+        String runSpec = runSpecHash(primary, run);
+        desired.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(RUN_SPEC, runSpec)));
         List<Job> runs = context.getSecondaryResources(Job.class).stream()
                 .filter(j -> Labels.ROLE_RUN.equals(j.getMetadata().getLabels().get(Labels.ROLE)))
                 .toList();
-        Optional<Job> existing = runs.stream().filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();
+        Optional<Job> existing = runs.stream().filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst()
+                .or(() -> runs.stream().filter(j -> !hasCondition(j, "Failed") && runSpec.equals(annotation(j, RUN_SPEC))).findFirst());
         if (existing.isEmpty() && finished(status.status(), run, generation)) {
             // the Job of this run is gone (ttlSecondsAfterFinished) after it finished: the result stands, no rerun
             return;
         }
-        Job job = existing.orElseGet(() -> {
+        Job job = existing.map(j -> syncSuspend(context, primary, j)).orElseGet(() -> {
             LOG.infof("creating Job %s/%s", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
             return createOrGet(context, desired);
         });
+        if (!job.getMetadata().getName().equals(desired.getMetadata().getName())) {
+            // a suspend-only change: the run of an earlier generation goes on (or pauses) with its own prefix
+            run = new StageRun(run.runKey(), outputUri(job).orElse(run.outputUri()), run.inputEnv(), run.inputs());
+        }
         stopSuperseded(context, runs, job);
 
         RunState state = JobObserver.observe(job, context.getSecondaryResources(Pod.class));
@@ -81,6 +97,61 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
             lineageDigests(status.status(), state);
         }
         status.ready(state.phase() == RunState.Phase.SUCCEEDED, state.reason(), state.message(), generation);
+    }
+
+    /**
+     * What a run is made of besides {@code suspend}: the spec without it, and the inputs. A change of
+     * {@code suspend} alone (a new generation) keeps the Job of the run (running, suspended or
+     * complete; a failed one is never taken over) and only (un)suspends it, so a resumed stage
+     * continues from what it already published.
+     */
+    static String runSpecHash(CustomResource<?, ?> primary, StageRun run) {
+        ObjectNode spec = JSON.convertValue(primary.getSpec(), ObjectNode.class);
+        spec.remove("suspend");
+        String inputs = run.inputEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                .collect(java.util.stream.Collectors.joining("\n"));
+        return Names.sha256Hex(JSON.asJson(spec) + "\n" + inputs).substring(0, 16);
+    }
+
+    /** {@code spec.suspend} goes to the Job, unless Kueue owns suspension (queueName set). */
+    static <P extends CustomResource<?, ?>> Job syncSuspend(Context<P> context, P primary, Job job) {
+        if (!(primary.getSpec() instanceof JobStageSpec spec) || annotationOrLabel(job, Labels.KUEUE_QUEUE) != null || isFinished(job)) {
+            return job;
+        }
+        boolean wanted = Boolean.TRUE.equals(spec.getSuspend());
+        if (wanted == Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+            return job;
+        }
+        LOG.infof("%s Job %s/%s", wanted ? "suspending" : "resuming", job.getMetadata().getNamespace(), job.getMetadata().getName());
+        return context.getClient().resource(job).edit(j -> {
+            j.getSpec().setSuspend(wanted);
+            return j;
+        });
+    }
+
+    static Optional<String> outputUri(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .flatMap(c -> Optional.ofNullable(c.getEnv()).orElse(List.of()).stream())
+                .filter(e -> "SYNCABEL_OUTPUT_URI".equals(e.getName()))
+                .map(EnvVar::getValue)
+                .findFirst();
+    }
+
+    static String annotation(Job job, String key) {
+        return Optional.ofNullable(job.getMetadata().getAnnotations()).map(a -> a.get(key)).orElse(null);
+    }
+
+    static String annotationOrLabel(Job job, String key) {
+        return Optional.ofNullable(job.getMetadata().getLabels()).map(l -> l.get(key)).orElse(annotation(job, key));
+    }
+
+    static boolean isFinished(Job job) {
+        return hasCondition(job, "Complete") || hasCondition(job, "Failed");
+    }
+
+    static boolean hasCondition(Job job, String type) {
+        return Optional.ofNullable(job.getStatus()).map(s -> s.getConditions()).orElse(List.of()).stream()
+                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** Status already holds the final outcome of exactly this run. */
@@ -110,9 +181,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
     /** A spec or input change supersedes the running Job: it is stopped, not left to burn a GPU. */
     static <P extends CustomResource<?, ?>> void stopSuperseded(Context<P> context, List<Job> runs, Job current) {
         for (Job old : runs) {
-            boolean finished = Optional.ofNullable(old.getStatus()).map(s -> s.getConditions()).orElse(List.of()).stream()
-                    .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
-            if (!old.getMetadata().getName().equals(current.getMetadata().getName()) && !finished
+            if (!old.getMetadata().getName().equals(current.getMetadata().getName()) && !isFinished(old)
                     && old.getMetadata().getDeletionTimestamp() == null) {
                 LOG.infof("stopping superseded Job %s/%s", old.getMetadata().getNamespace(), old.getMetadata().getName());
                 context.getClient().resource(old).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();

@@ -257,4 +257,27 @@ class ReconcileOnMockServerTest {
                 .withMessage("back-off restarting failed container").endWaiting().endState().endContainerStatus().endStatus().build()).create();
         eventually().until(() -> "False/CrashLoopBackOff".equals(ready(get(LinkerDeployment.class, "ld-h"))));
     }
+
+    @Test
+    void suspendingAndResumingKeepsTheSameJob() {
+        client.resource(Fixtures.kb("kb-s")).create();
+        MockCluster.succeed(client, onlyJob("kb-s"), "{}");
+        client.resource(Fixtures.synth("sd-s", "kb-s")).create();
+        Job job = onlyJob("sd-s");
+        assertThat(job.getSpec().getSuspend()).isFalse();
+
+        SyntheticDataset sd = get(SyntheticDataset.class, "sd-s");
+        sd.getSpec().setSuspend(true);
+        client.resource(sd).update();
+        eventually().until(() -> Boolean.TRUE.equals(jobs(client, "sd-s").get(0).getSpec().getSuspend()));
+        eventually().until(() -> "False/Queued".equals(ready(get(SyntheticDataset.class, "sd-s"))));
+        assertThat(get(SyntheticDataset.class, "sd-s").getStatus().getObservedGeneration()).isEqualTo(2L);
+
+        sd = get(SyntheticDataset.class, "sd-s");
+        sd.getSpec().setSuspend(false);
+        client.resource(sd).update();
+        eventually().until(() -> Boolean.FALSE.equals(jobs(client, "sd-s").get(0).getSpec().getSuspend()));
+        assertThat(jobs(client, "sd-s")).singleElement().satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(job.getMetadata().getUid()));
+        assertThat(get(SyntheticDataset.class, "sd-s").getStatus().getOutputUri()).isEqualTo(env(job).get("SYNCABEL_OUTPUT_URI"));
+    }
 }
