@@ -22,6 +22,7 @@ import io.syncabel.api.v1alpha1.SyntheticDataset;
 import io.syncabel.api.v1alpha1.TrainingRun;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.api.v1alpha1.common.Conditions;
+import io.syncabel.api.v1alpha1.common.LocalObjectRef;
 import io.syncabel.api.v1alpha1.common.StageStatus;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.status.StatusAggregator;
@@ -206,6 +207,13 @@ class ReconcileOnMockServerTest {
         assertThat(tr.getStatus().getDevRecallAt1()).isEqualTo(81.5);
         assertThat(tr.getStatus().getInputs()).extracting(i -> i.getKind()).containsExactly("KnowledgeBase", "SyntheticDataset");
         assertThat(get(SyntheticDataset.class, "sd-f").getStatus().getExamples()).isEqualTo(7L);
+
+        Evaluation evaluation = Fixtures.evaluationOfLinker("ev-f", "unused");
+        evaluation.getSpec().setLinkerRef(null);
+        evaluation.getSpec().setTrainingRunRef(new LocalObjectRef("tr-f"));
+        client.resource(evaluation).create();
+        assertThat(env(onlyJob("ev-f"))).containsEntry("SYNCABEL_INPUT_MODEL", tr.getStatus().getOutputUri())
+                .doesNotContainKey("SYNCABEL_LINKER_URL");
     }
 
     @Test
@@ -256,6 +264,22 @@ class ReconcileOnMockServerTest {
                 .withNewStatus().addNewContainerStatus().withName("runtime").withNewState().withNewWaiting().withReason("CrashLoopBackOff")
                 .withMessage("back-off restarting failed container").endWaiting().endState().endContainerStatus().endStatus().build()).create();
         eventually().until(() -> "False/CrashLoopBackOff".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+
+        // autoscaling on: an HPA appears and owns the replica count; off: it goes
+        LinkerDeployment live = get(LinkerDeployment.class, "ld-h");
+        var autoscaling = new LinkerDeploymentSpec.Autoscaling();
+        autoscaling.setMaxReplicas(3);
+        live.getSpec().setAutoscaling(autoscaling);
+        client.resource(live).update();
+        var hpas = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS);
+        eventually().until(() -> hpas.withName("ld-h-linker").get() != null);
+        assertThat(hpas.withName("ld-h-linker").get().getSpec().getMaxReplicas()).isEqualTo(3);
+        live = get(LinkerDeployment.class, "ld-h");
+        live.getSpec().setAutoscaling(null);
+        live.getSpec().setReplicas(2);
+        client.resource(live).update();
+        eventually().until(() -> hpas.withName("ld-h-linker").get() == null
+                && Integer.valueOf(2).equals(deployments.withName("ld-h-linker").get().getSpec().getReplicas()));
     }
 
     @Test
