@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param storeSecretName  Secret (in the resource's namespace) holding the store credentials
  * @param accessKeyKey     key of the access key id in that Secret
  * @param secretKeyKey     key of the secret access key in that Secret
+ * @param storeCaSecretName Secret (key ca.crt) with the CA of a store on a private CA; mounted in pods
  * @param runtimeImage     image every stage pod runs
  * @param imagePullPolicy  pull policy of that image
  * @param serviceAccount   service account of stage pods (empty: the namespace default)
@@ -25,6 +26,7 @@ public record OperatorSettings(
         Optional<String> storeSecretName,
         String accessKeyKey,
         String secretKeyKey,
+        Optional<String> storeCaSecretName,
         String runtimeImage,
         String imagePullPolicy,
         Optional<String> serviceAccount) {
@@ -37,6 +39,6 @@ public record OperatorSettings(
     public static OperatorSettings defaults() {
         return new OperatorSettings("s3://syncabel", Optional.of("http://minio.syncabel.svc:9000"), Optional.of("us-east-1"),
                 Optional.of(true), Optional.of("syncabel-store"), "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                "ghcr.io/syncabel/runtime:0.1.0", "IfNotPresent", Optional.empty());
+                Optional.empty(), "ghcr.io/syncabel/runtime:0.1.0", "IfNotPresent", Optional.empty());
     }
 }

@@ -23,6 +23,8 @@ public class SettingsProducer {
     String accessKeyKey;
     @ConfigProperty(name = "syncabel.store.secret-key-key", defaultValue = "AWS_SECRET_ACCESS_KEY")
     String secretKeyKey;
+    @ConfigProperty(name = "syncabel.store.ca-secret-name")
+    Optional<String> storeCaSecretName;
     @ConfigProperty(name = "syncabel.runtime.image", defaultValue = "ghcr.io/syncabel/runtime:latest")
     String runtimeImage;
     @ConfigProperty(name = "syncabel.runtime.image-pull-policy", defaultValue = "IfNotPresent")
@@ -34,6 +36,6 @@ public class SettingsProducer {
     @Singleton
     OperatorSettings settings() {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, runtimeImage, imagePullPolicy, serviceAccount);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount);
     }
 }

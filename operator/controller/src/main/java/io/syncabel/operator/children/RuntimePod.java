@@ -25,6 +25,10 @@ import java.util.Map;
 public final class RuntimePod {
     public static final String CONTAINER = "runtime";
     static final KubernetesSerialization JSON = new KubernetesSerialization();
+    static final String STORE_CA_VOLUME = "store-ca";
+    static final String STORE_CA_DIR = "/etc/syncabel/store-ca";
+    /** Key of the CA certificate in the Secret named by syncabel.store.ca-secret-name. */
+    static final String STORE_CA_KEY = "ca.crt";
 
     private RuntimePod() {
     }
@@ -40,11 +44,15 @@ public final class RuntimePod {
         settings.storeEndpoint().ifPresent(v -> env.add(plain("SYNCABEL_S3_ENDPOINT", v)));
         settings.storeRegion().ifPresent(v -> env.add(plain("SYNCABEL_S3_REGION", v)));
         settings.storePathStyle().ifPresent(v -> env.add(plain("SYNCABEL_S3_PATH_STYLE", v.toString())));
+        settings.storeCaSecretName().ifPresent(secret -> env.add(plain("SYNCABEL_S3_CA_FILE", STORE_CA_DIR + "/" + STORE_CA_KEY)));
         settings.storeSecretName().ifPresent(secret -> {
             env.add(fromSecret("AWS_ACCESS_KEY_ID", secret, settings.accessKeyKey()));
             env.add(fromSecret("AWS_SECRET_ACCESS_KEY", secret, settings.secretKeyKey()));
         });
-        return new ContainerBuilder()
+        ContainerBuilder container = new ContainerBuilder();
+        settings.storeCaSecretName().ifPresent(secret -> container.addNewVolumeMount().withName(STORE_CA_VOLUME)
+                .withMountPath(STORE_CA_DIR).withReadOnly(true).endVolumeMount());
+        return container
                 .withName(CONTAINER)
                 .withImage(settings.runtimeImage())
                 .withImagePullPolicy(settings.imagePullPolicy())
@@ -60,8 +68,12 @@ public final class RuntimePod {
         return new EnvVarBuilder().withName("SYNCABEL_LLM_API_KEY").withNewValueFrom().withSecretKeyRef(ref).endValueFrom().build();
     }
 
+    /** What Jobs and Deployments share in their pods: service account, placement, the store CA volume. */
     public static PodSpecBuilder podSpec(OperatorSettings settings, Scheduling scheduling, String restartPolicy) {
         PodSpecBuilder pod = new PodSpecBuilder().withRestartPolicy(restartPolicy);
+        settings.storeCaSecretName().ifPresent(secret -> pod.addNewVolume().withName(STORE_CA_VOLUME)
+                .withNewSecret().withSecretName(secret).addNewItem().withKey(STORE_CA_KEY).withPath(STORE_CA_KEY).endItem().endSecret()
+                .endVolume());
         settings.serviceAccount().ifPresent(pod::withServiceAccountName);
         if (scheduling != null) {
             pod.withNodeSelector(scheduling.getNodeSelector())

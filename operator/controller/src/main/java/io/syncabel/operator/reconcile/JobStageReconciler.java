@@ -70,6 +70,8 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
                 .or(() -> runs.stream().filter(j -> !hasCondition(j, "Failed") && runSpec.equals(annotation(j, RUN_SPEC))).findFirst());
         if (existing.isEmpty() && finished(status.status(), run, generation)) {
             // the Job of this run is gone (ttlSecondsAfterFinished) after it finished: the result stands, no rerun
+            var ready = StatusAggregator.condition(status.status(), Conditions.READY).orElseThrow();
+            status.ready("True".equals(ready.getStatus()), ready.getReason(), ready.getMessage(), generation);
             return;
         }
         Job job = existing.map(j -> syncSuspend(context, primary, j)).orElseGet(() -> {

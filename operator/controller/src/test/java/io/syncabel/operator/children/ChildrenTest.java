@@ -172,4 +172,20 @@ class ChildrenTest {
         assertThat(child).hasSizeLessThanOrEqualTo(63).endsWith("-train-12-0123abcd").isEqualTo(Names.child(name, "train-12-0123abcd"));
         assertThat(Optional.of(Names.child("kb", "kb-1"))).contains("kb-kb-1");
     }
+
+    @Test
+    void aPrivateStoreCaIsMountedFromItsSecret() {
+        OperatorSettings withCa = new OperatorSettings("s3://syncabel/", Optional.of("https://minio:9000"), Optional.empty(), Optional.empty(),
+                Optional.empty(), "a", "b", Optional.of("minio-ca"), "img", "Always", Optional.of("syncabel-runner"));
+        TrainingRun tr = gpuTrainingRun();
+        Job job = TrainingRunJob.desired(withCa, tr, StageRun.of(withCa, tr, Map.of(), List.of()));
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(env(job).get("SYNCABEL_S3_CA_FILE").getValue()).isEqualTo("/etc/syncabel/store-ca/ca.crt");
+        assertThat(env(job)).doesNotContainKey("AWS_ACCESS_KEY_ID");
+        assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
+        assertThat(pod.getServiceAccountName()).isEqualTo("syncabel-runner");
+        assertThat(env(job).get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://syncabel/team/trainingruns/model/3/");
+    }
 }
