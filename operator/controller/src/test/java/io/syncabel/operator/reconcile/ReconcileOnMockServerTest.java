@@ -101,6 +101,13 @@ class ReconcileOnMockServerTest {
         assertThat(kb.getSpec().getArtifactPolicy()).as("spec untouched").isNull();
         assertThat(kb.getMetadata().getFinalizers()).as("Retain needs no finalizer").isEmpty();
 
+        // a reconcile that sees nothing new writes nothing (an unrelated pod event triggers one)
+        String version = kb.getMetadata().getResourceVersion();
+        client.pods().resource(MockCluster.podOf(job, "unrelated").editMetadata().removeFromLabels(io.syncabel.operator.children.Labels.JOB_NAME)
+                .endMetadata().build()).create();
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5))
+                .until(() -> version.equals(get(KnowledgeBase.class, "kb-a").getMetadata().getResourceVersion()));
+
         // ttlSecondsAfterFinished removes the finished Job: the result stands, nothing reruns
         client.resource(job).delete();
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> jobs(client, "kb-a").isEmpty());
