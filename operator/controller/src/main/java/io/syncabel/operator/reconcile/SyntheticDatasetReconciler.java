@@ -18,6 +18,9 @@ import io.syncabel.operator.runs.RunState;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +82,21 @@ public class SyntheticDatasetReconciler extends JobStageReconciler<SyntheticData
     protected void progress(SyntheticDatasetStatus status, RunState state) {
         int done = Optional.ofNullable(state.succeeded()).orElse(0);
         int total = Optional.ofNullable(state.completions()).orElse(1);
-        status.setShardsDone(done + "/" + total);
-        status.setProgress(state.phase() == RunState.Phase.SUCCEEDED ? null : done + "/" + total + " shards");
+        String shardsDone = done + "/" + total;
+        boolean moved = !shardsDone.equals(status.getShardsDone());
+        status.setShardsDone(shardsDone);
+        status.setProgress(state.phase() == RunState.Phase.SUCCEEDED ? null : shardsDone + " shards");
+        if (state.phase() != RunState.Phase.RUNNING || done == 0 || state.startTime() == null) {
+            status.setEstimatedCompletionTime(null);
+        } else if (moved || status.getEstimatedCompletionTime() == null) {
+            // re-estimated only when a shard finishes, so an unchanged Job gives an unchanged status
+            status.setEstimatedCompletionTime(eta(Instant.parse(state.startTime()), Instant.now(clock), done, total).toString());
+        }
+    }
+
+    /** Linear in shards: the shards left take as long each as the finished ones did on average. */
+    static Instant eta(Instant start, Instant now, int done, int total) {
+        Duration perShard = Duration.between(start, now).dividedBy(done);
+        return now.plus(perShard.multipliedBy(total - done)).truncatedTo(ChronoUnit.SECONDS);
     }
 }

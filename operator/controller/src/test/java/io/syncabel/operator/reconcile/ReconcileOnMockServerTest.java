@@ -61,6 +61,14 @@ class ReconcileOnMockServerTest {
         return client.resources(kind).inNamespace(NS).withName(name).get();
     }
 
+    /** A user's change, as kubectl edit makes it: a patch, so it never conflicts with the operator's status writes. */
+    static <T extends CustomResource<?, ?>> void edit(Class<T> kind, String name, java.util.function.Consumer<T> change) {
+        client.resources(kind).inNamespace(NS).withName(name).edit(r -> {
+            change.accept(r);
+            return r;
+        });
+    }
+
     static String ready(CustomResource<?, ? extends StageStatus> resource) {
         if (resource == null || resource.getStatus() == null) {
             return null;
@@ -131,11 +139,9 @@ class ReconcileOnMockServerTest {
                 .satisfies(i -> assertThat(i.getUri()).isEqualTo("s3://syncabel/test/knowledgebases/kb-b/1/"));
 
         // a new KB generation: the dataset waits again, then gets a new Job reading the new output
-        KnowledgeBase kb = get(KnowledgeBase.class, "kb-b");
-        kb.getSpec().setDefaultGroup("CHEM");
-        client.resource(kb).update();
+        edit(KnowledgeBase.class, "kb-b", kb -> kb.getSpec().setDefaultGroup("CHEM"));
         eventually().until(() -> jobs(client, "kb-b").size() == 2);
-        eventually().until(() -> ready(get(SyntheticDataset.class, "sd-b")).equals("False/WaitingKnowledgeBase"));
+        eventually().until(() -> "False/WaitingKnowledgeBase".equals(ready(get(SyntheticDataset.class, "sd-b"))));
         Job kb2 = jobs(client, "kb-b").stream().filter(j -> j.getMetadata().getName().equals("kb-b-kb-2")).findFirst().orElseThrow();
         MockCluster.succeed(client, kb2, "{\"concepts\":2}");
         eventually().until(() -> jobs(client, "sd-b").stream().anyMatch(j -> env(j).get("SYNCABEL_INPUT_KNOWLEDGE_BASE").endsWith("/kb-b/2/")));
@@ -167,9 +173,7 @@ class ReconcileOnMockServerTest {
                 && StatusAggregator.condition(get(KnowledgeBase.class, "kb-d").getStatus(), Conditions.PAUSED).isPresent());
         assertThat(jobs(client, "kb-d")).isEmpty();
 
-        KnowledgeBase live = get(KnowledgeBase.class, "kb-d");
-        live.getMetadata().setAnnotations(Map.of());
-        client.resource(live).update();
+        edit(KnowledgeBase.class, "kb-d", r -> r.getMetadata().setAnnotations(Map.of()));
         onlyJob("kb-d");
         eventually().until(() -> StatusAggregator.condition(get(KnowledgeBase.class, "kb-d").getStatus(), Conditions.PAUSED).isEmpty());
     }
@@ -273,18 +277,16 @@ class ReconcileOnMockServerTest {
         eventually().until(() -> "False/CrashLoopBackOff".equals(ready(get(LinkerDeployment.class, "ld-h"))));
 
         // autoscaling on: an HPA appears and owns the replica count; off: it goes
-        LinkerDeployment live = get(LinkerDeployment.class, "ld-h");
         var autoscaling = new LinkerDeploymentSpec.Autoscaling();
         autoscaling.setMaxReplicas(3);
-        live.getSpec().setAutoscaling(autoscaling);
-        client.resource(live).update();
+        edit(LinkerDeployment.class, "ld-h", r -> r.getSpec().setAutoscaling(autoscaling));
         var hpas = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS);
         eventually().until(() -> hpas.withName("ld-h-linker").get() != null);
         assertThat(hpas.withName("ld-h-linker").get().getSpec().getMaxReplicas()).isEqualTo(3);
-        live = get(LinkerDeployment.class, "ld-h");
-        live.getSpec().setAutoscaling(null);
-        live.getSpec().setReplicas(2);
-        client.resource(live).update();
+        edit(LinkerDeployment.class, "ld-h", r -> {
+            r.getSpec().setAutoscaling(null);
+            r.getSpec().setReplicas(2);
+        });
         eventually().until(() -> hpas.withName("ld-h-linker").get() == null
                 && Integer.valueOf(2).equals(deployments.withName("ld-h-linker").get().getSpec().getReplicas()));
     }
@@ -297,16 +299,12 @@ class ReconcileOnMockServerTest {
         Job job = onlyJob("sd-s");
         assertThat(job.getSpec().getSuspend()).isFalse();
 
-        SyntheticDataset sd = get(SyntheticDataset.class, "sd-s");
-        sd.getSpec().setSuspend(true);
-        client.resource(sd).update();
+        edit(SyntheticDataset.class, "sd-s", sd -> sd.getSpec().setSuspend(true));
         eventually().until(() -> Boolean.TRUE.equals(jobs(client, "sd-s").get(0).getSpec().getSuspend()));
         eventually().until(() -> "False/Queued".equals(ready(get(SyntheticDataset.class, "sd-s"))));
         assertThat(get(SyntheticDataset.class, "sd-s").getStatus().getObservedGeneration()).isEqualTo(2L);
 
-        sd = get(SyntheticDataset.class, "sd-s");
-        sd.getSpec().setSuspend(false);
-        client.resource(sd).update();
+        edit(SyntheticDataset.class, "sd-s", sd -> sd.getSpec().setSuspend(false));
         eventually().until(() -> Boolean.FALSE.equals(jobs(client, "sd-s").get(0).getSpec().getSuspend()));
         assertThat(jobs(client, "sd-s")).singleElement().satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(job.getMetadata().getUid()));
         assertThat(get(SyntheticDataset.class, "sd-s").getStatus().getOutputUri()).isEqualTo(env(job).get("SYNCABEL_OUTPUT_URI"));
