@@ -36,6 +36,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
     /** Annotation on a run's Job: {@link #runSpecHash}. */
     public static final String RUN_SPEC = "syncabel.io/run-spec";
     static final KubernetesSerialization JSON = new KubernetesSerialization();
+    static final List<String> NOT_IN_RUN = List.of("suspend", "artifactPolicy", "ttlSecondsAfterFinished");
 
     protected JobStageReconciler(OperatorSettings settings, Clock clock) {
         super(settings, clock);
@@ -102,14 +103,15 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
     }
 
     /**
-     * What a run is made of besides {@code suspend}: the spec without it, and the inputs. A change of
-     * {@code suspend} alone (a new generation) keeps the Job of the run (running, suspended or
-     * complete; a failed one is never taken over) and only (un)suspends it, so a resumed stage
-     * continues from what it already published.
+     * What a run is made of: the spec without the fields that change neither the result nor the
+     * running pods ({@link #NOT_IN_RUN}), and the inputs. A new generation that changes only those
+     * keeps the Job of the run (running, suspended or complete; a failed one is never taken over)
+     * and only (un)suspends it, so a resumed stage continues from what it already published and an
+     * artifactPolicy change reruns nothing.
      */
     static String runSpecHash(CustomResource<?, ?> primary, StageRun run) {
         ObjectNode spec = JSON.convertValue(primary.getSpec(), ObjectNode.class);
-        spec.remove("suspend");
+        spec.remove(NOT_IN_RUN);
         String inputs = run.inputEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
                 .collect(java.util.stream.Collectors.joining("\n"));
         return Names.sha256Hex(JSON.asJson(spec) + "\n" + inputs).substring(0, 16);
@@ -156,13 +158,20 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
                 .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    /** Status already holds the final outcome of exactly this run. */
+    /**
+     * Status already holds the final outcome for this generation and these inputs (the run may have
+     * been taken over from an earlier generation, so its prefix is not compared).
+     */
     static boolean finished(StageStatus status, StageRun run, long generation) {
-        return run.outputUri().equals(status.getOutputUri())
+        return uris(status.getInputs()).equals(uris(run.inputs()))
                 && Long.valueOf(generation).equals(status.getObservedGeneration())
                 && StatusAggregator.condition(status, Conditions.READY)
                         .map(c -> Conditions.REASON_SUCCEEDED.equals(c.getReason()) || Conditions.REASON_FAILED.equals(c.getReason()))
                         .orElse(false);
+    }
+
+    static List<String> uris(List<ArtifactInput> inputs) {
+        return Optional.ofNullable(inputs).orElse(List.of()).stream().map(ArtifactInput::getUri).toList();
     }
 
     /** The runtime may report inputs with digests in its summary; they complete the operator's lineage. */

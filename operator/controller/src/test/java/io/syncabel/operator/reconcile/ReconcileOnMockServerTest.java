@@ -116,6 +116,14 @@ class ReconcileOnMockServerTest {
         await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5))
                 .until(() -> version.equals(get(KnowledgeBase.class, "kb-a").getMetadata().getResourceVersion()));
 
+        // artifactPolicy changes what happens on deletion, not the result: a finalizer, no rerun
+        edit(KnowledgeBase.class, "kb-a", r -> r.getSpec().setArtifactPolicy(ArtifactPolicy.DELETE));
+        eventually().until(() -> get(KnowledgeBase.class, "kb-a").getMetadata().getFinalizers().contains(StageReconciler.FINALIZER)
+                && Long.valueOf(2).equals(get(KnowledgeBase.class, "kb-a").getStatus().getObservedGeneration()));
+        assertThat(jobs(client, "kb-a")).hasSize(1);
+        assertThat(ready(get(KnowledgeBase.class, "kb-a"))).isEqualTo("True/Succeeded");
+        assertThat(get(KnowledgeBase.class, "kb-a").getStatus().getConcepts()).isEqualTo(413L);
+
         // ttlSecondsAfterFinished removes the finished Job: the result stands, nothing reruns
         client.resource(job).delete();
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> jobs(client, "kb-a").isEmpty());
