@@ -26,6 +26,7 @@ import io.syncabel.operator.runs.RunState;
 import io.syncabel.operator.status.StatusAggregator;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,9 +105,13 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
             status.paused(primary.getMetadata().getGeneration());
             return write(primary, status);
         }
-        P current = manageFinalizer(primary, context);
-        reconcileStage(current, context, status);
-        return write(current, status);
+        if (manageFinalizer(primary, context)) {
+            // like JOSDK's own finalizer handling: the metadata write ends this reconcile, the next one
+            // starts from the updated resource (a status patch on the patch's answer races the cache)
+            return UpdateControl.<P>noUpdate().rescheduleAfter(Duration.ZERO);
+        }
+        reconcileStage(primary, context, status);
+        return write(primary, status);
     }
 
     /**
@@ -145,17 +150,23 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         }).orElseGet(UpdateControl::noUpdate);
     }
 
-    /** The finalizer exists only while artifactPolicy is Delete: retained artifacts need no cleanup. */
-    P manageFinalizer(P primary, Context<P> context) {
+    /**
+     * The finalizer exists only while artifactPolicy is Delete: retained artifacts need no cleanup.
+     *
+     * @return whether the finalizers were changed
+     */
+    boolean manageFinalizer(P primary, Context<P> context) {
         boolean wanted = artifactPolicy(primary) == ArtifactPolicy.DELETE;
         boolean present = primary.hasFinalizer(FINALIZER);
         if (wanted && !present) {
-            return context.resourceOperations().addFinalizer(FINALIZER);
+            context.resourceOperations().addFinalizer(FINALIZER);
+            return true;
         }
         if (!wanted && present) {
-            return context.resourceOperations().removeFinalizer(FINALIZER);
+            context.resourceOperations().removeFinalizer(FINALIZER);
+            return true;
         }
-        return primary;
+        return false;
     }
 
     /** artifactPolicy Delete: a cleanup Job deletes the store prefix, then the finalizer goes. */

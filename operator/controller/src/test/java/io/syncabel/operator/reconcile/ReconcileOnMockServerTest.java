@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.syncabel.api.v1alpha1.Evaluation;
@@ -23,6 +25,7 @@ import io.syncabel.api.v1alpha1.TrainingRun;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.api.v1alpha1.common.Conditions;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
+import io.syncabel.api.v1alpha1.common.Scheduling;
 import io.syncabel.api.v1alpha1.common.StageStatus;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.status.StatusAggregator;
@@ -210,7 +213,13 @@ class ReconcileOnMockServerTest {
 
     @Test
     void aTrainingRunWaitsForEveryDatasetAndRecordsItsLineage() {
-        client.resource(Fixtures.training("tr-f", "kb-f", "sd-f")).create();
+        TrainingRun queued = Fixtures.training("tr-f", "kb-f", "sd-f");
+        Scheduling scheduling = new Scheduling();
+        scheduling.setQueueName("gpu-queue");
+        scheduling.setNodeSelector(Map.of("nvidia.com/gpu.present", "true"));
+        queued.getSpec().setScheduling(scheduling);
+        queued.getSpec().setResources(new ResourceRequirementsBuilder().addToLimits("nvidia.com/gpu", new Quantity("1")).build());
+        client.resource(queued).create();
         eventually().until(() -> "False/WaitingKnowledgeBase".equals(ready(get(TrainingRun.class, "tr-f"))));
         client.resource(Fixtures.kb("kb-f")).create();
         MockCluster.succeed(client, onlyJob("kb-f"), "{}");
@@ -220,6 +229,16 @@ class ReconcileOnMockServerTest {
         Job training = onlyJob("tr-f");
         assertThat(env(training)).containsKeys("SYNCABEL_INPUT_KNOWLEDGE_BASE", "SYNCABEL_INPUT_SYNTHETIC_DATASETS");
         assertThat(env(training).get("SYNCABEL_INPUT_SYNTHETIC_DATASETS")).startsWith("s3://syncabel/test/syntheticdatasets/sd-f/1-");
+        assertThat(training.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue");
+        assertThat(training.getSpec().getSuspend()).isTrue();
+        assertThat(training.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+        assertThat(training.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()).containsKey("nvidia.com/gpu");
+        eventually().until(() -> "False/Queued".equals(ready(get(TrainingRun.class, "tr-f"))));
+        // Kueue admits it
+        client.batch().v1().jobs().inNamespace(NS).withName(training.getMetadata().getName()).edit(j -> {
+            j.getSpec().setSuspend(false);
+            return j;
+        });
         MockCluster.succeed(client, training, "{\"epoch\":10,\"loss\":0.5,\"devRecallAt1\":81.5}");
         eventually().until(() -> "True/Succeeded".equals(ready(get(TrainingRun.class, "tr-f"))));
         TrainingRun tr = get(TrainingRun.class, "tr-f");
