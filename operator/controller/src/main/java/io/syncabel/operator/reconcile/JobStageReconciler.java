@@ -1,6 +1,7 @@
 package io.syncabel.operator.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -20,10 +21,12 @@ import io.syncabel.operator.runs.RunState;
 import io.syncabel.operator.status.Headlines;
 import io.syncabel.operator.status.StatusAggregator;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,7 +66,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         StageRun run = StageRun.of(settings, primary, resolved.env(), resolved.lineage());
         Job desired = desiredJob(primary, run);
         String runSpec = runSpecHash(primary, run);
-        desired.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(RUN_SPEC, runSpec)));
+        desired.getMetadata().setAnnotations(new HashMap<>(Map.of(RUN_SPEC, runSpec)));
         List<Job> runs = context.getSecondaryResources(Job.class).stream()
                 .filter(j -> Labels.ROLE_RUN.equals(j.getMetadata().getLabels().get(Labels.ROLE)))
                 .toList();
@@ -113,7 +116,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         ObjectNode spec = JSON.convertValue(primary.getSpec(), ObjectNode.class);
         spec.remove(NOT_IN_RUN);
         String inputs = run.inputEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
-                .collect(java.util.stream.Collectors.joining("\n"));
+                .collect(Collectors.joining("\n"));
         return Names.sha256Hex(JSON.asJson(spec) + "\n" + inputs).substring(0, 16);
     }
 
@@ -195,7 +198,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
             if (!old.getMetadata().getName().equals(current.getMetadata().getName()) && !isFinished(old)
                     && old.getMetadata().getDeletionTimestamp() == null) {
                 LOG.infof("stopping superseded Job %s/%s", old.getMetadata().getNamespace(), old.getMetadata().getName());
-                context.getClient().resource(old).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+                context.getClient().resource(old).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
             }
         }
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The one place status is built, for all five kinds (the Keycloak operator's habit): a reconcile
@@ -42,7 +43,7 @@ public final class StatusAggregator<T extends StageStatus> {
     }
 
     /** Replaces the status being built, e.g. with headline fields copied in. */
-    public StatusAggregator<T> update(java.util.function.UnaryOperator<T> change) {
+    public StatusAggregator<T> update(UnaryOperator<T> change) {
         next = change.apply(next);
         return this;
     }
