@@ -1,6 +1,7 @@
 package io.syncabel.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -55,6 +56,7 @@ public class OperatorLifecycle {
     MeterRegistry meters;
 
     private Operator operator;
+    private volatile boolean leading;
 
     void onStart(@Observes StartupEvent event) {
         if (reconcilers.isEmpty()) {
@@ -68,7 +70,8 @@ public class OperatorLifecycle {
                     .withSSABasedCreateUpdateMatchForDependentResources(useSsa)
                     .withMetrics(new OperatorMetrics(meters));
             if (leaderElection) {
-                var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName);
+                var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+                        .withLeaderCallbacks(new LeaderCallbacks(() -> leading = true, () -> leading = false, leader -> { }));
                 leaseNamespace.ifPresent(election::withLeaseNamespace);
                 o.withLeaderElectionConfiguration(election.build());
             }
@@ -83,6 +86,11 @@ public class OperatorLifecycle {
         if (operator != null) {
             operator.stop();
         }
+    }
+
+    /** A standby replica (leader election on, another replica leads) has no running informers. */
+    public boolean standby() {
+        return leaderElection && !leading;
     }
 
     /** The running operator, for the health check; empty before start or when idle. */
