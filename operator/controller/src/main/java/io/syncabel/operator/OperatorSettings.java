@@ -1,0 +1,44 @@
+package io.syncabel.operator;
+
+import java.util.Optional;
+
+/**
+ * Operator configuration the reconcilers need, as plain data so tests build it without CDI.
+ * {@link SettingsProducer} fills it from the {@code syncabel.*} Quarkus properties.
+ *
+ * @param storeRoot        artifact store root, e.g. {@code s3://syncabel}; outputs go under it
+ * @param storeEndpoint    S3 endpoint passed to pods as SYNCABEL_S3_ENDPOINT
+ * @param storeRegion      S3 region (SYNCABEL_S3_REGION)
+ * @param storePathStyle   path-style S3 addressing, e.g. for MinIO (SYNCABEL_S3_PATH_STYLE)
+ * @param storeSecretName  Secret (in the resource's namespace) holding the store credentials
+ * @param accessKeyKey     key of the access key id in that Secret
+ * @param secretKeyKey     key of the secret access key in that Secret
+ * @param storeCaSecretName Secret (key ca.crt) with the CA of a store on a private CA; mounted in pods
+ * @param runtimeImage     image every stage pod runs
+ * @param imagePullPolicy  pull policy of that image
+ * @param serviceAccount   service account of stage pods (empty: the namespace default)
+ */
+public record OperatorSettings(
+        String storeRoot,
+        Optional<String> storeEndpoint,
+        Optional<String> storeRegion,
+        Optional<Boolean> storePathStyle,
+        Optional<String> storeSecretName,
+        String accessKeyKey,
+        String secretKeyKey,
+        Optional<String> storeCaSecretName,
+        String runtimeImage,
+        String imagePullPolicy,
+        Optional<String> serviceAccount) {
+
+    public OperatorSettings {
+        storeRoot = storeRoot.endsWith("/") ? storeRoot.substring(0, storeRoot.length() - 1) : storeRoot;
+    }
+
+    /** Defaults used by tests: an S3 store with a credentials Secret. */
+    public static OperatorSettings defaults() {
+        return new OperatorSettings("s3://syncabel", Optional.of("http://minio.syncabel.svc:9000"), Optional.of("us-east-1"),
+                Optional.of(true), Optional.of("syncabel-store"), "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                Optional.empty(), "ghcr.io/syncabel/runtime:0.1.0", "IfNotPresent", Optional.empty());
+    }
+}

@@ -1,0 +1,41 @@
+package io.syncabel.operator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Reads the {@code syncabel.store.*} and {@code syncabel.runtime.*} properties (see docs/operator.md). */
+@ApplicationScoped
+public class SettingsProducer {
+    @ConfigProperty(name = "syncabel.store.root", defaultValue = "s3://syncabel")
+    String storeRoot;
+    @ConfigProperty(name = "syncabel.store.endpoint")
+    Optional<String> storeEndpoint;
+    @ConfigProperty(name = "syncabel.store.region")
+    Optional<String> storeRegion;
+    @ConfigProperty(name = "syncabel.store.path-style")
+    Optional<Boolean> storePathStyle;
+    @ConfigProperty(name = "syncabel.store.secret-name")
+    Optional<String> storeSecretName;
+    @ConfigProperty(name = "syncabel.store.access-key-key", defaultValue = "AWS_ACCESS_KEY_ID")
+    String accessKeyKey;
+    @ConfigProperty(name = "syncabel.store.secret-key-key", defaultValue = "AWS_SECRET_ACCESS_KEY")
+    String secretKeyKey;
+    @ConfigProperty(name = "syncabel.store.ca-secret-name")
+    Optional<String> storeCaSecretName;
+    @ConfigProperty(name = "syncabel.runtime.image", defaultValue = "ghcr.io/syncabel/runtime:latest")
+    String runtimeImage;
+    @ConfigProperty(name = "syncabel.runtime.image-pull-policy", defaultValue = "IfNotPresent")
+    String imagePullPolicy;
+    @ConfigProperty(name = "syncabel.runtime.service-account")
+    Optional<String> serviceAccount;
+
+    @Produces
+    @Singleton
+    OperatorSettings settings() {
+        return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount);
+    }
+}

@@ -1,0 +1,46 @@
+package io.syncabel.operator.children;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Labels every child (and its pods) carries, so informers select them and people can find them. */
+public final class Labels {
+    public static final String KIND = "syncabel.io/kind";
+    public static final String NAME = "syncabel.io/name";
+    public static final String GENERATION = "syncabel.io/generation";
+    /** run (the stage itself) or cleanup (artifact deletion). */
+    public static final String ROLE = "syncabel.io/role";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String OPERATOR = "syncabel-operator";
+    public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
+    /** Set by Kubernetes on the pods of a Job. */
+    public static final String JOB_NAME = "batch.kubernetes.io/job-name";
+    public static final String JOB_NAME_LEGACY = "job-name";
+    public static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+
+    public static final String ROLE_RUN = "run";
+    public static final String ROLE_CLEANUP = "cleanup";
+
+    private Labels() {
+    }
+
+    /** Selector the operator's informers use for the children of one kind. */
+    public static String selectorFor(Class<? extends HasMetadata> kind) {
+        return MANAGED_BY + "=" + OPERATOR + "," + KIND + "=" + HasMetadata.getKind(kind);
+    }
+
+    public static Map<String, String> of(HasMetadata owner, String role) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "syncabel");
+        labels.put("app.kubernetes.io/instance", owner.getMetadata().getName());
+        labels.put("app.kubernetes.io/component", owner.getKind().toLowerCase());
+        labels.put("app.kubernetes.io/part-of", "syncabel");
+        labels.put(MANAGED_BY, OPERATOR);
+        labels.put(KIND, owner.getKind());
+        labels.put(NAME, owner.getMetadata().getName());
+        labels.put(GENERATION, String.valueOf(owner.getMetadata().getGeneration()));
+        labels.put(ROLE, role);
+        return labels;
+    }
+}

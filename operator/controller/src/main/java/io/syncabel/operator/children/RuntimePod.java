@@ -1,0 +1,118 @@
+package io.syncabel.operator.children;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.syncabel.api.v1alpha1.common.Scheduling;
+import io.syncabel.operator.OperatorSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pod contract (docs/architecture.md): the runtime image, the stage as args, the resource as
+ * JSON, the output and input URIs, the store connection, and credentials only as secretKeyRefs.
+ */
+public final class RuntimePod {
+    public static final String CONTAINER = "runtime";
+    static final KubernetesSerialization JSON = new KubernetesSerialization();
+    static final String STORE_CA_VOLUME = "store-ca";
+    static final String STORE_CA_DIR = "/etc/syncabel/store-ca";
+    /** Key of the CA certificate in the Secret named by syncabel.store.ca-secret-name. */
+    static final String STORE_CA_KEY = "ca.crt";
+
+    private RuntimePod() {
+    }
+
+    public static ContainerBuilder container(OperatorSettings settings, CustomResource<?, ?> owner, List<String> args,
+            StageRun run, ResourceRequirements resources) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(plain("SYNCABEL_RESOURCE", resourceJson(owner)));
+        if (run.outputUri() != null) {
+            env.add(plain("SYNCABEL_OUTPUT_URI", run.outputUri()));
+        }
+        run.inputEnv().forEach((k, v) -> env.add(plain(k, v)));
+        settings.storeEndpoint().ifPresent(v -> env.add(plain("SYNCABEL_S3_ENDPOINT", v)));
+        settings.storeRegion().ifPresent(v -> env.add(plain("SYNCABEL_S3_REGION", v)));
+        settings.storePathStyle().ifPresent(v -> env.add(plain("SYNCABEL_S3_PATH_STYLE", v.toString())));
+        settings.storeCaSecretName().ifPresent(secret -> env.add(plain("SYNCABEL_S3_CA_FILE", STORE_CA_DIR + "/" + STORE_CA_KEY)));
+        settings.storeSecretName().ifPresent(secret -> {
+            env.add(fromSecret("AWS_ACCESS_KEY_ID", secret, settings.accessKeyKey()));
+            env.add(fromSecret("AWS_SECRET_ACCESS_KEY", secret, settings.secretKeyKey()));
+        });
+        ContainerBuilder container = new ContainerBuilder();
+        settings.storeCaSecretName().ifPresent(secret -> container.addNewVolumeMount().withName(STORE_CA_VOLUME)
+                .withMountPath(STORE_CA_DIR).withReadOnly(true).endVolumeMount());
+        return container
+                .withName(CONTAINER)
+                .withImage(settings.runtimeImage())
+                .withImagePullPolicy(settings.imagePullPolicy())
+                .withArgs(args)
+                .withEnv(env)
+                .withResources(resources)
+                .withTerminationMessagePath("/dev/termination-log")
+                .withTerminationMessagePolicy("FallbackToLogsOnError");
+    }
+
+    /** The LLM key of an endpoint, read by the pod from the Secret the spec names. */
+    public static EnvVar llmApiKey(SecretKeySelector ref) {
+        return new EnvVarBuilder().withName("SYNCABEL_LLM_API_KEY").withNewValueFrom().withSecretKeyRef(ref).endValueFrom().build();
+    }
+
+    /** What Jobs and Deployments share in their pods: service account, placement, the store CA volume. */
+    public static PodSpecBuilder podSpec(OperatorSettings settings, Scheduling scheduling, String restartPolicy) {
+        PodSpecBuilder pod = new PodSpecBuilder().withRestartPolicy(restartPolicy);
+        settings.storeCaSecretName().ifPresent(secret -> pod.addNewVolume().withName(STORE_CA_VOLUME)
+                .withNewSecret().withSecretName(secret).addNewItem().withKey(STORE_CA_KEY).withPath(STORE_CA_KEY).endItem().endSecret()
+                .endVolume());
+        settings.serviceAccount().ifPresent(pod::withServiceAccountName);
+        if (scheduling != null) {
+            pod.withNodeSelector(scheduling.getNodeSelector())
+                    .withTolerations(scheduling.getTolerations())
+                    .withAffinity(scheduling.getAffinity())
+                    .withPriorityClassName(scheduling.getPriorityClassName());
+        }
+        return pod;
+    }
+
+    public static OwnerReference ownerReference(HasMetadata owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    /** apiVersion, kind, metadata (name, namespace, generation) and spec: what the runtime reads. */
+    static String resourceJson(CustomResource<?, ?> owner) {
+        ObjectNode node = JSON.convertValue(Map.of(), ObjectNode.class);
+        node.put("apiVersion", owner.getApiVersion());
+        node.put("kind", owner.getKind());
+        ObjectNode metadata = node.putObject("metadata");
+        metadata.put("name", owner.getMetadata().getName());
+        metadata.put("namespace", owner.getMetadata().getNamespace());
+        metadata.put("generation", owner.getMetadata().getGeneration());
+        node.set("spec", JSON.convertValue(owner.getSpec(), ObjectNode.class));
+        return JSON.asJson(node);
+    }
+
+    static EnvVar plain(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    static EnvVar fromSecret(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef(key, secret, false).endValueFrom().build();
+    }
+}

@@ -1,0 +1,181 @@
+package io.syncabel.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.syncabel.api.v1alpha1.LinkerDeployment;
+import io.syncabel.api.v1alpha1.LinkerDeploymentStatus;
+import io.syncabel.api.v1alpha1.TrainingRun;
+import io.syncabel.api.v1alpha1.common.ArtifactInput;
+import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
+import io.syncabel.api.v1alpha1.common.Conditions;
+import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.children.Labels;
+import io.syncabel.operator.children.LinkerAutoscaler;
+import io.syncabel.operator.children.LinkerServerDeployment;
+import io.syncabel.operator.children.LinkerService;
+import io.syncabel.operator.children.StageRun;
+import io.syncabel.operator.runs.PodProblems;
+import io.syncabel.operator.runs.Problem;
+import io.syncabel.operator.status.StatusAggregator;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * LinkerDeployment: waits for its TrainingRun (unless it names a modelUri), then keeps a Deployment,
+ * a Service and optionally an HPA in the desired shape. Ready means: the rollout of the current
+ * template is complete, every replica passes /v2/health/ready, and no pod is crashing.
+ */
+@Singleton
+@ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
+public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment, LinkerDeploymentStatus> {
+    static final String DEPLOYMENTS = "deployments";
+
+    @Inject
+    public LinkerDeploymentReconciler(OperatorSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public LinkerDeploymentReconciler(OperatorSettings settings, Clock clock) {
+        super(settings, clock);
+    }
+
+    @Override
+    protected Class<LinkerDeployment> kind() {
+        return LinkerDeployment.class;
+    }
+
+    @Override
+    protected LinkerDeploymentStatus emptyStatus() {
+        return new LinkerDeploymentStatus();
+    }
+
+    /** A linker writes no artifacts: nothing to delete. */
+    @Override
+    protected ArtifactPolicy artifactPolicy(LinkerDeployment ld) {
+        return ArtifactPolicy.RETAIN;
+    }
+
+    @Override
+    protected List<EventSource<?, LinkerDeployment>> moreEventSources(EventSourceContext<LinkerDeployment> context) {
+        InformerEventSource<Deployment, LinkerDeployment> deployments = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Deployment.class, LinkerDeployment.class)
+                        .withName(DEPLOYMENTS)
+                        .withLabelSelector(Labels.selectorFor(LinkerDeployment.class))
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(LinkerDeployment.class))
+                        .build(), context);
+        return List.of(deployments, Upstream.informer(context, TrainingRun.class,
+                ld -> ld.getSpec().getTrainingRunRef() == null ? List.of() : List.of(ld.getSpec().getTrainingRunRef().getName())));
+    }
+
+    Inputs inputs(LinkerDeployment ld, Context<LinkerDeployment> context) {
+        if (ld.getSpec().getTrainingRunRef() == null) {
+            String uri = ld.getSpec().getModelUri();
+            return new Inputs.Resolved(Map.of("SYNCABEL_INPUT_MODEL", uri), List.of(new ArtifactInput("Source", uri, uri, null)));
+        }
+        String name = ld.getSpec().getTrainingRunRef().getName();
+        TrainingRun tr = Upstream.get(context, TrainingRun.class, name).orElse(null);
+        Optional<Inputs.Waiting> waiting = Upstream.notReady(TrainingRun.class, name, tr);
+        if (waiting.isPresent()) {
+            return waiting.get();
+        }
+        String uri = tr.getStatus().getOutputUri();
+        return new Inputs.Resolved(Map.of("SYNCABEL_INPUT_MODEL", uri), List.of(new ArtifactInput(tr.getKind(), name, uri, null)));
+    }
+
+    @Override
+    protected void reconcileStage(LinkerDeployment ld, Context<LinkerDeployment> context, StatusAggregator<LinkerDeploymentStatus> status) {
+        long generation = ld.getMetadata().getGeneration();
+        Inputs inputs = inputs(ld, context);
+        if (inputs instanceof Inputs.Waiting waiting) {
+            status.ready(false, waiting.reason(), waiting.message(), generation);
+            return;
+        }
+        Inputs.Resolved resolved = (Inputs.Resolved) inputs;
+        StageRun run = new StageRun(String.valueOf(generation), null, resolved.env(), resolved.lineage());
+        String name = LinkerServerDeployment.name(ld);
+        String ns = ld.getMetadata().getNamespace();
+
+        Deployment existing = context.getSecondaryResources(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElse(null);
+        boolean autoscaled = ld.getSpec().getAutoscaling() != null;
+        Deployment deployment = Children.apply(context, LinkerServerDeployment.desired(settings, ld, run), existing, (desired, live) -> {
+            if (autoscaled) {
+                desired.getSpec().setReplicas(live.getSpec().getReplicas());
+            }
+        });
+        Service liveService = context.getClient().services().inNamespace(ns).withName(name).get();
+        Children.apply(context, LinkerService.desired(ld), liveService, (desired, live) -> {
+            desired.getSpec().setClusterIP(live.getSpec().getClusterIP());
+            desired.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
+        });
+        var hpas = context.getClient().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns);
+        HorizontalPodAutoscaler liveHpa = hpas.withName(name).get();
+        if (autoscaled) {
+            Children.apply(context, LinkerAutoscaler.desired(ld), liveHpa, (desired, live) -> { });
+        } else if (liveHpa != null) {
+            hpas.withName(name).delete();
+        }
+
+        LinkerDeploymentStatus s = status.status();
+        s.setUrl(LinkerService.url(ld));
+        s.setModelUri(resolved.env().get("SYNCABEL_INPUT_MODEL"));
+        s.setInputs(resolved.lineage());
+        DeploymentStatus ds = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
+        s.setReplicas(deployment.getSpec().getReplicas());
+        s.setReadyReplicas(Optional.ofNullable(ds.getReadyReplicas()).orElse(0));
+
+        List<Pod> pods = context.getSecondaryResources(Pod.class).stream().toList();
+        Optional<Problem> problem = PodProblems.find(pods);
+        Optional<DeploymentCondition> stuck = Optional.ofNullable(ds.getConditions()).orElse(List.of()).stream()
+                .filter(c -> ("Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
+                        || ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())))
+                .findFirst();
+        int want = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
+        if (stuck.isPresent()) {
+            DeploymentCondition c = stuck.get();
+            String detail = problem.map(p -> "; " + p.message()).orElse("");
+            status.ready(false, Conditions.REASON_FAILED, "Deployment " + name + ": " + c.getReason() + ": " + c.getMessage() + detail, generation);
+        } else if (problem.isPresent()) {
+            status.ready(false, problem.get().reason(), problem.get().message(), generation);
+        } else if (want == 0) {
+            status.ready(false, Conditions.REASON_PENDING, "Deployment " + name + " is scaled to 0 replicas", generation);
+        } else if (rolledOut(deployment, want)) {
+            status.ready(true, Conditions.REASON_SUCCEEDED, "serving " + s.getModelUri() + " at " + s.getUrl(), generation);
+        } else {
+            status.ready(false, Conditions.REASON_PENDING, "Deployment " + name + ": " + s.getReadyReplicas() + "/" + want
+                    + " replicas ready", generation);
+        }
+    }
+
+    /** The current template is rolled out and every replica is ready (what kubectl rollout status checks). */
+    static boolean rolledOut(Deployment d, int want) {
+        DeploymentStatus ds = d.getStatus();
+        if (ds == null) {
+            return false;
+        }
+        long generation = Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L);
+        boolean observed = Optional.ofNullable(ds.getObservedGeneration()).orElse(0L) >= generation;
+        return observed
+                && Optional.ofNullable(ds.getUpdatedReplicas()).orElse(0) >= want
+                && Optional.ofNullable(ds.getReadyReplicas()).orElse(0) >= want
+                && Optional.ofNullable(ds.getAvailableReplicas()).orElse(0) >= want
+                && Optional.ofNullable(ds.getReplicas()).orElse(0) <= want;
+    }
+}

@@ -1,0 +1,191 @@
+package io.syncabel.operator.children;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.syncabel.api.v1alpha1.LinkerDeployment;
+import io.syncabel.api.v1alpha1.LinkerDeploymentSpec;
+import io.syncabel.api.v1alpha1.SyntheticDataset;
+import io.syncabel.api.v1alpha1.SyntheticDatasetSpec;
+import io.syncabel.api.v1alpha1.TrainingRun;
+import io.syncabel.api.v1alpha1.TrainingRunSpec;
+import io.syncabel.api.v1alpha1.common.LlmEndpoint;
+import io.syncabel.api.v1alpha1.common.LocalObjectRef;
+import io.syncabel.api.v1alpha1.common.Scheduling;
+import io.syncabel.operator.OperatorSettings;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ChildrenTest {
+    static final OperatorSettings SETTINGS = OperatorSettings.defaults();
+
+    static <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> T named(T resource, String name, long generation) {
+        resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team").withGeneration(generation).withUid("uid-1").build());
+        return resource;
+    }
+
+    static Map<String, EnvVar> env(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    static TrainingRun gpuTrainingRun() {
+        TrainingRunSpec spec = new TrainingRunSpec();
+        spec.setKnowledgeBaseRef(new LocalObjectRef("kb"));
+        spec.setResources(new ResourceRequirementsBuilder().addToLimits("nvidia.com/gpu", new Quantity("1")).build());
+        Scheduling scheduling = new Scheduling();
+        scheduling.setNodeSelector(Map.of("nvidia.com/gpu.present", "true"));
+        scheduling.setTolerations(List.of(new TolerationBuilder().withKey("nvidia.com/gpu").withOperator("Exists").withEffect("NoSchedule").build()));
+        scheduling.setPriorityClassName("training");
+        scheduling.setQueueName("gpu-queue");
+        spec.setScheduling(scheduling);
+        spec.setBackoffLimit(1);
+        spec.setActiveDeadlineSeconds(7200L);
+        TrainingRun tr = new TrainingRun();
+        tr.setSpec(spec);
+        return named(tr, "model", 3);
+    }
+
+    @Test
+    void aTrainingJobFollowsThePodContract() {
+        TrainingRun tr = gpuTrainingRun();
+        StageRun run = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/team/knowledgebases/kb/1/"), List.of());
+        Job job = TrainingRunJob.desired(SETTINGS, tr, run);
+
+        assertThat(run.outputUri()).matches("s3://syncabel/team/trainingruns/model/3-[0-9a-f]{8}/");
+        assertThat(job.getMetadata().getName()).isEqualTo("model-train-" + run.runKey());
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("TrainingRun"));
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.KIND, "TrainingRun").containsEntry(Labels.NAME, "model")
+                .containsEntry(Labels.GENERATION, "3").containsEntry("app.kubernetes.io/managed-by", "syncabel-operator")
+                .containsEntry(Labels.KUEUE_QUEUE, "gpu-queue");
+        assertThat(job.getSpec().getSuspend()).as("Kueue admits it").isTrue();
+        assertThat(job.getSpec().getBackoffLimit()).isEqualTo(1);
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(7200L);
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(StageJobs.DEFAULT_TTL_SECONDS);
+        assertThat(job.getSpec().getPodFailurePolicy().getRules().get(0).getOnExitCodes().getValues()).containsExactly(2);
+
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+        assertThat(pod.getTolerations()).hasSize(1);
+        assertThat(pod.getPriorityClassName()).isEqualTo("training");
+        var container = pod.getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("train");
+        assertThat(container.getImage()).isEqualTo(SETTINGS.runtimeImage());
+        assertThat(container.getResources().getLimits()).containsKey("nvidia.com/gpu");
+        assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.NAME, "model");
+
+        Map<String, EnvVar> env = env(job);
+        assertThat(env.get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo(run.outputUri());
+        assertThat(env.get("SYNCABEL_INPUT_KNOWLEDGE_BASE").getValue()).isEqualTo("s3://syncabel/team/knowledgebases/kb/1/");
+        assertThat(env.get("SYNCABEL_S3_ENDPOINT").getValue()).isEqualTo("http://minio.syncabel.svc:9000");
+        assertThat(env.get("SYNCABEL_S3_PATH_STYLE").getValue()).isEqualTo("true");
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValue()).as("never inlined").isNull();
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store");
+        assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("AWS_SECRET_ACCESS_KEY");
+        assertThat(env.get("SYNCABEL_RESOURCE").getValue()).contains("\"kind\":\"TrainingRun\"", "\"generation\":3", "\"queueName\":\"gpu-queue\"");
+    }
+
+    @Test
+    void theSameInputsGiveTheSameRunAndNewInputsANewOne() {
+        TrainingRun tr = gpuTrainingRun();
+        var a = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://b/kb/1/"), List.of());
+        var b = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://b/kb/1/"), List.of());
+        var c = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://b/kb/2/"), List.of());
+        assertThat(a.runKey()).isEqualTo(b.runKey()).isNotEqualTo(c.runKey());
+    }
+
+    @Test
+    void aSyntheticDatasetIsAnIndexedJobWithTheLlmKeyFromItsSecret() {
+        SyntheticDatasetSpec spec = new SyntheticDatasetSpec();
+        spec.setKnowledgeBaseRef(new LocalObjectRef("kb"));
+        var generator = new SyntheticDatasetSpec.Generator();
+        generator.setType(SyntheticDatasetSpec.GeneratorType.LLM);
+        LlmEndpoint llm = new LlmEndpoint();
+        llm.setEndpoint("http://vllm:8000/v1");
+        llm.setModel("m");
+        llm.setApiKeySecretRef(new SecretKeySelector("api-key", "llm-secret", false));
+        generator.setLlm(llm);
+        spec.setGenerator(generator);
+        spec.setShards(8);
+        spec.setParallelism(2);
+        SyntheticDataset sd = named(new SyntheticDataset(), "synth", 1);
+        sd.setSpec(spec);
+        Job job = SyntheticDatasetJob.desired(SETTINGS, sd, StageRun.of(SETTINGS, sd, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://x/"), List.of()));
+        assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        assertThat(job.getSpec().getCompletions()).isEqualTo(8);
+        assertThat(job.getSpec().getParallelism()).isEqualTo(2);
+        assertThat(job.getSpec().getBackoffLimitPerIndex()).isEqualTo(2);
+        assertThat(job.getSpec().getBackoffLimit()).isNull();
+        assertThat(job.getSpec().getSuspend()).isFalse();
+        assertThat(job.getMetadata().getLabels()).doesNotContainKey(Labels.KUEUE_QUEUE);
+        var env = env(job);
+        assertThat(env.get("SYNCABEL_SHARDS").getValue()).isEqualTo("8");
+        assertThat(env.get("SYNCABEL_LLM_API_KEY").getValue()).isNull();
+        assertThat(env.get("SYNCABEL_LLM_API_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm-secret");
+        assertThat(env.get("SYNCABEL_LLM_API_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("synth", "generate");
+    }
+
+    @Test
+    void aLinkerIsADeploymentReadyOnHealthReadyWithRecreateRollout() {
+        LinkerDeploymentSpec spec = new LinkerDeploymentSpec();
+        spec.setModelUri("s3://models/m/");
+        spec.setRollout(LinkerDeploymentSpec.Rollout.RECREATE);
+        spec.setReplicas(2);
+        LinkerDeployment ld = named(new LinkerDeployment(), "linker", 1);
+        ld.setSpec(spec);
+        var run = new StageRun("1", null, Map.of("SYNCABEL_INPUT_MODEL", "s3://models/m/"), List.of());
+        var deployment = LinkerServerDeployment.desired(SETTINGS, ld, run);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("serve");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+        assertThat(container.getEnv()).extracting(EnvVar::getName).contains("SYNCABEL_INPUT_MODEL", "SYNCABEL_RESOURCE")
+                .doesNotContain("SYNCABEL_OUTPUT_URI");
+        var service = LinkerService.desired(ld);
+        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(LinkerService.url(ld)).isEqualTo("http://linker-linker.team.svc:8080");
+
+        var autoscaling = new LinkerDeploymentSpec.Autoscaling();
+        autoscaling.setMaxReplicas(4);
+        spec.setAutoscaling(autoscaling);
+        assertThat(LinkerServerDeployment.desired(SETTINGS, ld, run).getSpec().getReplicas()).as("the HPA owns it").isNull();
+        assertThat(LinkerAutoscaler.desired(ld).getSpec().getMaxReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void longNamesAreShortenedDeterministically() {
+        String name = "a".repeat(60);
+        String child = Names.child(name, "train-12-0123abcd");
+        assertThat(child).hasSizeLessThanOrEqualTo(63).endsWith("-train-12-0123abcd").isEqualTo(Names.child(name, "train-12-0123abcd"));
+        assertThat(Optional.of(Names.child("kb", "kb-1"))).contains("kb-kb-1");
+    }
+
+    @Test
+    void aPrivateStoreCaIsMountedFromItsSecret() {
+        OperatorSettings withCa = new OperatorSettings("s3://syncabel/", Optional.of("https://minio:9000"), Optional.empty(), Optional.empty(),
+                Optional.empty(), "a", "b", Optional.of("minio-ca"), "img", "Always", Optional.of("syncabel-runner"));
+        TrainingRun tr = gpuTrainingRun();
+        Job job = TrainingRunJob.desired(withCa, tr, StageRun.of(withCa, tr, Map.of(), List.of()));
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(env(job).get("SYNCABEL_S3_CA_FILE").getValue()).isEqualTo("/etc/syncabel/store-ca/ca.crt");
+        assertThat(env(job)).doesNotContainKey("AWS_ACCESS_KEY_ID");
+        assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
+        assertThat(pod.getServiceAccountName()).isEqualTo("syncabel-runner");
+        assertThat(env(job).get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://syncabel/team/trainingruns/model/3/");
+    }
+}

@@ -1,0 +1,80 @@
+package io.syncabel.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.syncabel.api.v1alpha1.Kinds;
+import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.children.Labels;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fabric8 mock server (CRUD mode) standing in for a cluster: the CRDs registered so status is a
+ * subresource, an operator started as in production (minus SSA, which the mock lacks), and the
+ * kubelet's and Job controller's part played by hand.
+ */
+final class MockCluster {
+    static final String NS = "test";
+
+    private MockCluster() {
+    }
+
+    static void registerCrds(KubernetesClient client) throws Exception {
+        for (var kind : Kinds.ALL) {
+            String file = "/META-INF/fabric8/" + io.fabric8.kubernetes.api.model.HasMetadata.getFullResourceName(kind) + "-v1.yml";
+            try (InputStream in = MockCluster.class.getResourceAsStream(file)) {
+                client.apiextensions().v1().customResourceDefinitions().load(in).create();
+            }
+        }
+    }
+
+    static Operator start(KubernetesClient client, OperatorSettings settings) {
+        Operator operator = new Operator(o -> o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withReconciliationTerminationTimeout(java.time.Duration.ofSeconds(1)));
+        operator.register(new KnowledgeBaseReconciler(settings));
+        operator.register(new SyntheticDatasetReconciler(settings));
+        operator.register(new TrainingRunReconciler(settings));
+        operator.register(new LinkerDeploymentReconciler(settings));
+        operator.register(new EvaluationReconciler(settings));
+        operator.start();
+        return operator;
+    }
+
+    static List<Job> jobs(KubernetesClient client, String owner) {
+        return client.batch().v1().jobs().inNamespace(NS).withLabel(Labels.NAME, owner).list().getItems();
+    }
+
+    /** A pod of the Job, as the Job controller would create it (labels copied from the template). */
+    static PodBuilder podOf(Job job, String suffix) {
+        Map<String, String> labels = new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+        labels.put(Labels.JOB_NAME, job.getMetadata().getName());
+        return new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-" + suffix).withNamespace(NS)
+                .withLabels(labels).endMetadata();
+    }
+
+    /** The runtime finished with {@code summary} as its termination message, and the Job completed. */
+    static void succeed(KubernetesClient client, Job job, String summary) {
+        Pod pod = podOf(job, "ok").withNewStatus().withPhase("Succeeded").addNewContainerStatus().withName("runtime")
+                .withNewState().withNewTerminated().withExitCode(0).withMessage(summary).endTerminated().endState()
+                .endContainerStatus().endStatus().build();
+        client.pods().resource(pod).create();
+        Job done = new JobBuilder(client.batch().v1().jobs().resource(job).get()).editOrNewStatus()
+                .withStartTime("2026-11-27T10:00:00Z").withCompletionTime("2026-11-27T10:05:00Z").withSucceeded(1).withActive(0)
+                .addNewCondition().withType("Complete").withStatus("True").endCondition().endStatus().build();
+        client.batch().v1().jobs().resource(done).updateStatus();
+    }
+
+    static void updateJobStatus(KubernetesClient client, Job job, java.util.function.UnaryOperator<JobBuilder> change) {
+        Job live = client.batch().v1().jobs().resource(job).get();
+        client.batch().v1().jobs().resource(change.apply(new JobBuilder(live)).build()).updateStatus();
+    }
+}

@@ -1,0 +1,339 @@
+package io.syncabel.operator.reconcile;
+
+import static io.syncabel.operator.reconcile.MockCluster.NS;
+import static io.syncabel.operator.reconcile.MockCluster.jobs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.syncabel.api.v1alpha1.Evaluation;
+import io.syncabel.api.v1alpha1.KnowledgeBase;
+import io.syncabel.api.v1alpha1.LinkerDeployment;
+import io.syncabel.api.v1alpha1.LinkerDeploymentSpec;
+import io.syncabel.api.v1alpha1.SyntheticDataset;
+import io.syncabel.api.v1alpha1.TrainingRun;
+import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
+import io.syncabel.api.v1alpha1.common.Conditions;
+import io.syncabel.api.v1alpha1.common.LocalObjectRef;
+import io.syncabel.api.v1alpha1.common.Scheduling;
+import io.syncabel.api.v1alpha1.common.StageStatus;
+import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.status.StatusAggregator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The batch kinds against the fabric8 mock server: one operator for the class, one set of names per test. */
+@EnableKubernetesMockClient(crud = true)
+class ReconcileOnMockServerTest {
+    static KubernetesClient client;
+    static Operator operator;
+    static final OperatorSettings SETTINGS = OperatorSettings.defaults();
+
+    @BeforeAll
+    static void start() throws Exception {
+        MockCluster.registerCrds(client);
+        operator = MockCluster.start(client, SETTINGS);
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.stop();
+    }
+
+    static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
+    }
+
+    static <T extends CustomResource<?, ? extends StageStatus>> T get(Class<T> kind, String name) {
+        return client.resources(kind).inNamespace(NS).withName(name).get();
+    }
+
+    /** A user's change, as kubectl edit makes it: a patch, so it never conflicts with the operator's status writes. */
+    static <T extends CustomResource<?, ?>> void edit(Class<T> kind, String name, java.util.function.Consumer<T> change) {
+        client.resources(kind).inNamespace(NS).withName(name).edit(r -> {
+            change.accept(r);
+            return r;
+        });
+    }
+
+    static String ready(CustomResource<?, ? extends StageStatus> resource) {
+        if (resource == null || resource.getStatus() == null) {
+            return null;
+        }
+        return StatusAggregator.condition(resource.getStatus(), Conditions.READY).map(c -> c.getStatus() + "/" + c.getReason()).orElse(null);
+    }
+
+    static Map<String, String> env(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    static Job onlyJob(String owner) {
+        eventually().until(() -> jobs(client, owner).size() == 1);
+        return jobs(client, owner).get(0);
+    }
+
+    @Test
+    void aKnowledgeBaseRunsAsAJobAndReportsItsCounts() {
+        client.resource(Fixtures.kb("kb-a")).create();
+        Job job = onlyJob("kb-a");
+        assertThat(job.getMetadata().getName()).isEqualTo("kb-a-kb-1");
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("kb-a"));
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("kb", "build");
+        assertThat(env(job)).containsEntry("SYNCABEL_OUTPUT_URI", "s3://syncabel/test/knowledgebases/kb-a/1/");
+        eventually().until(() -> "False/Pending".equals(ready(get(KnowledgeBase.class, "kb-a"))));
+
+        MockCluster.succeed(client, job, "{\"concepts\":413,\"names\":2100,\"kbVersion\":\"2012-07-06\"}");
+        eventually().until(() -> {
+            KnowledgeBase kb = get(KnowledgeBase.class, "kb-a");
+            return "True/Succeeded".equals(ready(kb)) && Long.valueOf(2100).equals(kb.getStatus().getNames());
+        });
+        KnowledgeBase kb = get(KnowledgeBase.class, "kb-a");
+        assertThat(kb.getStatus().getConcepts()).isEqualTo(413L);
+        assertThat(kb.getStatus().getObservedGeneration()).isEqualTo(1L);
+        assertThat(kb.getStatus().getOutputUri()).isEqualTo("s3://syncabel/test/knowledgebases/kb-a/1/");
+        assertThat(kb.getStatus().getCompletionTime()).isEqualTo("2026-11-27T10:05:00Z");
+        assertThat(kb.getSpec().getArtifactPolicy()).as("spec untouched").isNull();
+        assertThat(kb.getMetadata().getFinalizers()).as("Retain needs no finalizer").isEmpty();
+
+        // a reconcile that sees nothing new writes nothing (an unrelated pod event triggers one)
+        String version = kb.getMetadata().getResourceVersion();
+        client.pods().resource(MockCluster.podOf(job, "unrelated").editMetadata().removeFromLabels(io.syncabel.operator.children.Labels.JOB_NAME)
+                .endMetadata().build()).create();
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5))
+                .until(() -> version.equals(get(KnowledgeBase.class, "kb-a").getMetadata().getResourceVersion()));
+
+        // artifactPolicy changes what happens on deletion, not the result: a finalizer, no rerun
+        edit(KnowledgeBase.class, "kb-a", r -> r.getSpec().setArtifactPolicy(ArtifactPolicy.DELETE));
+        eventually().until(() -> get(KnowledgeBase.class, "kb-a").getMetadata().getFinalizers().contains(StageReconciler.FINALIZER)
+                && Long.valueOf(2).equals(get(KnowledgeBase.class, "kb-a").getStatus().getObservedGeneration()));
+        assertThat(jobs(client, "kb-a")).hasSize(1);
+        assertThat(ready(get(KnowledgeBase.class, "kb-a"))).isEqualTo("True/Succeeded");
+        assertThat(get(KnowledgeBase.class, "kb-a").getStatus().getConcepts()).isEqualTo(413L);
+
+        // ttlSecondsAfterFinished removes the finished Job: the result stands, nothing reruns
+        client.resource(job).delete();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> jobs(client, "kb-a").isEmpty());
+        assertThat(ready(get(KnowledgeBase.class, "kb-a"))).isEqualTo("True/Succeeded");
+    }
+
+    @Test
+    void dependentsWaitForTheirInputsAndRerunWhenAnUpstreamSpecChanges() {
+        client.resource(Fixtures.synth("sd-b", "kb-b")).create();
+        eventually().until(() -> "False/WaitingKnowledgeBase".equals(ready(get(SyntheticDataset.class, "sd-b"))));
+        assertThat(jobs(client, "sd-b")).isEmpty();
+
+        client.resource(Fixtures.kb("kb-b")).create();
+        MockCluster.succeed(client, onlyJob("kb-b"), "{\"concepts\":1}");
+        Job synth = onlyJob("sd-b");
+        assertThat(synth.getSpec().getCompletions()).isEqualTo(2);
+        assertThat(env(synth)).containsEntry("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/test/knowledgebases/kb-b/1/");
+        assertThat(env(synth).get("SYNCABEL_OUTPUT_URI")).matches("s3://syncabel/test/syntheticdatasets/sd-b/1-[0-9a-f]{8}/");
+        eventually().until(() -> get(SyntheticDataset.class, "sd-b").getStatus().getInputs() != null);
+        assertThat(get(SyntheticDataset.class, "sd-b").getStatus().getInputs()).singleElement()
+                .satisfies(i -> assertThat(i.getUri()).isEqualTo("s3://syncabel/test/knowledgebases/kb-b/1/"));
+
+        // a new KB generation: the dataset waits again, then gets a new Job reading the new output
+        edit(KnowledgeBase.class, "kb-b", kb -> kb.getSpec().setDefaultGroup("CHEM"));
+        eventually().until(() -> jobs(client, "kb-b").size() == 2);
+        eventually().until(() -> "False/WaitingKnowledgeBase".equals(ready(get(SyntheticDataset.class, "sd-b"))));
+        Job kb2 = jobs(client, "kb-b").stream().filter(j -> j.getMetadata().getName().equals("kb-b-kb-2")).findFirst().orElseThrow();
+        MockCluster.succeed(client, kb2, "{\"concepts\":2}");
+        eventually().until(() -> jobs(client, "sd-b").stream().anyMatch(j -> env(j).get("SYNCABEL_INPUT_KNOWLEDGE_BASE").endsWith("/kb-b/2/")));
+        eventually().until(() -> jobs(client, "sd-b").size() == 1);
+        assertThat(jobs(client, "sd-b").get(0).getMetadata().getName()).as("the superseded run was stopped")
+                .isNotEqualTo(synth.getMetadata().getName());
+    }
+
+    @Test
+    void aFailedJobIsReportedWithItsCause() {
+        client.resource(Fixtures.kb("kb-c")).create();
+        Job job = onlyJob("kb-c");
+        client.pods().resource(MockCluster.podOf(job, "x").withNewStatus().withPhase("Failed").addNewContainerStatus().withName("runtime")
+                .withNewState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated().endState()
+                .endContainerStatus().endStatus().build()).create();
+        MockCluster.updateJobStatus(client, job, j -> j.editOrNewStatus().withFailed(1).addNewCondition().withType("Failed").withStatus("True")
+                .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit").endCondition().endStatus());
+        eventually().until(() -> "False/Failed".equals(ready(get(KnowledgeBase.class, "kb-c"))));
+        String message = StatusAggregator.condition(get(KnowledgeBase.class, "kb-c").getStatus(), Conditions.READY).orElseThrow().getMessage();
+        assertThat(message).contains("BackoffLimitExceeded", "OOMKilled");
+    }
+
+    @Test
+    void aPausedResourceIsLeftAlone() {
+        KnowledgeBase kb = Fixtures.kb("kb-d");
+        kb.getMetadata().setAnnotations(Map.of(StageReconciler.PAUSED_ANNOTATION, "true"));
+        client.resource(kb).create();
+        eventually().until(() -> get(KnowledgeBase.class, "kb-d").getStatus() != null
+                && StatusAggregator.condition(get(KnowledgeBase.class, "kb-d").getStatus(), Conditions.PAUSED).isPresent());
+        assertThat(jobs(client, "kb-d")).isEmpty();
+
+        edit(KnowledgeBase.class, "kb-d", r -> r.getMetadata().setAnnotations(Map.of()));
+        onlyJob("kb-d");
+        eventually().until(() -> StatusAggregator.condition(get(KnowledgeBase.class, "kb-d").getStatus(), Conditions.PAUSED).isEmpty());
+    }
+
+    @Test
+    void artifactPolicyDeleteAddsAFinalizerAndDeletesThroughACleanupJob() {
+        KnowledgeBase kb = Fixtures.kb("kb-e");
+        kb.getSpec().setArtifactPolicy(ArtifactPolicy.DELETE);
+        client.resource(kb).create();
+        eventually().until(() -> get(KnowledgeBase.class, "kb-e").getMetadata().getFinalizers().contains(StageReconciler.FINALIZER));
+        onlyJob("kb-e");
+
+        client.resource(get(KnowledgeBase.class, "kb-e")).delete();
+        eventually().until(() -> jobs(client, "kb-e").stream().anyMatch(j -> j.getMetadata().getName().equals("kb-e-cleanup")));
+        Job cleanup = jobs(client, "kb-e").stream().filter(j -> j.getMetadata().getName().equals("kb-e-cleanup")).findFirst().orElseThrow();
+        assertThat(cleanup.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("store", "delete", "--prefix", "s3://syncabel/test/knowledgebases/kb-e/");
+        assertThat(get(KnowledgeBase.class, "kb-e")).as("kept until the artifacts are gone").isNotNull();
+
+        MockCluster.succeed(client, cleanup, "{}");
+        eventually().until(() -> {
+            KnowledgeBase gone = get(KnowledgeBase.class, "kb-e");
+            return gone == null || !gone.getMetadata().getFinalizers().contains(StageReconciler.FINALIZER);
+        });
+    }
+
+    @Test
+    void aTrainingRunWaitsForEveryDatasetAndRecordsItsLineage() {
+        TrainingRun queued = Fixtures.training("tr-f", "kb-f", "sd-f");
+        Scheduling scheduling = new Scheduling();
+        scheduling.setQueueName("gpu-queue");
+        scheduling.setNodeSelector(Map.of("nvidia.com/gpu.present", "true"));
+        queued.getSpec().setScheduling(scheduling);
+        queued.getSpec().setResources(new ResourceRequirementsBuilder().addToLimits("nvidia.com/gpu", new Quantity("1")).build());
+        client.resource(queued).create();
+        eventually().until(() -> "False/WaitingKnowledgeBase".equals(ready(get(TrainingRun.class, "tr-f"))));
+        client.resource(Fixtures.kb("kb-f")).create();
+        MockCluster.succeed(client, onlyJob("kb-f"), "{}");
+        eventually().until(() -> "False/WaitingSyntheticDataset".equals(ready(get(TrainingRun.class, "tr-f"))));
+        client.resource(Fixtures.synth("sd-f", "kb-f")).create();
+        MockCluster.succeed(client, onlyJob("sd-f"), "{\"examples\":7}");
+        Job training = onlyJob("tr-f");
+        assertThat(env(training)).containsKeys("SYNCABEL_INPUT_KNOWLEDGE_BASE", "SYNCABEL_INPUT_SYNTHETIC_DATASETS");
+        assertThat(env(training).get("SYNCABEL_INPUT_SYNTHETIC_DATASETS")).startsWith("s3://syncabel/test/syntheticdatasets/sd-f/1-");
+        assertThat(training.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue");
+        assertThat(training.getSpec().getSuspend()).isTrue();
+        assertThat(training.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+        assertThat(training.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()).containsKey("nvidia.com/gpu");
+        eventually().until(() -> "False/Queued".equals(ready(get(TrainingRun.class, "tr-f"))));
+        // Kueue admits it
+        client.batch().v1().jobs().inNamespace(NS).withName(training.getMetadata().getName()).edit(j -> {
+            j.getSpec().setSuspend(false);
+            return j;
+        });
+        MockCluster.succeed(client, training, "{\"epoch\":10,\"loss\":0.5,\"devRecallAt1\":81.5}");
+        eventually().until(() -> "True/Succeeded".equals(ready(get(TrainingRun.class, "tr-f"))));
+        TrainingRun tr = get(TrainingRun.class, "tr-f");
+        assertThat(tr.getStatus().getDevRecallAt1()).isEqualTo(81.5);
+        assertThat(tr.getStatus().getInputs()).extracting(i -> i.getKind()).containsExactly("KnowledgeBase", "SyntheticDataset");
+        assertThat(get(SyntheticDataset.class, "sd-f").getStatus().getExamples()).isEqualTo(7L);
+
+        Evaluation evaluation = Fixtures.evaluationOfLinker("ev-f", "unused");
+        evaluation.getSpec().setLinkerRef(null);
+        evaluation.getSpec().setTrainingRunRef(new LocalObjectRef("tr-f"));
+        client.resource(evaluation).create();
+        assertThat(env(onlyJob("ev-f"))).containsEntry("SYNCABEL_INPUT_MODEL", tr.getStatus().getOutputUri())
+                .doesNotContainKey("SYNCABEL_LINKER_URL");
+    }
+
+    @Test
+    void anOperatorRestartCreatesNoDuplicateJobAndKeepsStatus() {
+        client.resource(Fixtures.kb("kb-g")).create();
+        Job job = onlyJob("kb-g");
+        eventually().until(() -> ready(get(KnowledgeBase.class, "kb-g")) != null);
+        operator.stop();
+        operator = MockCluster.start(client, SETTINGS);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> jobs(client, "kb-g").size() == 1);
+        assertThat(jobs(client, "kb-g").get(0).getMetadata().getUid()).isEqualTo(job.getMetadata().getUid());
+        MockCluster.succeed(client, job, "{\"concepts\":5}");
+        eventually().until(() -> "True/Succeeded".equals(ready(get(KnowledgeBase.class, "kb-g"))));
+        assertThat(jobs(client, "kb-g")).hasSize(1);
+        assertThat(List.of(get(KnowledgeBase.class, "kb-g").getStatus().getConcepts())).containsExactly(5L);
+    }
+
+    @Test
+    void aLinkerIsReadyOnlyWhenRolledOutAndNoPodCrashesAndEvaluationsWaitForIt() {
+        client.resource(Fixtures.linker("ld-w", "tr-missing")).create();
+        eventually().until(() -> "False/WaitingTrainingRun".equals(ready(get(LinkerDeployment.class, "ld-w"))));
+
+        client.resource(Fixtures.evaluationOfLinker("ev-h", "ld-h")).create();
+        eventually().until(() -> "False/WaitingLinkerDeployment".equals(ready(get(Evaluation.class, "ev-h"))));
+        LinkerDeployment ld = Fixtures.linker("ld-h", null);
+        ld.getSpec().setTrainingRunRef(null);
+        ld.getSpec().setModelUri("s3://models/medic/");
+        ld.getSpec().setRollout(LinkerDeploymentSpec.Rollout.RECREATE);
+        client.resource(ld).create();
+
+        var deployments = client.apps().deployments().inNamespace(NS);
+        eventually().until(() -> deployments.withName("ld-h-linker").get() != null && client.services().inNamespace(NS).withName("ld-h-linker").get() != null);
+        Deployment deployment = deployments.withName("ld-h-linker").get();
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        eventually().until(() -> "False/Pending".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+        assertThat(get(LinkerDeployment.class, "ld-h").getStatus().getUrl()).isEqualTo("http://ld-h-linker.test.svc:8080");
+
+        deployments.resource(new DeploymentBuilder(deployment).withNewStatus().withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).endStatus().build()).updateStatus();
+        eventually().until(() -> "True/Succeeded".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+        Job evaluation = onlyJob("ev-h");
+        assertThat(env(evaluation)).containsEntry("SYNCABEL_LINKER_URL", "http://ld-h-linker.test.svc:8080")
+                .containsEntry("SYNCABEL_INPUT_MODEL", "s3://models/medic/");
+        assertThat(evaluation.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("evaluate");
+
+        Map<String, String> podLabels = new java.util.HashMap<>(deployment.getSpec().getTemplate().getMetadata().getLabels());
+        client.pods().resource(new PodBuilder().withNewMetadata().withName("ld-h-linker-abc").withNamespace(NS).withLabels(podLabels).endMetadata()
+                .withNewStatus().addNewContainerStatus().withName("runtime").withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+                .withMessage("back-off restarting failed container").endWaiting().endState().endContainerStatus().endStatus().build()).create();
+        eventually().until(() -> "False/CrashLoopBackOff".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+
+        // autoscaling on: an HPA appears and owns the replica count; off: it goes
+        var autoscaling = new LinkerDeploymentSpec.Autoscaling();
+        autoscaling.setMaxReplicas(3);
+        edit(LinkerDeployment.class, "ld-h", r -> r.getSpec().setAutoscaling(autoscaling));
+        var hpas = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS);
+        eventually().until(() -> hpas.withName("ld-h-linker").get() != null);
+        assertThat(hpas.withName("ld-h-linker").get().getSpec().getMaxReplicas()).isEqualTo(3);
+        edit(LinkerDeployment.class, "ld-h", r -> {
+            r.getSpec().setAutoscaling(null);
+            r.getSpec().setReplicas(2);
+        });
+        eventually().until(() -> hpas.withName("ld-h-linker").get() == null
+                && Integer.valueOf(2).equals(deployments.withName("ld-h-linker").get().getSpec().getReplicas()));
+    }
+
+    @Test
+    void suspendingAndResumingKeepsTheSameJob() {
+        client.resource(Fixtures.kb("kb-s")).create();
+        MockCluster.succeed(client, onlyJob("kb-s"), "{}");
+        client.resource(Fixtures.synth("sd-s", "kb-s")).create();
+        Job job = onlyJob("sd-s");
+        assertThat(job.getSpec().getSuspend()).isFalse();
+
+        edit(SyntheticDataset.class, "sd-s", sd -> sd.getSpec().setSuspend(true));
+        eventually().until(() -> Boolean.TRUE.equals(jobs(client, "sd-s").get(0).getSpec().getSuspend()));
+        eventually().until(() -> "False/Queued".equals(ready(get(SyntheticDataset.class, "sd-s"))));
+        assertThat(get(SyntheticDataset.class, "sd-s").getStatus().getObservedGeneration()).isEqualTo(2L);
+
+        edit(SyntheticDataset.class, "sd-s", sd -> sd.getSpec().setSuspend(false));
+        eventually().until(() -> Boolean.FALSE.equals(jobs(client, "sd-s").get(0).getSpec().getSuspend()));
+        assertThat(jobs(client, "sd-s")).singleElement().satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(job.getMetadata().getUid()));
+        assertThat(get(SyntheticDataset.class, "sd-s").getStatus().getOutputUri()).isEqualTo(env(job).get("SYNCABEL_OUTPUT_URI"));
+    }
+}
