@@ -37,7 +37,6 @@ public final class KbBuilder implements KbSink {
     private final Map<String, Acc> concepts = new HashMap<>();
     private final Map<String, String> interned = new HashMap<>();
     private String currentSource = "";
-    private long namesSeen;
 
     public KbBuilder(KbOptions options) {
         this.options = options;
@@ -78,17 +77,12 @@ public final class KbBuilder implements KbSink {
         return interned.computeIfAbsent(s, k -> k);
     }
 
-    public long namesSeen() {
-        return namesSeen;
-    }
-
     public int conceptCount() {
         return concepts.size();
     }
 
     @Override
     public void name(String code, String raw, String language, int titleRank) {
-        namesSeen++;
         String name = cleaner.clean(raw);
         if (name == null) {
             return;
