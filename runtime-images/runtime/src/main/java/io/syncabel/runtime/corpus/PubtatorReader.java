@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * PubTator: {@code PMID|t|title}, {@code PMID|a|abstract}, then one tab-separated line per mention
  * {@code PMID start end text type ids}; a blank line ends a document. Offsets count in
  * "title + ' ' + abstract", so the title and the abstract are two passages of that text. Relation lines
- * (4 columns, BC5CDR's CID) are ignored.
+ * (4 columns, BC5CDR's CID) are ignored; an id of -1 (BC5CDR: no concept) means no gold id.
  */
 public final class PubtatorReader implements CorpusReader {
 
@@ -100,7 +100,9 @@ public final class PubtatorReader implements CorpusReader {
                             + text.substring(start, end) + "' at [" + start + "," + end + ")");
                     continue;
                 }
-                List<String> ids = f.size() > 5 ? CorpusReader.splitIds(f.get(5)) : List.of();
+                // BC5CDR writes -1 for a mention without a concept: no gold id, not an unknown one.
+                List<String> ids = f.size() > 5 ? CorpusReader.splitIds(f.get(5)).stream()
+                        .filter(i -> !i.equals("-1")).toList() : List.of();
                 mentions.add(new Document.Mention(id + "." + (mentions.size() + 1),
                         List.of(new Document.Span(start, end)), text.substring(start, end), f.get(4).strip(), ids,
                         lines.name() + ":" + lines.lineNumber()));

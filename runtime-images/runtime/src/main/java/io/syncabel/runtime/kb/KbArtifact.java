@@ -52,8 +52,8 @@ public final class KbArtifact {
             }
         }
         try (Writer out = utf8(writer, DICTIONARY)) {
-            for (var g : kb.dictionaries().entrySet()) {
-                for (var e : g.getValue().entrySet()) {
+            for (var g : new TreeMap<>(kb.dictionaries()).entrySet()) {
+                for (var e : new TreeMap<>(g.getValue()).entrySet()) {
                     out.write(g.getKey());
                     out.write('\t');
                     out.write(e.getKey());

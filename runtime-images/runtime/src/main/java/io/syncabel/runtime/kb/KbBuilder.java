@@ -37,7 +37,6 @@ public final class KbBuilder implements KbSink {
     private final Map<String, Acc> concepts = new HashMap<>();
     private final Map<String, String> interned = new HashMap<>();
     private String currentSource = "";
-    private long namesSeen;
 
     public KbBuilder(KbOptions options) {
         this.options = options;
@@ -55,8 +54,13 @@ public final class KbBuilder implements KbSink {
         cleaner = new NameCleaner(cleaner.stripNos(), cleaner.normalizeWhitespace(), cleaner.maxLength(), value);
     }
 
+    // Real MRCONSO and most terminologies list a concept's rows together: remembering the last concept
+    // saves the map lookup (a cache miss on large KBs) for most rows.
+    private String lastCode;
+    private Acc lastAcc;
+
     private Acc acc(String code) {
-        Acc a = concepts.get(code);
+        Acc a = code.equals(lastCode) ? lastAcc : concepts.get(code);
         if (a == null) {
             a = new Acc(code);
             concepts.put(code, a);
@@ -64,15 +68,13 @@ public final class KbBuilder implements KbSink {
         if (!a.sources.contains(currentSource)) {
             a.sources.add(currentSource);
         }
+        lastCode = code;
+        lastAcc = a;
         return a;
     }
 
     private String intern(String s) {
         return interned.computeIfAbsent(s, k -> k);
-    }
-
-    public long namesSeen() {
-        return namesSeen;
     }
 
     public int conceptCount() {
@@ -81,7 +83,6 @@ public final class KbBuilder implements KbSink {
 
     @Override
     public void name(String code, String raw, String language, int titleRank) {
-        namesSeen++;
         String name = cleaner.clean(raw);
         if (name == null) {
             return;
@@ -134,7 +135,15 @@ public final class KbBuilder implements KbSink {
 
     /** Whether the concept was seen (UMLS: kept by the MRSTY filters). */
     public boolean has(String code) {
-        return concepts.containsKey(code);
+        if (code.equals(lastCode)) {
+            return true;
+        }
+        Acc a = concepts.get(code);
+        if (a != null) {
+            lastCode = code;
+            lastAcc = a;
+        }
+        return a != null;
     }
 
     /** Resolution statistics, for the manifest. */
@@ -142,163 +151,176 @@ public final class KbBuilder implements KbSink {
     }
 
     public KnowledgeBase build(TreeMap<String, Object> metadata) {
-        List<String> codes = new ArrayList<>(concepts.keySet());
-        codes.sort(null);
+        List<Acc> accs = new ArrayList<>(concepts.values());
+        accs.sort((x, y) -> x.code.compareTo(y.code));
         // Concepts without a group (DNorm, CTD, untyped rows) take the default group.
-        for (Acc a : concepts.values()) {
+        long totalNames = 0;
+        Set<String> allGroups = new HashSet<>();
+        for (Acc a : accs) {
             if (a.groups.isEmpty()) {
                 a.groups.add(intern(options.defaultGroup()));
             }
+            a.kept = new boolean[a.groups.size()][a.names.size()];
+            totalNames += a.names.size();
+            allGroups.addAll(a.groups);
         }
-        // (group -> name -> codes), codes in sorted order because we iterate sorted codes.
-        Map<String, Map<String, List<String>>> byGroup = new TreeMap<>();
-        for (String code : codes) {
-            Acc a = concepts.get(code);
+        // group -> name -> the concept (Acc) or its concepts (ArrayList<Acc>, in code order). Most names have
+        // one concept, so no list is allocated for them: this map is the largest structure of a build.
+        int expected = (int) Math.min(1 << 28, totalNames / allGroups.size() + 16);
+        Map<String, Map<String, Object>> byGroup = new TreeMap<>();
+        for (Acc a : accs) {
             for (String g : a.groups) {
-                Map<String, List<String>> names = byGroup.computeIfAbsent(g, k -> new HashMap<>());
+                Map<String, Object> names = byGroup.computeIfAbsent(g, k -> new HashMap<>(expected));
                 for (String n : a.names) {
-                    List<String> cs = names.computeIfAbsent(n, k -> new ArrayList<>(1));
-                    if (cs.isEmpty() || !cs.get(cs.size() - 1).equals(code)) {
-                        cs.add(code);
-                    }
+                    names.merge(n, a, KbBuilder::addConcept);
                 }
             }
         }
-        // kept: code -> group -> names
-        Map<String, Map<String, Set<String>>> kept = new HashMap<>();
         long l0 = 0, l1 = 0, l2 = 0, dropped = 0;
-        // Level 0: (name, group) with exactly one code.
-        Set<String> withLevel0 = new HashSet<>();
+        // Level 0: (name, group) with exactly one concept.
         for (var g : byGroup.entrySet()) {
             for (var e : g.getValue().entrySet()) {
-                if (e.getValue().size() == 1) {
-                    keep(kept, e.getValue().get(0), g.getKey(), e.getKey());
-                    withLevel0.add(e.getValue().get(0));
+                if (e.getValue() instanceof Acc a) {
+                    a.keep(g.getKey(), e.getKey());
+                    a.level0 = true;
                     l0++;
                 }
             }
         }
-        // Level 1: among ambiguous rows, only codes without any level-0 name compete (a name shared by A,
-        // which has no unambiguous name, and B, which has some, goes to A). The check is per code over
+        // Level 1: among ambiguous rows, only concepts without any level-0 name compete (a name shared by A,
+        // which has no unambiguous name, and B, which has some, goes to A). The check is per concept over
         // all groups, as the original's CUI filter is.
-        Set<String> withLevel01 = new HashSet<>(withLevel0);
-        Map<String, Map<String, List<String>>> stillAmbiguous = new TreeMap<>();
+        List<Object[]> stillAmbiguous = new ArrayList<>();
         for (var g : byGroup.entrySet()) {
             for (var e : g.getValue().entrySet()) {
-                if (e.getValue().size() == 1) {
+                if (!(e.getValue() instanceof List<?> list)) {
                     continue;
                 }
-                List<String> rest = e.getValue().stream().filter(c -> !withLevel0.contains(c)).toList();
-                dropped += e.getValue().size() - rest.size();
+                List<Acc> rest = new ArrayList<>(2);
+                for (Object o : list) {
+                    if (!((Acc) o).level0) {
+                        rest.add((Acc) o);
+                    }
+                }
+                dropped += list.size() - rest.size();
                 if (rest.size() == 1) {
-                    keep(kept, rest.get(0), g.getKey(), e.getKey());
-                    withLevel01.add(rest.get(0));
+                    rest.get(0).keep(g.getKey(), e.getKey());
+                    rest.get(0).level1 = true;
                     l1++;
                 } else if (!rest.isEmpty()) {
-                    stillAmbiguous.computeIfAbsent(g.getKey(), k -> new HashMap<>()).put(e.getKey(), rest);
+                    stillAmbiguous.add(new Object[] {g.getKey(), e.getKey(), rest});
                 }
             }
         }
-        // Level 2: codes that still own no name get the name; the lexicographically smallest code wins
-        // (the original keeps an arbitrary row here).
-        for (var g : stillAmbiguous.entrySet()) {
-            for (var e : g.getValue().entrySet()) {
-                List<String> rest = e.getValue().stream().filter(c -> !withLevel01.contains(c)).toList();
-                if (rest.isEmpty()) {
-                    dropped += e.getValue().size();
-                    continue;
+        // Level 2: concepts that still own no name get it; the lexicographically smallest code wins (the
+        // original keeps an arbitrary row here). Candidates are in code order.
+        for (Object[] row : stillAmbiguous) {
+            @SuppressWarnings("unchecked")
+            List<Acc> rest = (List<Acc>) row[2];
+            Acc winner = null;
+            for (Acc a : rest) {
+                if (!a.level0 && !a.level1) {
+                    winner = a;
+                    break;
                 }
-                keep(kept, rest.get(0), g.getKey(), e.getKey()); // codes are sorted
-                dropped += e.getValue().size() - 1;
-                l2++;
             }
-        }
-        // Titles that no concept kept as a name anywhere come back as names of their concept.
-        Set<String> allKept = new HashSet<>();
-        kept.values().forEach(m -> m.values().forEach(allKept::addAll));
-        long titlesAdded = 0;
-        Map<String, String> titles = new HashMap<>();
-        Map<String, String> titleLangs = new HashMap<>();
-        for (String code : codes) {
-            Acc a = concepts.get(code);
-            String[] t = a.title();
-            if (t == null) {
+            if (winner == null) {
+                dropped += rest.size();
                 continue;
             }
-            titles.put(code, t[0]);
-            titleLangs.put(code, t[1]);
+            winner.keep((String) row[0], (String) row[1]);
+            dropped += rest.size() - 1;
+            l2++;
         }
-        for (String code : codes) {
-            String title = titles.get(code);
-            if (title != null && !allKept.contains(title)) {
-                for (String g : concepts.get(code).groups) {
-                    keep(kept, code, g, title);
+        // Titles that no concept kept as a name anywhere come back as names of their concept.
+        Set<String> allKept = new HashSet<>((int) Math.min(1 << 28, totalNames));
+        for (Acc a : accs) {
+            a.forEachKept((g, n) -> allKept.add(n));
+        }
+        long titlesAdded = 0;
+        for (Acc a : accs) {
+            String[] t = a.title();
+            a.titleName = t == null ? null : t[0];
+            a.titleLang = t == null ? null : t[1];
+            if (a.titleName != null && !allKept.contains(a.titleName)) {
+                for (String g : a.groups) {
+                    a.keep(g, a.titleName);
                 }
                 titlesAdded++;
             }
         }
         // ALL-CAPS pruning: "COPPER TOXICOSIS" goes when the concept also keeps "Copper toxicosis".
         long pruned = 0;
-        for (var e : kept.entrySet()) {
-            Set<String> lowerOfMixed = new HashSet<>();
-            e.getValue().values().forEach(ns -> ns.stream().filter(n -> !isAllCaps(n))
-                    .forEach(n -> lowerOfMixed.add(n.toLowerCase(Locale.ROOT))));
-            for (Set<String> ns : e.getValue().values()) {
-                int before = ns.size();
-                ns.removeIf(n -> isAllCaps(n) && lowerOfMixed.contains(n.toLowerCase(Locale.ROOT)));
-                pruned += before - ns.size();
-            }
+        for (Acc a : accs) {
+            pruned += a.pruneAllCaps();
         }
         // Assemble concepts and the dictionary.
         Map<String, Concept> out = new LinkedHashMap<>();
-        Map<String, Map<String, List<String>>> dictionary = new TreeMap<>();
-        for (String code : codes) {
-            Acc a = concepts.get(code);
-            Map<String, Set<String>> mine = kept.getOrDefault(code, Map.of());
-            Set<String> owned = new HashSet<>();
-            mine.values().forEach(owned::addAll);
+        Map<String, Map<String, List<String>>> dictionary = new TreeMap<>(); // names: hashed; the writer sorts
+        for (Acc a : accs) {
             Map<String, List<String>> synonyms = new TreeMap<>();
-            String title = titles.get(code);
             // Title first, then the source's order: candidates keep a stable, meaningful order.
-            if (title != null && owned.contains(title)) {
-                synonyms.computeIfAbsent(titleLangs.get(code), k -> new ArrayList<>()).add(title);
+            if (a.titleName != null && a.isKept(a.titleName)) {
+                synonyms.computeIfAbsent(a.titleLang, k -> new ArrayList<>(4)).add(a.titleName);
             }
             for (int i = 0; i < a.names.size(); i++) {
                 String n = a.names.get(i);
-                if (owned.contains(n) && !n.equals(title)) {
-                    List<String> list = synonyms.computeIfAbsent(a.langs.get(i), k -> new ArrayList<>());
+                if (a.keptAnywhere(i) && !n.equals(a.titleName)) {
+                    List<String> list = synonyms.computeIfAbsent(a.langs.get(i), k -> new ArrayList<>(4));
                     if (!list.contains(n)) {
                         list.add(n);
                     }
                 }
             }
-            for (var ge : mine.entrySet()) {
-                Map<String, List<String>> d = dictionary.computeIfAbsent(ge.getKey(), k -> new TreeMap<>());
-                for (String n : ge.getValue()) {
-                    List<String> cs = d.computeIfAbsent(n, k -> new ArrayList<>(1));
-                    cs.add(code);
+            for (int g = 0; g < a.groups.size(); g++) {
+                Map<String, List<String>> d = dictionary.computeIfAbsent(a.groups.get(g), k -> new HashMap<>());
+                for (int i = 0; i < a.names.size(); i++) {
+                    if (a.kept[g][i]) {
+                        List<String> cs = d.computeIfAbsent(a.names.get(i), k -> new ArrayList<>(1));
+                        if (cs.isEmpty() || !cs.get(cs.size() - 1).equals(a.code)) {
+                            cs.add(a.code);
+                        }
+                    }
                 }
             }
-            out.put(code, new Concept(code, List.copyOf(a.groups), sortedCopy(a.types), title,
+            out.put(a.code, new Concept(a.code, List.copyOf(a.groups), sortedCopy(a.types), a.titleName,
                     synonyms, List.copyOf(a.definitions), List.copyOf(a.altIds), List.copyOf(a.sources)));
         }
-        dictionary.values().forEach(d -> d.values().forEach(cs -> cs.sort(null)));
         Resolution resolution = new Resolution(l0, l1, l2, dropped, titlesAdded, pruned);
         return KnowledgeBase.of(out, dictionary, null, metadata, resolution);
     }
 
+    /** Map.merge function: one concept stays a bare Acc, a second one makes a list (in code order). */
+    @SuppressWarnings("unchecked")
+    private static Object addConcept(Object existing, Object added) {
+        if (existing instanceof Acc a) {
+            if (a == added) {
+                return a; // the same name in two languages of one concept
+            }
+            List<Acc> list = new ArrayList<>(2);
+            list.add(a);
+            list.add((Acc) added);
+            return list;
+        }
+        List<Acc> list = (List<Acc>) existing;
+        if (list.get(list.size() - 1) != added) {
+            list.add((Acc) added);
+        }
+        return list;
+    }
+
     private static List<String> sortedCopy(List<String> l) {
-        return List.copyOf(new TreeSet<>(l));
+        return l.size() <= 1 ? List.copyOf(l) : List.copyOf(new TreeSet<>(l));
     }
 
-    private static void keep(Map<String, Map<String, Set<String>>> kept, String code, String group, String name) {
-        kept.computeIfAbsent(code, k -> new TreeMap<>())
-                .computeIfAbsent(group, k -> new java.util.LinkedHashSet<>()).add(name);
-    }
-
-    /** A string without letters counts as all-caps, as in the original (upper(s) == s). */
+    /** Python's {@code s == s.upper()}: no lower-case letter (a string without letters counts as all-caps). */
     static boolean isAllCaps(String s) {
-        return s.equals(s.toUpperCase(Locale.ROOT));
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isLowerCase(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Per-concept accumulator; lists, not sets: a concept has few names and lists cost far less memory. */
@@ -314,6 +336,75 @@ public final class KbBuilder implements KbSink {
         String[] bestTitle;
         String[] bestLang;
         boolean[] multiple;
+        // resolution state: kept[group index][name index], level flags, the chosen title
+        boolean[][] kept;
+        boolean level0;
+        boolean level1;
+        String titleName;
+        String titleLang;
+
+        /** Keeps every entry of this name string (it may be listed once per language) in the group. */
+        void keep(String group, String name) {
+            int g = groups.indexOf(group);
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).equals(name)) {
+                    kept[g][i] = true;
+                }
+            }
+        }
+
+        boolean keptAnywhere(int i) {
+            for (boolean[] k : kept) {
+                if (k[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean isKept(String name) {
+            for (int i = 0; i < names.size(); i++) {
+                if (keptAnywhere(i) && names.get(i).equals(name)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void forEachKept(java.util.function.BiConsumer<String, String> action) {
+            for (int g = 0; g < kept.length; g++) {
+                for (int i = 0; i < names.size(); i++) {
+                    if (kept[g][i]) {
+                        action.accept(groups.get(g), names.get(i));
+                    }
+                }
+            }
+        }
+
+        /** Drops kept all-caps names whose lower case equals a kept mixed-case name's; returns how many. */
+        int pruneAllCaps() {
+            int pruned = 0;
+            for (int i = 0; i < names.size(); i++) {
+                if (!keptAnywhere(i) || !isAllCaps(names.get(i))) {
+                    continue;
+                }
+                String lower = names.get(i).toLowerCase(Locale.ROOT);
+                boolean rival = false;
+                for (int j = 0; j < names.size() && !rival; j++) {
+                    rival = j != i && keptAnywhere(j) && !isAllCaps(names.get(j))
+                            && names.get(j).toLowerCase(Locale.ROOT).equals(lower);
+                }
+                if (rival) {
+                    for (boolean[] k : kept) {
+                        if (k[i]) {
+                            k[i] = false;
+                            pruned++;
+                        }
+                    }
+                }
+            }
+            return pruned;
+        }
 
         Acc(String code) {
             this.code = code;
@@ -376,10 +467,20 @@ public final class KbBuilder implements KbSink {
             return sa < sb || (sa == sb && a.compareTo(b) < 0);
         }
 
+        /** Python's {@code s[0].isupper() and s[1:].islower()}: a cased rest with no upper-case letter. */
         static double score(String s) {
-            boolean capitalised = s.length() > 0 && Character.isUpperCase(s.charAt(0))
-                    && s.substring(1).equals(s.substring(1).toLowerCase(Locale.ROOT));
-            return s.length() - (capitalised ? 0.5 : 0);
+            if (s.isEmpty() || !Character.isUpperCase(s.charAt(0))) {
+                return s.length();
+            }
+            boolean cased = false;
+            for (int i = 1; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isUpperCase(c) || Character.isTitleCase(c)) {
+                    return s.length();
+                }
+                cased |= Character.isLowerCase(c);
+            }
+            return cased ? s.length() - 0.5 : s.length();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.syncabel.runtime.kb;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -140,10 +139,5 @@ public final class KnowledgeBase {
         counts.put("synonymsPerLanguage", synonymsPerLanguage);
         counts.put("conceptsWithoutNames", concepts.values().stream().filter(c -> c.synonyms().isEmpty()).count());
         return counts;
-    }
-
-    /** A list view helper for callers that need codes in a stable order. */
-    public List<String> codes() {
-        return new ArrayList<>(concepts.keySet());
     }
 }

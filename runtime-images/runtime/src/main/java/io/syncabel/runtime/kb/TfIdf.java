@@ -21,16 +21,98 @@ public final class TfIdf {
         this.documentFrequency = documentFrequency;
     }
 
+    /**
+     * Document frequencies of the names' trigrams. Hot on large KBs (millions of names), so trigrams are
+     * counted as packed 48-bit keys in an open-addressing table, not as strings in a HashMap.
+     */
     public static TfIdf fit(Iterable<String> names) {
-        Map<String, Integer> df = new HashMap<>();
+        long[] keys = new long[1 << 16];
+        int[] counts = new int[1 << 16];
+        long[] seen = new long[64];
+        int size = 0;
         int n = 0;
         for (String name : names) {
             n++;
-            for (String gram : counts(name).keySet()) {
-                df.merge(gram, 1, Integer::sum);
+            String lower = name.toLowerCase(Locale.ROOT);
+            int distinct = 0;
+            int len = lower.length();
+            int i = 0;
+            while (i < len) {
+                while (i < len && isSpace(lower.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                while (i < len && !isSpace(lower.charAt(i))) {
+                    i++;
+                }
+                if (i == start) {
+                    continue;
+                }
+                // the padded word " w " as windows of 3 characters
+                int padded = i - start + 2;
+                for (int w = 0; w + 3 <= padded; w++) {
+                    long key = ((long) charAt(lower, start, i, w) << 32) | ((long) charAt(lower, start, i, w + 1) << 16)
+                            | charAt(lower, start, i, w + 2);
+                    key |= 1L << 48; // never 0, the table's empty marker
+                    boolean dup = false;
+                    for (int k = 0; k < distinct; k++) {
+                        if (seen[k] == key) {
+                            dup = true;
+                            break;
+                        }
+                    }
+                    if (dup) {
+                        continue;
+                    }
+                    if (distinct == seen.length) {
+                        seen = java.util.Arrays.copyOf(seen, distinct * 2);
+                    }
+                    seen[distinct++] = key;
+                    if (size * 2 >= keys.length) {
+                        long[] oldKeys = keys;
+                        int[] oldCounts = counts;
+                        keys = new long[oldKeys.length * 2];
+                        counts = new int[oldKeys.length * 2];
+                        for (int j = 0; j < oldKeys.length; j++) {
+                            if (oldKeys[j] != 0) {
+                                int slot = slot(keys, oldKeys[j]);
+                                keys[slot] = oldKeys[j];
+                                counts[slot] = oldCounts[j];
+                            }
+                        }
+                    }
+                    int slot = slot(keys, key);
+                    if (keys[slot] == 0) {
+                        keys[slot] = key;
+                        size++;
+                    }
+                    counts[slot]++;
+                }
+            }
+        }
+        Map<String, Integer> df = new HashMap<>(size * 2);
+        for (int j = 0; j < keys.length; j++) {
+            if (keys[j] != 0) {
+                long k = keys[j];
+                df.put(new String(new char[] {(char) (k >>> 32), (char) (k >>> 16), (char) k}), counts[j]);
             }
         }
         return new TfIdf(n, df);
+    }
+
+    /** Character w of " " + s[start, end) + " ". */
+    private static char charAt(String s, int start, int end, int w) {
+        return w == 0 || w == end - start + 1 ? ' ' : s.charAt(start + w - 1);
+    }
+
+    private static int slot(long[] keys, long key) {
+        int mask = keys.length - 1;
+        int h = (int) (key ^ (key >>> 29) ^ (key >>> 17)) * 0x9E3779B9;
+        int i = h & mask;
+        while (keys[i] != 0 && keys[i] != key) {
+            i = (i + 1) & mask;
+        }
+        return i;
     }
 
     public int documents() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A UMLS release folder (MRCONSO.RRF, MRSTY.RRF, optional MRDEF.RRF, each possibly .gz) plus the SemGroups
@@ -44,16 +45,20 @@ public final class UmlsRrfReader implements SourceReader {
             throw new UserError(uri + ": umls-rrf needs the SemGroups file (spec.semanticGroupsUri, --semantic-groups)");
         }
         Map<String, SemType> types = semGroups(options.semanticGroupsUri(), inputs, problems);
+        // Alone in the build, the builder's concepts are exactly the MRSTY-kept CUIs, and asking the builder
+        // also primes its last-concept cache for the name that follows; beside other sources, a set decides.
+        boolean alone = sink.conceptCount() == 0;
         String folder = uri.endsWith("/") ? uri : uri + "/";
         Set<String> kept = mrsty(inputs.child(folder, List.of("MRSTY.RRF", "MRSTY.RRF.gz"), true), types, inputs,
                 options, problems, sink);
         sink.upperFirst(true);
-        mrconso(inputs.child(folder, List.of("MRCONSO.RRF", "MRCONSO.RRF.gz"), true), kept, inputs, options,
+        Predicate<String> isKept = alone ? sink::has : kept::contains;
+        mrconso(inputs.child(folder, List.of("MRCONSO.RRF", "MRCONSO.RRF.gz"), true), isKept, inputs, options,
                 problems, sink);
         sink.upperFirst(false);
         String mrdef = inputs.child(folder, List.of("MRDEF.RRF", "MRDEF.RRF.gz"), false);
         if (mrdef != null) {
-            mrdef(mrdef, kept, inputs, problems, sink);
+            mrdef(mrdef, isKept, inputs, problems, sink);
         }
     }
 
@@ -129,7 +134,7 @@ public final class UmlsRrfReader implements SourceReader {
         return kept;
     }
 
-    private static void mrconso(String uri, Set<String> kept, Inputs inputs, KbOptions options, Problems problems,
+    private static void mrconso(String uri, Predicate<String> kept, Inputs inputs, KbOptions options, Problems problems,
             KbBuilder sink) {
         int[] ends = new int[16];
         Map<String, String> isoByLat = new HashMap<>();
@@ -148,7 +153,7 @@ public final class UmlsRrfReader implements SourceReader {
                     continue;
                 }
                 String cui = Fields.field(line, ends, 0);
-                if (!kept.contains(cui)) {
+                if (!kept.test(cui)) {
                     continue;
                 }
                 String lat = Fields.field(line, ends, 1);
@@ -189,7 +194,7 @@ public final class UmlsRrfReader implements SourceReader {
         }
     }
 
-    private static void mrdef(String uri, Set<String> kept, Inputs inputs, Problems problems, KbBuilder sink) {
+    private static void mrdef(String uri, Predicate<String> kept, Inputs inputs, Problems problems, KbBuilder sink) {
         String[] f = new String[7];
         try (LineSource lines = inputs.open(uri)) {
             for (String line = lines.next(); line != null; line = lines.next()) {
@@ -203,7 +208,7 @@ public final class UmlsRrfReader implements SourceReader {
                             "missing: expected at least 6 '|'-separated columns, found " + n);
                     continue;
                 }
-                if (kept.contains(f[0])) {
+                if (kept.test(f[0])) {
                     sink.definition(f[0], f[5]);
                 }
             }

@@ -38,7 +38,6 @@ public final class LineSource implements Closeable {
     private boolean eof;
     private byte[] line = new byte[256];
     private long lineNumber;
-    private long bytesRead;
 
     public LineSource(String name, InputStream in) throws IOException {
         this.name = name;
@@ -121,7 +120,6 @@ public final class LineSource implements Closeable {
             }
             pos = 0;
             limit = n;
-            bytesRead += n;
             return true;
         } catch (IOException e) {
             throw new UserError(name + ":" + (lineNumber + 1) + ": cannot read: " + e.getMessage(), e);
@@ -135,11 +133,6 @@ public final class LineSource implements Closeable {
 
     public String name() {
         return name;
-    }
-
-    /** Bytes read so far (uncompressed), for progress. */
-    public long bytesRead() {
-        return bytesRead;
     }
 
     /** sha256 of the bytes read; complete once the source was read to its end. */

@@ -48,6 +48,8 @@ class CorpusReadersTest {
                 1\t0\t25\tBreast and ovarian cancer\tCompositeMention\tD001943|D010051
                 1\t0\t6\tBreast\tModifier\tD001943+D010051
                 1\t0\t6\tWrong!\tModifier\tD001943
+                1\tCID\tD001943\tD010051
+                1\t19\t25\tcancer\tDisease\t-1
 
                 """);
         assertThatThrownBy(() -> read("pubtator", file, new Problems(false))).isInstanceOf(UserError.class)
@@ -56,7 +58,7 @@ class CorpusReadersTest {
         Document d = read("pubtator", file, lenient).get(0);
         assertThat(lenient.skipped()).isEqualTo(1);
         assertThat(d.mentions()).extracting(Document.Mention::ids)
-                .containsExactly(List.of("D001943", "D010051"), List.of("D001943", "D010051"));
+                .containsExactly(List.of("D001943", "D010051"), List.of("D001943", "D010051"), List.of());
         Files.writeString(file, "");
         assertThatThrownBy(() -> read("pubtator", file, new Problems(false))).hasMessageContaining("field file: no document");
         Files.writeString(file, "1|t|Title\n1\tx\t5\tTitle\tD\tD1\n");
