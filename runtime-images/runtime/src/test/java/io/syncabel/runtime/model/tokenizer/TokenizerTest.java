@@ -41,7 +41,7 @@ class TokenizerTest {
     @BeforeAll
     static void train() throws IOException {
         names = new ArrayList<>();
-        for (String line : Files.readAllLines(MEDIC, StandardCharsets.UTF_8).subList(0, 1500)) {
+        for (String line : Files.readAllLines(MEDIC, StandardCharsets.UTF_8).subList(0, 1000)) {
             String right = line.substring(line.indexOf("||") + 2);
             names.addAll(Arrays.asList(right.split("\\|")));
         }
