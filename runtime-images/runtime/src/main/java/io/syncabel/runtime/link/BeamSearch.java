@@ -278,7 +278,9 @@ public final class BeamSearch {
                     if (!options.constrained()) {
                         // as HF at max_length: an unfinished hypothesis still competes; a trie prefix is no name
                         List<int[]> parts = new ArrayList<>(child.doneParts);
-                        parts.add(Arrays.copyOfRange(tokens, child.partStart, tokens.length));
+                        if (child.partStart < tokens.length) { // cut right after a separator: no empty part
+                            parts.add(Arrays.copyOfRange(tokens, child.partStart, tokens.length));
+                        }
                         keep(new Finished(tokens, parts, x.sum() / tokens.length));
                     }
                     continue;

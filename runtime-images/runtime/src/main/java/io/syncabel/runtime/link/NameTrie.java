@@ -70,6 +70,9 @@ public final class NameTrie {
             throw new IllegalArgumentException("truncated or corrupt name trie");
         }
         Sections s = new Sections(nodeCount, completeCount, nameCount);
+        if (s.total != totalBytes) {
+            throw new IllegalArgumentException("corrupt name trie (section sizes disagree with its length)");
+        }
         firstEdge = slice(b, s.firstEdge, (nodeCount + 1) * 4).asIntBuffer();
         edgeTokens = slice(b, s.edgeTokens, (nodeCount - 1) * 2).asCharBuffer();
         completeBits = slice(b, s.completeBits, s.words * 8).asLongBuffer();

@@ -273,6 +273,19 @@ class BeamSearchTest {
         assertThat(batched.widestStep).isGreaterThan(options.beams());
     }
 
+    @Test
+    void aGroupWithoutNamesAfterTheVerbYieldsNothingAndAMissingTrieIsRefused() {
+        NameTrie other = trie(new int[] {11});
+        Query noVerb = new Query(new int[] {5}, new int[] {VERB}, Constraint.after(other, new int[] {12}));
+        BeamSearch search = new BeamSearch(FakeDecoder.random(VOCAB, 1), SPECIAL, BeamSearchTest::detok);
+        assertThat(search.search(List.of(noVerb), Options.constrained(3)).get(0)).isEmpty();
+        Query noTrie = new Query(new int[] {5}, new int[] {VERB}, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> search.search(List.of(noTrie), Options.constrained(3)))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Options(2, 3, 10, true, false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     static List<String> summary(List<Candidate> candidates) {
         return candidates.stream().map(c -> Arrays.toString(c.tokens()) + "@" + c.logScore()).toList();
     }

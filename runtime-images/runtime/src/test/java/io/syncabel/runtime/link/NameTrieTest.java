@@ -80,7 +80,7 @@ class NameTrieTest {
         Map<List<Integer>, TreeSet<Integer>> names = new HashMap<>();
         NameTrie.Builder builder = NameTrie.builder(EOS);
         List<int[]> all = new ArrayList<>();
-        for (int id = 0; id < 3000; id++) {
+        for (int id = 0; id < 1500; id++) {
             int[] seq = new int[1 + rnd.nextInt(8)];
             seq[0] = 7;
             for (int i = 1; i < seq.length; i++) {

@@ -28,11 +28,11 @@ public final class Tokenizer implements AutoCloseable {
             "cleanupTokenizationSpaces", "false",
             "modelMaxLength", "1000000");
 
-    private final HuggingFaceTokenizer native_;
+    private final HuggingFaceTokenizer hf;
     private final int vocabularySize;
 
     private Tokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize) {
-        this.native_ = tokenizer;
+        this.hf = tokenizer;
         this.vocabularySize = vocabularySize;
     }
 
@@ -52,7 +52,7 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     public int[] encode(String text) {
-        Encoding e = native_.encode(text, false, false);
+        Encoding e = hf.encode(text, false, false);
         long[] ids = e.getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -67,7 +67,7 @@ public final class Tokenizer implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             wide[i] = ids[i];
         }
-        return native_.decode(wide, true);
+        return hf.decode(wide, true);
     }
 
     public int vocabularySize() {
@@ -80,6 +80,6 @@ public final class Tokenizer implements AutoCloseable {
 
     @Override
     public void close() {
-        native_.close();
+        hf.close();
     }
 }

@@ -29,6 +29,7 @@ class TokenizerTest {
             "  double  spaces\ttab\nnewline ",
             "日本語 🧬 DNA",
             "non\u00a0breaking space",
+            "x\u00a0.\u2003!y\u3000\u3000z \u00a0\u00a0(",
             "it's 3'-UTR they'll",
             "");
 
@@ -41,21 +42,28 @@ class TokenizerTest {
     @BeforeAll
     static void train() throws IOException {
         names = new ArrayList<>();
-        for (String line : Files.readAllLines(MEDIC, StandardCharsets.UTF_8).subList(0, 1500)) {
+        for (String line : Files.readAllLines(MEDIC, StandardCharsets.UTF_8).subList(0, 1000)) {
             String right = line.substring(line.indexOf("||") + 2);
             names.addAll(Arrays.asList(right.split("\\|")));
         }
+        vocab = new BpeTrainer(700, 2).train(texts());
+    }
+
+    /** The names as trie text, plus the odd strings often enough that merges cross their split points. */
+    static List<String> texts() {
         List<String> texts = new ArrayList<>();
         names.forEach(n -> texts.add(" is " + n));
-        vocab = new BpeTrainer(700, 2).train(texts);
+        for (int i = 0; i < 5; i++) {
+            texts.addAll(TRICKY);
+        }
+        return texts;
     }
 
     @Test
     void trainingFillsTheVocabularyAndIsDeterministic() throws IOException {
         assertThat(vocab.size()).isEqualTo(700);
         assertThat(vocab.mergeCount()).isEqualTo(700 - 260);
-        List<String> texts = new ArrayList<>();
-        names.forEach(n -> texts.add(" is " + n));
+        List<String> texts = texts();
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         vocab.writeTokenizerJson(a);
@@ -82,6 +90,24 @@ class TokenizerTest {
                 assertThat(tok.decode(ids)).isEqualTo(s).isEqualTo(vocab.decode(ids));
             }
             assertThat(tok.encode(" is Dystrophy")).isEqualTo(concat(tok.encode(" is"), tok.encode(" Dystrophy")));
+        }
+    }
+
+    /** Trained on the odd strings alone, merges span every byte pair, so any split point that differs shows. */
+    @Test
+    void javaPreTokenizationSplitsWhereTheNativeOneDoes() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            texts.addAll(TRICKY);
+        }
+        BpeVocabulary odd = new BpeTrainer(2000, 2).train(texts);
+        Path file = dir.resolve("odd.json");
+        odd.writeTokenizerJson(file);
+        try (Tokenizer tok = Tokenizer.load(file)) {
+            for (String s : TRICKY) {
+                assertThat(tok.encode(s)).as(s).isEqualTo(odd.encode(s));
+                assertThat(odd.decode(odd.encode(s))).isEqualTo(s);
+            }
         }
     }
 
