@@ -8,6 +8,7 @@ import io.syncabel.runtime.kb.Concept;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.link.GenerativeLinker;
+import io.syncabel.runtime.link.HybridLinking;
 import io.syncabel.runtime.link.Linker;
 import io.syncabel.runtime.model.ModelArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
@@ -62,6 +63,15 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--unconstrained", description = "Generate freely instead of under the trie (for comparison).")
     boolean unconstrained;
 
+    @Option(names = "--dictionary-corpus", paramLabel = "FILE",
+            description = "Annotated corpora (usually the training data) whose mentions are looked up exactly before "
+                    + "the model runs and join the TF-IDF retriever (repeatable).")
+    List<Path> dictionaryCorpora = new ArrayList<>();
+
+    @Option(names = "--candidates", defaultValue = "0",
+            description = "Generate only among the names of the top K TF-IDF concepts (0: the whole KB; default ${DEFAULT-VALUE}).")
+    int candidates;
+
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
@@ -79,6 +89,15 @@ final class LinkCommand implements Callable<Integer> {
             List<CorpusExamples.Item> items = CorpusExamples.read(corpus, format, knowledgeBase, artifact.info().language(),
                     !noAbbreviations, new Problems(false));
             GenerativeLinker linker = artifact.linker(modelUri);
+            HybridLinking hybrid = null;
+            if (!dictionaryCorpora.isEmpty() || candidates > 0) {
+                List<CorpusExamples.Item> dictionary = new ArrayList<>();
+                for (Path p : dictionaryCorpora) {
+                    dictionary.addAll(CorpusExamples.read(p, format, knowledgeBase, artifact.info().language(),
+                            !noAbbreviations, new Problems(false)));
+                }
+                hybrid = new HybridLinking(linker, knowledgeBase, dictionary, candidates);
+            }
             Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -91,7 +110,8 @@ final class LinkCommand implements Callable<Integer> {
                         List<CorpusExamples.Item> batch = items.subList(from, Math.min(items.size(), from + chunk));
                         List<GenerativeLinker.Marked> marked = batch.stream()
                                 .map(i -> new GenerativeLinker.Marked(i.source(), i.mention(), i.example().group())).toList();
-                        List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, options);
+                        List<List<Linker.Candidate>> predicted = hybrid != null ? hybrid.link(batch, options)
+                                : linker.linkMarked(marked, options);
                         for (int i = 0; i < batch.size(); i++) {
                             ObjectNode line = record(batch.get(i), predicted.get(i), knowledgeBase, artifact);
                             if (line.path("correct").asBoolean()) {

@@ -77,6 +77,14 @@ public final class GenerativeLinker implements Linker {
 
     /** Links mentions already marked; one ranked list per input, in input order. */
     public List<List<Candidate>> linkMarked(List<Marked> inputs, Options options) {
+        return linkMarked(inputs, options, m -> constraint(m.group()));
+    }
+
+    /**
+     * Links mentions under a constraint chosen per mention (e.g. a trie of the names of a few retrieved
+     * candidate concepts, see {@link #candidateConstraint}).
+     */
+    public List<List<Candidate>> linkMarked(List<Marked> inputs, Options options, Function<Marked, Constraint> constraints) {
         BeamSearch search = new BeamSearch(decoder, new SpecialTokens(BpeVocabulary.PAD, BpeVocabulary.START,
                 BpeVocabulary.END, BpeVocabulary.SEPARATOR), detokenizer);
         List<List<Candidate>> out = new ArrayList<>(inputs.size());
@@ -85,7 +93,7 @@ public final class GenerativeLinker implements Linker {
             List<BeamSearch.Query> queries = new ArrayList<>();
             for (Marked m : batch) {
                 queries.add(new BeamSearch.Query(encoder.source(m.source(), m.mention()), encoder.prefix(m.mention()),
-                        constraint(m.group())));
+                        constraints.apply(m)));
             }
             // start token + forced prefix + generated tokens must fit the decoder's positions
             int longestPrefix = queries.stream().mapToInt(q -> q.prefix().length).max().orElse(0);
@@ -125,6 +133,42 @@ public final class GenerativeLinker implements Linker {
         }
         return out;
     }
+
+    /**
+     * A constraint allowing only the names of the given concepts in the mention's group: a small trie
+     * built on the fly, whose payloads are the KB name ids, so answers map back to codes as usual.
+     */
+    public Constraint candidateConstraint(String group, java.util.Collection<String> codes) {
+        String g = groupOf(group);
+        Map<String, List<NameTable.Entry>> byCode = namesByCode(g);
+        List<GroupTries.Name> selected = new ArrayList<>();
+        Set<Integer> seen = new java.util.HashSet<>();
+        for (String code : codes) {
+            for (NameTable.Entry e : byCode.getOrDefault(code, List.of())) {
+                if (seen.add(e.id())) {
+                    selected.add(new GroupTries.Name(g, e.name(), e.id()));
+                }
+            }
+        }
+        if (selected.isEmpty()) {
+            return constraint(g);
+        }
+        return GroupTries.build(selected, encoder::tokens, BpeVocabulary.END).constraint(g);
+    }
+
+    private Map<String, List<NameTable.Entry>> namesByCode(String group) {
+        return namesByCode.computeIfAbsent(group, g -> {
+            Map<String, List<NameTable.Entry>> index = new java.util.HashMap<>();
+            for (NameTable.Entry e : names.entries()) {
+                if (e.group().equals(g)) {
+                    e.codes().forEach(c -> index.computeIfAbsent(c, k -> new ArrayList<>()).add(e));
+                }
+            }
+            return index;
+        });
+    }
+
+    private final Map<String, Map<String, List<NameTable.Entry>>> namesByCode = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Constraint constraint(String group) {
         return tries.constraint(groupOf(group));

@@ -23,6 +23,11 @@ public final class ExampleEncoder {
         this.maxSourceLength = maxSourceLength;
     }
 
+    /** Plain tokenisation, no special tokens. */
+    public int[] tokens(String text) {
+        return encoder.apply(text);
+    }
+
     /** The decoder's forced prefix: {@code [mention]} then the verb. */
     public int[] prefix(String mention) {
         return concat(encoder.apply("[" + mention + "]"), verb);
