@@ -14,13 +14,16 @@ public final class GenerativeLinkerProvider implements LinkerLoader.Provider {
 
     @Override
     public boolean canOpen(String modelUri) {
-        return StoreUris.isFile(modelUri) || StoreUris.isS3(modelUri);
+        return StoreUris.isFile(modelUri) || StoreUris.isS3(modelUri)
+                || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(modelUri, io.syncabel.runtime.store.Manifest.FILE_NAME));
     }
 
     @Override
     public LinkerLoader loader() {
         return (uri, progress) -> {
-            String prefix = uri.endsWith("/") ? uri : uri + "/";
+            String location = StoreUris.isFile(uri) || StoreUris.isS3(uri) ? uri
+                    : "file:" + java.nio.file.Path.of(uri).toAbsolutePath().normalize();
+            String prefix = location.endsWith("/") ? location : location + "/";
             progress.accept("reading model artifact " + prefix + " (checksums verified)");
             ModelArtifact artifact;
             try (ArtifactStore store = Stores.forUri(prefix)) {

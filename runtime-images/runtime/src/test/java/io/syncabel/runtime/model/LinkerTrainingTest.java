@@ -100,14 +100,17 @@ class LinkerTrainingTest {
             }
             try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
                 GenerativeLinker linker = artifact.linker("test");
-                List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, new Linker.Options(3, 3, true));
+                // the reloaded model answers as the best epoch did on dev (greedy, beam 1)...
+                List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, new Linker.Options(1, 1, true));
                 for (int i = 0; i < items.size(); i++) {
                     assertThat(predicted.get(i).get(0).codes()).as(items.get(i).mention())
                             .containsExactly(items.get(i).example().code());
-                    predicted.get(i).forEach(c -> assertThat(kbNames).contains(c.name()));
                 }
+                // ...and wider beams still only ever answer KB names
+                linker.linkMarked(marked, new Linker.Options(3, 3, true))
+                        .forEach(candidates -> candidates.forEach(c -> assertThat(kbNames).contains(c.name())));
                 List<Linker.Result> viaInterface = linker.link(List.of(
-                        new Linker.Query("Her mammary cancer returned.", 4, 18, "DISO")), Linker.Options.defaults());
+                        new Linker.Query("Her mammary cancer returned.", 4, 18, "DISO")), new Linker.Options(1, 1, true));
                 assertThat(viaInterface.get(0).candidates().get(0).codes()).containsExactly("D002");
                 assertThat(artifact.seenCodes()).contains("D001", "D006");
             }
