@@ -42,8 +42,13 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "URI", description = "Model artifact (file: or s3://, or a folder).")
     String model;
 
-    @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "Annotated corpus whose mentions are linked.")
+    @Option(names = "--corpus", paramLabel = "FILE", description = "Annotated corpus whose mentions are linked.")
     Path corpus;
+
+    @picocli.CommandLine.Parameters(paramLabel = "MARKED", arity = "0..*",
+            description = "Sentences with one mention marked, e.g. \"Her [mammary cancer]{DISO} returned.\" "
+                    + "(instead of --corpus); one JSON result per line on stdout.")
+    List<String> marked = new ArrayList<>();
 
     @Option(names = "--corpus-format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
     String format;
@@ -51,7 +56,7 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--kb", paramLabel = "URI", description = "KB artifact for gold ids (default: the model's).")
     String kb;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Predictions JSONL.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Predictions JSONL (with --corpus).")
     Path out;
 
     @Option(names = "--beams", defaultValue = "5")
@@ -78,7 +83,16 @@ final class LinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if ((corpus == null) == marked.isEmpty()) {
+            throw new UserError("give either --corpus FILE --out FILE, or marked sentences as arguments");
+        }
+        if (corpus != null && out == null) {
+            throw new UserError("--corpus needs --out FILE for the predictions");
+        }
         String modelUri = Uris.prefix(model);
+        if (!marked.isEmpty()) {
+            return linkSentences(modelUri);
+        }
         long started = System.nanoTime();
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
@@ -138,6 +152,39 @@ final class LinkCommand implements Callable<Integer> {
             summary.put("mentionsPerSecond", Math.round(items.size() / seconds * 10) / 10.0);
             summary.put("predictions", out.toString());
             Summary.emit(spec.commandLine().getOut(), summary);
+        }
+        return 0;
+    }
+
+    /** Marked sentences from the command line: one JSON line per sentence, as `POST /v1/link` answers. */
+    private int linkSentences(String modelUri) throws IOException {
+        List<Linker.Query> queries = new ArrayList<>();
+        for (String sentence : marked) {
+            io.syncabel.runtime.link.MarkedText.Marked m;
+            try {
+                m = io.syncabel.runtime.link.MarkedText.parse(sentence);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("'" + sentence + "': " + e.getMessage(), e);
+            }
+            queries.add(new Linker.Query(m.text(), m.start(), m.end(), m.group()));
+        }
+        try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
+            Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
+            for (Linker.Result result : artifact.linker(modelUri).link(queries, options)) {
+                ObjectNode line = Json.MAPPER.createObjectNode();
+                line.put("mention", result.query().mention());
+                line.put("group", result.query().group());
+                ArrayNode out = line.putArray("candidates");
+                for (Linker.Candidate c : result.candidates()) {
+                    ObjectNode node = out.addObject();
+                    c.codes().forEach(node.putArray("codes")::add);
+                    node.put("name", c.name());
+                    node.put("score", c.score());
+                    node.put("rank", c.rank());
+                }
+                spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(line));
+            }
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }

@@ -114,6 +114,13 @@ class LinkerTrainingTest {
                 assertThat(viaInterface.get(0).candidates().get(0).codes()).containsExactly("D002");
                 assertThat(artifact.seenCodes()).contains("D001", "D006");
             }
+            // the same model from the command line, one marked sentence in, one JSON line out
+            StringWriter out = new StringWriter();
+            var cli = io.syncabel.runtime.cli.SyncabelCli.commandLine();
+            cli.setOut(new PrintWriter(out));
+            int exit = cli.execute("link", "--model", prefix, "--beams", "1", "Her [mammary cancer]{DISO} returned.");
+            assertThat(exit).isZero();
+            assertThat(out.toString()).contains("\"mention\":\"mammary cancer\"").contains("\"codes\":[\"D002\"]");
         }
     }
 }
