@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.eval.CodeSet;
 import io.syncabel.runtime.kb.Concept;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
@@ -223,12 +224,8 @@ final class LinkCommand implements Callable<Integer> {
         if (item.expanded()) {
             line.put("expandedMention", item.mention());
         }
-        List<String> goldSorted = new ArrayList<>(List.of(e.code().split("\\+")));
-        goldSorted.sort(null);
-        List<String> top = candidates.isEmpty() ? List.of() : new ArrayList<>(candidates.get(0).codes());
-        top = new ArrayList<>(top);
-        top.sort(null);
-        line.put("correct", !top.isEmpty() && top.equals(goldSorted));
+        CodeSet top = candidates.isEmpty() ? CodeSet.EMPTY : new CodeSet(candidates.get(0).codes());
+        line.put("correct", !top.isEmpty() && top.equals(CodeSet.parse(e.code())));
         return line;
     }
 }

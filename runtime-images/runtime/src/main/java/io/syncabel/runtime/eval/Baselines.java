@@ -3,11 +3,10 @@ package io.syncabel.runtime.eval;
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.kb.TfIdfLinker;
-import java.util.ArrayList;
+import io.syncabel.runtime.link.HybridLinking;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -42,10 +41,6 @@ public final class Baselines {
         return out;
     }
 
-    static String normalise(String s) {
-        return s.toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ");
-    }
-
     /** Exact lookup of the normalised mention, dictionaries in priority order (training mentions first). */
     private static double exact(KnowledgeBase kb, List<Map<String, Map<String, List<String>>>> dictionaries,
             List<CorpusExamples.Item> test) {
@@ -54,13 +49,13 @@ public final class Baselines {
             dictionary.forEach((group, names) -> {
                 Map<String, String> byNorm = normalised.computeIfAbsent(group, g -> new HashMap<>());
                 // sorted names: the first spelling of a normalised name wins, reproducibly
-                new TreeMap<>(names).forEach((name, codes) -> byNorm.putIfAbsent(normalise(name), codes.get(0)));
+                new TreeMap<>(names).forEach((name, codes) -> byNorm.putIfAbsent(HybridLinking.normalise(name), codes.get(0)));
             });
         }
         int hits = 0;
         for (CorpusExamples.Item item : test) {
             var e = item.example();
-            String predicted = normalised.getOrDefault(group(kb, e.group()), Map.of()).get(normalise(e.mention()));
+            String predicted = normalised.getOrDefault(group(kb, e.group()), Map.of()).get(HybridLinking.normalise(e.mention()));
             if (predicted != null && sameCodes(predicted, e.code())) {
                 hits++;
             }
@@ -93,11 +88,7 @@ public final class Baselines {
     }
 
     static boolean sameCodes(String a, String b) {
-        List<String> x = new ArrayList<>(List.of(a.split("\\+")));
-        List<String> y = new ArrayList<>(List.of(b.split("\\+")));
-        x.sort(null);
-        y.sort(null);
-        return x.equals(y);
+        return CodeSet.parse(a).equals(CodeSet.parse(b));
     }
 
     private static double percent(int hits, int total) {

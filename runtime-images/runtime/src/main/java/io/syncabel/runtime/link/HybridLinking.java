@@ -51,7 +51,8 @@ public final class HybridLinking {
         this.mentionRetriever = TfIdfLinker.of(kb.tfidf(), mentions);
     }
 
-    static String normalise(String s) {
+    /** Case and spacing aside: how mentions are matched exactly (here and by the dictionary baselines). */
+    public static String normalise(String s) {
         return s.toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ");
     }
 

@@ -1,6 +1,7 @@
 package io.syncabel.runtime.model;
 
 import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.eval.CodeSet;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.link.GenerativeLinker;
 import io.syncabel.runtime.link.GroupTries;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -94,10 +94,10 @@ public final class LinkerTraining {
                 perEpoch, options.mix());
 
         List<GenerativeLinker.Marked> devInputs = new ArrayList<>();
-        List<String> devGold = new ArrayList<>();
+        List<CodeSet> devGold = new ArrayList<>();
         for (CorpusExamples.Item item : dev.subList(0, Math.min(dev.size(), options.devMaxMentions()))) {
             devInputs.add(new GenerativeLinker.Marked(item.source(), item.mention(), item.example().group()));
-            devGold.add(canonical(item.example().code()));
+            devGold.add(CodeSet.parse(item.example().code()));
         }
 
         List<String> metrics = new ArrayList<>();
@@ -139,7 +139,7 @@ public final class LinkerTraining {
                         int hits = 0;
                         for (int i = 0; i < predictions.size(); i++) {
                             List<Linker.Candidate> p = predictions.get(i);
-                            if (!p.isEmpty() && canonical(String.join("+", p.get(0).codes())).equals(devGold.get(i))) {
+                            if (!p.isEmpty() && new CodeSet(p.get(0).codes()).equals(devGold.get(i))) {
                                 hits++;
                             }
                         }
@@ -176,13 +176,6 @@ public final class LinkerTraining {
                     bestRecall[0], bestEpoch[0], exampleCount[0], model.parameterCount(),
                     (System.nanoTime() - started) / 6e10);
         }
-    }
-
-    /** A composite code set in a canonical order, so "b+a" and "a+b" compare equal. */
-    static String canonical(String codes) {
-        String[] parts = codes.split("\\+");
-        Arrays.sort(parts);
-        return String.join("+", parts);
     }
 
     /** A KB-derived (or LLM-written) example: the marked source, the mention, the gold name. */
