@@ -79,6 +79,34 @@ class QuickstartEndToEndTest {
         assertThat(MockCluster.jobs(client, "medic-missing")).hasSize(1);
     }
 
+    @Test
+    void aLinkerDeploymentIsServedAndAnswersAtItsServiceUrl() throws Exception {
+        LinkerDeployment ld = Serialization.unmarshal(Files.newInputStream(EndToEnd.QUICKSTART.resolve("04-linkerdeployment.yaml")),
+                LinkerDeployment.class);
+        ld.getSpec().setTrainingRunRef(null);
+        ld.getSpec().setModelUri("echo:MESH:D001943");
+        ld.getMetadata().setName("echo");
+        ld.getMetadata().setNamespace(MockCluster.NS);
+        client.resource(ld).create();
+
+        LinkerDeployment ready = cluster.await(LinkerDeployment.class, "echo", r -> "True/Succeeded".equals(EndToEnd.ready(r)));
+
+        assertThat(ready.getStatus().getUrl()).isEqualTo("http://echo-linker.test.svc:8080");
+        assertThat(link(ready, "She was treated for [breast cancer]{DISO} .").toString()).contains("MESH:D001943");
+    }
+
+    /** POST /v1/link with one marked sentence at the linker's Service URL (made local by the kubelet); the first candidate's codes. */
+    static JsonNode link(LinkerDeployment linker, String marked) throws Exception {
+        String url = cluster.kubelet.localUrl(linker.getStatus().getUrl());
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/link"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Serialization.asJson(java.util.Map.of("inputs", java.util.List.of(marked)))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return Serialization.jsonMapper().readTree(answer.body())
+                .path("results").get(0).path("mentions").get(0).path("candidates").get(0).path("codes");
+    }
+
     /**
      * The whole quickstart, apply to an HTTP answer. Enable it once the runtime has `synth generate`
      * and the pod contracts of `train` and `evaluate` (SYNCABEL_RESOURCE, SYNCABEL_OUTPUT_URI,
@@ -104,14 +132,6 @@ class QuickstartEndToEndTest {
         Evaluation evaluation = cluster.awaitSucceeded(Evaluation.class, "medic-quickstart-eval", Duration.ofMinutes(5));
         assertThat(evaluation.getStatus().getRecallAt1()).isBetween(0.0, 1.0);
 
-        String url = cluster.kubelet.localUrl(linker.getStatus().getUrl());
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/link"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[\"She was treated for [breast cancer]{DISO} .\"]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        JsonNode codes = Serialization.jsonMapper().readTree(answer.body())
-                .path("results").get(0).path("mentions").get(0).path("candidates").get(0).path("codes");
-        assertThat(codes.toString()).as("Breast Neoplasms in MEDIC").contains("D001943");
+        assertThat(link(linker, "She was treated for [breast cancer]{DISO} .").toString()).as("Breast Neoplasms in MEDIC").contains("D001943");
     }
 }
