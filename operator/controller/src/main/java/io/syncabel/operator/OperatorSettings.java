@@ -1,12 +1,14 @@
 package io.syncabel.operator;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Operator configuration the reconcilers need, as plain data so tests build it without CDI.
  * {@link SettingsProducer} fills it from the {@code syncabel.*} Quarkus properties.
  *
- * @param storeRoot        artifact store root, e.g. {@code s3://syncabel}; outputs go under it
+ * @param storeRoot        artifact store root, {@code s3://bucket[/path]} or {@code file:/folder} (the embedded
+ *                         default and the fake kubelet's); outputs go under it
  * @param storeEndpoint    S3 endpoint passed to pods as SYNCABEL_S3_ENDPOINT
  * @param storeRegion      S3 region (SYNCABEL_S3_REGION)
  * @param storePathStyle   path-style S3 addressing, e.g. for MinIO (SYNCABEL_S3_PATH_STYLE)
@@ -17,6 +19,7 @@ import java.util.Optional;
  * @param runtimeImage     image every stage pod runs
  * @param imagePullPolicy  pull policy of that image
  * @param serviceAccount   service account of stage pods (empty: the namespace default)
+ * @param progressInterval how often a running stage's progress.json is read from the store
  */
 public record OperatorSettings(
         String storeRoot,
@@ -29,10 +32,31 @@ public record OperatorSettings(
         Optional<String> storeCaSecretName,
         String runtimeImage,
         String imagePullPolicy,
-        Optional<String> serviceAccount) {
+        Optional<String> serviceAccount,
+        Duration progressInterval) {
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
     public OperatorSettings {
+        if (!storeRoot.startsWith("s3://") && !storeRoot.startsWith("file:")) {
+            throw new IllegalArgumentException("syncabel.store.root '" + storeRoot + "': expected s3://bucket[/path] or file:/folder");
+        }
         storeRoot = storeRoot.endsWith("/") ? storeRoot.substring(0, storeRoot.length() - 1) : storeRoot;
+        if (progressInterval == null || progressInterval.isNegative() || progressInterval.isZero()) {
+            progressInterval = DEFAULT_PROGRESS_INTERVAL;
+        }
+    }
+
+    public OperatorSettings(String storeRoot, Optional<String> storeEndpoint, Optional<String> storeRegion,
+            Optional<Boolean> storePathStyle, Optional<String> storeSecretName, String accessKeyKey, String secretKeyKey,
+            Optional<String> storeCaSecretName, String runtimeImage, String imagePullPolicy, Optional<String> serviceAccount) {
+        this(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey, secretKeyKey, storeCaSecretName,
+                runtimeImage, imagePullPolicy, serviceAccount, DEFAULT_PROGRESS_INTERVAL);
+    }
+
+    /** The same settings with another store root and no S3 connection: a {@code file:} store for local runs and tests. */
+    public OperatorSettings withFolderStore(String root, Duration progressInterval) {
+        return new OperatorSettings(root, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), accessKeyKey,
+                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval);
     }
 
     /** Defaults used by tests: an S3 store with a credentials Secret. */

@@ -3,10 +3,13 @@ package io.syncabel.operator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import io.syncabel.operator.store.StoreReader;
+import jakarta.enterprise.inject.Disposes;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Reads the {@code syncabel.store.*} and {@code syncabel.runtime.*} properties (see docs/operator.md). */
+/** Reads the {@code syncabel.store.*}, {@code syncabel.runtime.*} and progress properties (see docs/operator.md). */
 @ApplicationScoped
 public class SettingsProducer {
     @ConfigProperty(name = "syncabel.store.root", defaultValue = "s3://syncabel")
@@ -32,10 +35,24 @@ public class SettingsProducer {
     @ConfigProperty(name = "syncabel.runtime.service-account")
     Optional<String> serviceAccount;
 
+    @ConfigProperty(name = "syncabel.operator.progress-interval", defaultValue = "30s")
+    Duration progressInterval;
+
     @Produces
     @Singleton
     OperatorSettings settings() {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval);
+    }
+
+    /** The store as the operator reads it (progress.json): credentials from the operator pod's environment. */
+    @Produces
+    @Singleton
+    StoreReader storeReader(OperatorSettings settings) {
+        return StoreReader.forSettings(settings, System.getenv());
+    }
+
+    void close(@Disposes StoreReader reader) {
+        reader.close();
     }
 }

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "R@1", jsonPath = ".status.recallAt1", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "CI-Low", jsonPath = ".status.ciLow", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "CI-High", jsonPath = ".status.ciHigh", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "ETA", jsonPath = ".status.estimatedCompletionTime", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Report", jsonPath = ".status.outputUri", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Message", jsonPath = ApiGroup.READY_MESSAGE, type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

@@ -7,16 +7,18 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
+import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.Uris;
 import java.util.List;
 import lombok.Data;
+import lombok.EqualsAndHashCode;
 import lombok.NoArgsConstructor;
 
 @Data
+@EqualsAndHashCode(callSuper = true)
 @NoArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class KnowledgeBaseSpec {
+public class KnowledgeBaseSpec extends JobStageSpec {
     @Required
     @Size(min = 1)
     @JsonPropertyDescription("Terminology files to ingest; concepts of several sources are merged by code.")
@@ -52,9 +54,6 @@ public class KnowledgeBaseSpec {
 
     @JsonPropertyDescription("Licence and version metadata copied into the artifact manifest and status.")
     private Metadata metadata;
-
-    @JsonPropertyDescription("Retain (default) or Delete the artifact when this resource is deleted.")
-    private ArtifactPolicy artifactPolicy;
 
     @Data
     @NoArgsConstructor

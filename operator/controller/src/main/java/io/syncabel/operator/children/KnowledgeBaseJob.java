@@ -5,7 +5,7 @@ import io.syncabel.api.v1alpha1.KnowledgeBase;
 import io.syncabel.operator.OperatorSettings;
 import java.util.List;
 
-/** KnowledgeBase → a Job running {@code syncabel kb build} (default Job settings: the spec has none). */
+/** KnowledgeBase → a Job running {@code syncabel kb build}, with the spec's Job settings (resources, scheduling, limits). */
 public final class KnowledgeBaseJob {
     public static final String SUFFIX = "kb";
 
@@ -13,6 +13,6 @@ public final class KnowledgeBaseJob {
     }
 
     public static Job desired(OperatorSettings settings, KnowledgeBase kb, StageRun run) {
-        return StageJobs.job(settings, kb, null, SUFFIX, List.of("kb", "build"), run, List.of()).build();
+        return StageJobs.job(settings, kb, kb.getSpec(), SUFFIX, List.of("kb", "build"), run, List.of()).build();
     }
 }

@@ -30,7 +30,7 @@ public final class StageJobs {
     }
 
     /**
-     * @param spec the Job settings of the stage, or null for a stage without them (KnowledgeBase)
+     * @param spec the Job settings of the stage (null: the defaults)
      */
     public static JobBuilder job(OperatorSettings settings, CustomResource<?, ?> owner, JobStageSpec spec, String suffix,
             List<String> args, StageRun run, List<EnvVar> extraEnv) {

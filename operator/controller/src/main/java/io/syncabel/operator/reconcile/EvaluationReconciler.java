@@ -14,6 +14,7 @@ import io.syncabel.api.v1alpha1.common.ArtifactInput;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
 import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.store.StoreReader;
 import io.syncabel.operator.children.EvaluationJob;
 import io.syncabel.operator.children.StageRun;
 import jakarta.inject.Inject;
@@ -31,12 +32,21 @@ import java.util.Optional;
 public class EvaluationReconciler extends JobStageReconciler<Evaluation, EvaluationStatus> {
 
     @Inject
+    public EvaluationReconciler(OperatorSettings settings, StoreReader store) {
+        this(settings, Clock.systemUTC(), store);
+    }
+
+    /** Reads the store as the settings say, with the credentials of this process's environment. */
     public EvaluationReconciler(OperatorSettings settings) {
         this(settings, Clock.systemUTC());
     }
 
     public EvaluationReconciler(OperatorSettings settings, Clock clock) {
-        super(settings, clock);
+        this(settings, clock, StoreReader.forSettings(settings, System.getenv()));
+    }
+
+    public EvaluationReconciler(OperatorSettings settings, Clock clock, StoreReader store) {
+        super(settings, clock, store);
     }
 
     @Override

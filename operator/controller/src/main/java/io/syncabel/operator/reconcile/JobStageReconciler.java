@@ -17,10 +17,15 @@ import io.syncabel.operator.children.Labels;
 import io.syncabel.operator.children.Names;
 import io.syncabel.operator.children.StageRun;
 import io.syncabel.operator.runs.JobObserver;
+import io.syncabel.operator.runs.Progress;
 import io.syncabel.operator.runs.RunState;
 import io.syncabel.operator.status.Headlines;
 import io.syncabel.operator.status.StatusAggregator;
+import io.syncabel.operator.store.StoreReader;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +46,12 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
     static final KubernetesSerialization JSON = new KubernetesSerialization();
     static final List<String> NOT_IN_RUN = List.of("suspend", "artifactPolicy", "ttlSecondsAfterFinished");
 
-    protected JobStageReconciler(OperatorSettings settings, Clock clock) {
+    /** Where running stages' progress.json is read from. */
+    protected final StoreReader store;
+
+    protected JobStageReconciler(OperatorSettings settings, Clock clock, StoreReader store) {
         super(settings, clock);
+        this.store = store;
     }
 
     /** The references of this stage, resolved from the informer caches. */
@@ -50,17 +59,58 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
 
     protected abstract Job desiredJob(P primary, StageRun run);
 
-    /** Kind-specific figures while running (e.g. shards done); the default has none. */
-    protected void progress(T status, RunState state) {
+    /**
+     * Live progress in status: while the Job runs, the runtime's progress.json ({@code status.progress},
+     * the figures it carries such as epoch and loss, and an ETA from the pace so far); a finished run
+     * shows none. A read that fails or finds nothing keeps what status already showed.
+     *
+     * @param live the run's progress.json, read only while the Job runs
+     */
+    protected T progress(T status, RunState state, Optional<Progress> live) {
+        if (state.phase() == RunState.Phase.SUCCEEDED) {
+            status.setProgress(null);
+            status.setEstimatedCompletionTime(null);
+            return status;
+        }
+        if (state.phase() != RunState.Phase.RUNNING) {
+            status.setEstimatedCompletionTime(null);
+            return status;
+        }
+        if (live.isEmpty()) {
+            return status;
+        }
+        Progress p = live.get();
+        String shown = p.describe();
+        // re-estimated only when the runtime reports something new, so an unchanged report gives an unchanged status
+        if (!shown.equals(status.getProgress()) || status.getEstimatedCompletionTime() == null) {
+            Instant start = state.startTime() == null ? null : Instant.parse(state.startTime());
+            status.setEstimatedCompletionTime(p.eta(start, Instant.now(clock)).map(Instant::toString).orElse(null));
+        }
+        status.setProgress(shown);
+        return Headlines.copy(p.figures(), status);
+    }
+
+    /** The run's progress.json; empty when absent, unreadable or not progress (never fails a reconcile). */
+    Optional<Progress> readProgress(String outputUri) {
+        if (outputUri == null) {
+            return Optional.empty();
+        }
+        String uri = outputUri + Progress.FILE;
+        try {
+            return store.read(uri).flatMap(Progress::parse);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("cannot read %s: %s", uri, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override
-    protected void reconcileStage(P primary, Context<P> context, StatusAggregator<T> status) {
+    protected Optional<Duration> reconcileStage(P primary, Context<P> context, StatusAggregator<T> status) {
         long generation = primary.getMetadata().getGeneration();
         Inputs inputs = inputs(primary, context);
         if (inputs instanceof Inputs.Waiting waiting) {
             status.ready(false, waiting.reason(), waiting.message(), generation);
-            return;
+            return Optional.empty();
         }
         Inputs.Resolved resolved = (Inputs.Resolved) inputs;
         StageRun run = StageRun.of(settings, primary, resolved.env(), resolved.lineage());
@@ -76,7 +126,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
             // the Job of this run is gone (ttlSecondsAfterFinished) after it finished: the result stands, no rerun
             var ready = StatusAggregator.condition(status.status(), Conditions.READY).orElseThrow();
             status.ready("True".equals(ready.getStatus()), ready.getReason(), ready.getMessage(), generation);
-            return;
+            return Optional.empty();
         }
         Job job = existing.map(j -> syncSuspend(context, primary, j)).orElseGet(() -> {
             LOG.infof("creating Job %s/%s", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
@@ -97,12 +147,16 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         s.setInputs(run.inputs().isEmpty() ? null : run.inputs());
         s.setStartTime(state.startTime());
         s.setCompletionTime(state.completionTime());
-        progress(s, state);
+        boolean running = state.phase() == RunState.Phase.RUNNING;
+        Optional<Progress> live = running ? readProgress(run.outputUri()) : Optional.empty();
+        status.update(current -> progress(current, state, live));
         if (state.phase() == RunState.Phase.SUCCEEDED) {
             status.update(current -> Headlines.copy(state.summary(), current));
             lineageDigests(status.status(), state);
         }
         status.ready(state.phase() == RunState.Phase.SUCCEEDED, state.reason(), state.message(), generation);
+        // nothing in Kubernetes changes while the runtime makes progress: poll the store while the Job runs
+        return running ? Optional.of(settings.progressInterval()) : Optional.empty();
     }
 
     /**

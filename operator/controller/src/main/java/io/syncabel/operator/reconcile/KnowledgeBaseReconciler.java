@@ -8,6 +8,7 @@ import io.syncabel.api.v1alpha1.KnowledgeBase;
 import io.syncabel.api.v1alpha1.KnowledgeBaseStatus;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.store.StoreReader;
 import io.syncabel.operator.children.KnowledgeBaseJob;
 import io.syncabel.operator.children.StageRun;
 import jakarta.inject.Inject;
@@ -23,12 +24,21 @@ import java.util.Map;
 public class KnowledgeBaseReconciler extends JobStageReconciler<KnowledgeBase, KnowledgeBaseStatus> {
 
     @Inject
+    public KnowledgeBaseReconciler(OperatorSettings settings, StoreReader store) {
+        this(settings, Clock.systemUTC(), store);
+    }
+
+    /** Reads the store as the settings say, with the credentials of this process's environment. */
     public KnowledgeBaseReconciler(OperatorSettings settings) {
         this(settings, Clock.systemUTC());
     }
 
     public KnowledgeBaseReconciler(OperatorSettings settings, Clock clock) {
-        super(settings, clock);
+        this(settings, clock, StoreReader.forSettings(settings, System.getenv()));
+    }
+
+    public KnowledgeBaseReconciler(OperatorSettings settings, Clock clock, StoreReader store) {
+        super(settings, clock, store);
     }
 
     @Override

@@ -32,6 +32,7 @@ import io.syncabel.operator.status.StatusAggregator;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,12 +101,12 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
     }
 
     @Override
-    protected void reconcileStage(LinkerDeployment ld, Context<LinkerDeployment> context, StatusAggregator<LinkerDeploymentStatus> status) {
+    protected Optional<Duration> reconcileStage(LinkerDeployment ld, Context<LinkerDeployment> context, StatusAggregator<LinkerDeploymentStatus> status) {
         long generation = ld.getMetadata().getGeneration();
         Inputs inputs = inputs(ld, context);
         if (inputs instanceof Inputs.Waiting waiting) {
             status.ready(false, waiting.reason(), waiting.message(), generation);
-            return;
+            return Optional.empty();
         }
         Inputs.Resolved resolved = (Inputs.Resolved) inputs;
         StageRun run = new StageRun(String.valueOf(generation), null, resolved.env(), resolved.lineage());
@@ -162,6 +163,7 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
             status.ready(false, Conditions.REASON_PENDING, "Deployment " + name + ": " + s.getReadyReplicas() + "/" + want
                     + " replicas ready", generation);
         }
+        return Optional.empty();
     }
 
     /** The current template is rolled out and every replica is ready (what kubectl rollout status checks). */

@@ -62,8 +62,12 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
 
     protected abstract ArtifactPolicy artifactPolicy(P primary);
 
-    /** Brings the children of the current generation about and records what was seen. */
-    protected abstract void reconcileStage(P primary, Context<P> context, StatusAggregator<T> status);
+    /**
+     * Brings the children of the current generation about and records what was seen.
+     *
+     * @return when to look again without an event (a running stage's progress is polled), or empty
+     */
+    protected abstract Optional<Duration> reconcileStage(P primary, Context<P> context, StatusAggregator<T> status);
 
     /** Informers beyond pods and Jobs: Deployments, referenced kinds. */
     protected List<EventSource<?, P>> moreEventSources(EventSourceContext<P> context) {
@@ -110,8 +114,10 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
             // starts from the updated resource (a status patch on the patch's answer races the cache)
             return UpdateControl.<P>noUpdate().rescheduleAfter(Duration.ZERO);
         }
-        reconcileStage(primary, context, status);
-        return write(primary, status);
+        Optional<Duration> next = reconcileStage(primary, context, status);
+        UpdateControl<P> control = write(primary, status);
+        next.ifPresent(control::rescheduleAfter);
+        return control;
     }
 
     /**

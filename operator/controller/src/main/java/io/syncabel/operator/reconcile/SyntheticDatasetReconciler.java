@@ -12,8 +12,10 @@ import io.syncabel.api.v1alpha1.SyntheticDatasetStatus;
 import io.syncabel.api.v1alpha1.common.ArtifactInput;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.store.StoreReader;
 import io.syncabel.operator.children.StageRun;
 import io.syncabel.operator.children.SyntheticDatasetJob;
+import io.syncabel.operator.runs.Progress;
 import io.syncabel.operator.runs.RunState;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -32,12 +34,21 @@ import java.util.Optional;
 public class SyntheticDatasetReconciler extends JobStageReconciler<SyntheticDataset, SyntheticDatasetStatus> {
 
     @Inject
+    public SyntheticDatasetReconciler(OperatorSettings settings, StoreReader store) {
+        this(settings, Clock.systemUTC(), store);
+    }
+
+    /** Reads the store as the settings say, with the credentials of this process's environment. */
     public SyntheticDatasetReconciler(OperatorSettings settings) {
         this(settings, Clock.systemUTC());
     }
 
     public SyntheticDatasetReconciler(OperatorSettings settings, Clock clock) {
-        super(settings, clock);
+        this(settings, clock, StoreReader.forSettings(settings, System.getenv()));
+    }
+
+    public SyntheticDatasetReconciler(OperatorSettings settings, Clock clock, StoreReader store) {
+        super(settings, clock, store);
     }
 
     @Override
@@ -78,13 +89,20 @@ public class SyntheticDatasetReconciler extends JobStageReconciler<SyntheticData
         return SyntheticDatasetJob.desired(settings, sd, run);
     }
 
+    /**
+     * One shard: its progress.json, as for every stage. Several shards write to the same prefix, so
+     * there progress.json says little about the whole: progress and ETA count finished shards instead.
+     */
     @Override
-    protected void progress(SyntheticDatasetStatus status, RunState state) {
+    protected SyntheticDatasetStatus progress(SyntheticDatasetStatus status, RunState state, Optional<Progress> live) {
         int done = Optional.ofNullable(state.succeeded()).orElse(0);
         int total = Optional.ofNullable(state.completions()).orElse(1);
         String shardsDone = done + "/" + total;
         boolean moved = !shardsDone.equals(status.getShardsDone());
         status.setShardsDone(shardsDone);
+        if (total <= 1) {
+            return super.progress(status, state, live);
+        }
         status.setProgress(state.phase() == RunState.Phase.SUCCEEDED ? null : shardsDone + " shards");
         if (state.phase() != RunState.Phase.RUNNING || done == 0 || state.startTime() == null) {
             status.setEstimatedCompletionTime(null);
@@ -92,6 +110,7 @@ public class SyntheticDatasetReconciler extends JobStageReconciler<SyntheticData
             // re-estimated only when a shard finishes, so an unchanged Job gives an unchanged status
             status.setEstimatedCompletionTime(eta(Instant.parse(state.startTime()), Instant.now(clock), done, total).toString());
         }
+        return status;
     }
 
     /** Linear in shards: the shards left take as long each as the finished ones did on average. */

@@ -56,6 +56,38 @@ class ChildrenTest {
     }
 
     @Test
+    void aKnowledgeBaseJobTakesTheJobSettingsOfItsSpec() {
+        io.syncabel.api.v1alpha1.KnowledgeBaseSpec spec = new io.syncabel.api.v1alpha1.KnowledgeBaseSpec();
+        spec.setResources(new ResourceRequirementsBuilder().addToRequests("memory", new Quantity("8Gi")).build());
+        Scheduling scheduling = new Scheduling();
+        scheduling.setNodeSelector(Map.of("pool", "highmem"));
+        scheduling.setQueueName("batch");
+        spec.setScheduling(scheduling);
+        spec.setBackoffLimit(0);
+        spec.setActiveDeadlineSeconds(3600L);
+        spec.setTtlSecondsAfterFinished(600);
+        io.syncabel.api.v1alpha1.KnowledgeBase kb = named(new io.syncabel.api.v1alpha1.KnowledgeBase(), "umls", 2);
+        kb.setSpec(spec);
+        Job job = KnowledgeBaseJob.desired(SETTINGS, kb, StageRun.of(SETTINGS, kb, Map.of(), List.of()));
+
+        assertThat(job.getMetadata().getName()).isEqualTo("umls-kb-2");
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.KUEUE_QUEUE, "batch");
+        assertThat(job.getSpec().getSuspend()).as("Kueue admits it").isTrue();
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(600);
+        assertThat(job.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("pool", "highmem");
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests())
+                .containsEntry("memory", new Quantity("8Gi"));
+
+        kb.setSpec(new io.syncabel.api.v1alpha1.KnowledgeBaseSpec());
+        Job defaults = KnowledgeBaseJob.desired(SETTINGS, kb, StageRun.of(SETTINGS, kb, Map.of(), List.of()));
+        assertThat(defaults.getSpec().getBackoffLimit()).isEqualTo(StageJobs.DEFAULT_BACKOFF_LIMIT);
+        assertThat(defaults.getSpec().getTtlSecondsAfterFinished()).isEqualTo(StageJobs.DEFAULT_TTL_SECONDS);
+        assertThat(defaults.getSpec().getSuspend()).isFalse();
+    }
+
+    @Test
     void aTrainingJobFollowsThePodContract() {
         TrainingRun tr = gpuTrainingRun();
         StageRun run = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/team/knowledgebases/kb/1/"), List.of());

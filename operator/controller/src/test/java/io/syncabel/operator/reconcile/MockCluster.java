@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.syncabel.api.v1alpha1.Kinds;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.children.Labels;
+import io.syncabel.operator.store.StoreReader;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
@@ -34,17 +35,22 @@ final class MockCluster {
         }
     }
 
+    /** An operator whose store holds no progress.json (the S3 root of {@link OperatorSettings#defaults()} is not reachable). */
     static Operator start(KubernetesClient client, OperatorSettings settings) {
+        return start(client, settings, uri -> java.util.Optional.empty());
+    }
+
+    static Operator start(KubernetesClient client, OperatorSettings settings, StoreReader store) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withReconciliationTerminationTimeout(java.time.Duration.ofSeconds(1)));
-        operator.register(new KnowledgeBaseReconciler(settings));
-        operator.register(new SyntheticDatasetReconciler(settings));
-        operator.register(new TrainingRunReconciler(settings));
+        operator.register(new KnowledgeBaseReconciler(settings, java.time.Clock.systemUTC(), store));
+        operator.register(new SyntheticDatasetReconciler(settings, java.time.Clock.systemUTC(), store));
+        operator.register(new TrainingRunReconciler(settings, java.time.Clock.systemUTC(), store));
         operator.register(new LinkerDeploymentReconciler(settings));
-        operator.register(new EvaluationReconciler(settings));
+        operator.register(new EvaluationReconciler(settings, java.time.Clock.systemUTC(), store));
         operator.start();
         return operator;
     }

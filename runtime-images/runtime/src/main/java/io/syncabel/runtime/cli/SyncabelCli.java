@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Generative biomedical entity linking: build KBs, write synthetic data, train, link, serve, evaluate.",
         subcommands = {RunCommand.class, KbCommand.class, CorpusCommand.class, TrainCommand.class, LinkCommand.class,
-            EvaluateCommand.class, BaselinesCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+            EvaluateCommand.class, BaselinesCommand.class, ServeCommand.class, StoreCommand.class, CommandLine.HelpCommand.class})
 public final class SyncabelCli {
 
     public static void main(String[] args) {

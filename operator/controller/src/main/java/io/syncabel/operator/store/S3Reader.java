@@ -1,0 +1,74 @@
+package io.syncabel.operator.store;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import okhttp3.OkHttpClient;
+
+/** An S3 store through the MinIO client, with short timeouts: a slow store must not hold up reconciles. */
+public final class S3Reader implements StoreReader {
+    static final String AWS_ENDPOINT = "https://s3.amazonaws.com";
+    static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+    /** progress.json is a few hundred bytes; anything far larger is not one. */
+    static final int MAX_BYTES = 64 * 1024;
+
+    private final MinioClient client;
+    private final OkHttpClient http;
+
+    public S3Reader(String endpoint, String region, Boolean pathStyle, String accessKey, String secretKey) {
+        http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(10))
+                .callTimeout(Duration.ofSeconds(15))
+                .build();
+        MinioClient.Builder builder = MinioClient.builder().endpoint(endpoint).httpClient(http);
+        if (accessKey != null && !accessKey.isBlank() && secretKey != null && !secretKey.isBlank()) {
+            builder.credentials(accessKey, secretKey);
+        }
+        if (region != null && !region.isBlank()) {
+            builder.region(region);
+        }
+        client = builder.build();
+        if (Boolean.TRUE.equals(pathStyle)) {
+            client.disableVirtualStyleEndpoint();
+        } else if (Boolean.FALSE.equals(pathStyle)) {
+            client.enableVirtualStyleEndpoint();
+        }
+    }
+
+    @Override
+    public Optional<String> read(String uri) throws IOException {
+        if (!uri.startsWith("s3://")) {
+            throw new IllegalArgumentException(uri + ": not an s3:// URI");
+        }
+        String rest = uri.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new IllegalArgumentException(uri + ": expected s3://bucket/key");
+        }
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(rest.substring(0, slash)).object(rest.substring(slash + 1)).build())) {
+            return Optional.of(new String(in.readNBytes(MAX_BYTES), StandardCharsets.UTF_8));
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND.contains(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw new IOException("S3 GET " + uri + ": " + e.errorResponse().code() + ": " + e.errorResponse().message(), e);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("S3 GET " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}
