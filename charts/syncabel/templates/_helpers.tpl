@@ -28,3 +28,12 @@ http://{{ .Release.Name }}-minio.{{ .Release.Namespace }}.svc:9000
 {{ .Values.store.endpoint }}
 {{- end -}}
 {{- end -}}
+
+{{/* A map as key=value,key=value (sorted), the format of syncabel.scheduling.gpu-node-selector. */}}
+{{- define "syncabel.keyValues" -}}
+{{- $pairs := list -}}
+{{- range $k, $v := . -}}
+{{- $pairs = append $pairs (printf "%s=%v" $k $v) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}

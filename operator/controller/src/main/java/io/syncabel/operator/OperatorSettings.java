@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param imagePullPolicy  pull policy of that image
  * @param serviceAccount   service account of stage pods (empty: the namespace default)
  * @param progressInterval how often a running stage's progress.json is read from the store
+ * @param podDefaults      cluster-wide defaults: Kueue queue, GPU image and GPU placement
  */
 public record OperatorSettings(
         String storeRoot,
@@ -33,7 +34,8 @@ public record OperatorSettings(
         String runtimeImage,
         String imagePullPolicy,
         Optional<String> serviceAccount,
-        Duration progressInterval) {
+        Duration progressInterval,
+        PodDefaults podDefaults) {
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
     public OperatorSettings {
@@ -44,6 +46,27 @@ public record OperatorSettings(
         if (progressInterval == null || progressInterval.isNegative() || progressInterval.isZero()) {
             progressInterval = DEFAULT_PROGRESS_INTERVAL;
         }
+        if (podDefaults == null) {
+            podDefaults = PodDefaults.NONE;
+        }
+    }
+
+    public OperatorSettings(String storeRoot, Optional<String> storeEndpoint, Optional<String> storeRegion,
+            Optional<Boolean> storePathStyle, Optional<String> storeSecretName, String accessKeyKey, String secretKeyKey,
+            Optional<String> storeCaSecretName, String runtimeImage, String imagePullPolicy, Optional<String> serviceAccount,
+            Duration progressInterval) {
+        this(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey, secretKeyKey, storeCaSecretName,
+                runtimeImage, imagePullPolicy, serviceAccount, progressInterval, PodDefaults.NONE);
+    }
+
+    public OperatorSettings withPodDefaults(PodDefaults defaults) {
+        return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, defaults);
+    }
+
+    /** The image of a pod with these resources: the GPU image when one is configured and a GPU is requested. */
+    public String imageFor(io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
+        return PodDefaults.wantsGpu(resources) ? podDefaults.gpuImage().orElse(runtimeImage) : runtimeImage;
     }
 
     public OperatorSettings(String storeRoot, Optional<String> storeEndpoint, Optional<String> storeRegion,
@@ -56,7 +79,7 @@ public record OperatorSettings(
     /** The same settings with another store root and no S3 connection: a {@code file:} store for local runs and tests. */
     public OperatorSettings withFolderStore(String root, Duration progressInterval) {
         return new OperatorSettings(root, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), accessKeyKey,
-                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval);
+                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults);
     }
 
     /** Defaults used by tests: an S3 store with a credentials Secret. */

@@ -35,6 +35,17 @@ public class SettingsProducer {
     @ConfigProperty(name = "syncabel.runtime.service-account")
     Optional<String> serviceAccount;
 
+    @ConfigProperty(name = "syncabel.runtime.gpu-image")
+    Optional<String> gpuImage;
+    @ConfigProperty(name = "syncabel.scheduling.default-queue-name")
+    Optional<String> defaultQueueName;
+    /** {@code key=value,key=value} */
+    @ConfigProperty(name = "syncabel.scheduling.gpu-node-selector")
+    Optional<String> gpuNodeSelector;
+    /** A JSON array of Kubernetes tolerations. */
+    @ConfigProperty(name = "syncabel.scheduling.gpu-tolerations")
+    Optional<String> gpuTolerations;
+
     @ConfigProperty(name = "syncabel.operator.progress-interval", defaultValue = "30s")
     Duration progressInterval;
 
@@ -42,7 +53,31 @@ public class SettingsProducer {
     @Singleton
     OperatorSettings settings() {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval,
+                podDefaults(defaultQueueName, gpuImage, gpuNodeSelector, gpuTolerations));
+    }
+
+    static PodDefaults podDefaults(Optional<String> queue, Optional<String> gpuImage, Optional<String> nodeSelector,
+            Optional<String> tolerations) {
+        java.util.Map<String, String> selector = new java.util.LinkedHashMap<>();
+        for (String pair : nodeSelector.filter(s -> !s.isBlank()).map(s -> s.split(",")).orElse(new String[0])) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("syncabel.scheduling.gpu-node-selector: '" + pair + "' is not key=value");
+            }
+            selector.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        java.util.List<io.fabric8.kubernetes.api.model.Toleration> tols = tolerations.filter(s -> !s.isBlank())
+                .map(json -> {
+                    try {
+                        return java.util.List.of(new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                                .unmarshal(json, io.fabric8.kubernetes.api.model.Toleration[].class));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("syncabel.scheduling.gpu-tolerations: not a JSON array of tolerations: "
+                                + e.getMessage(), e);
+                    }
+                }).orElse(java.util.List.of());
+        return new PodDefaults(queue.filter(s -> !s.isBlank()), gpuImage.filter(s -> !s.isBlank()), selector, tols);
     }
 
     /** The store as the operator reads it (progress.json): credentials from the operator pod's environment. */

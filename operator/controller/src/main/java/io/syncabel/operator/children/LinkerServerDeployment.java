@@ -57,7 +57,7 @@ public final class LinkerServerDeployment {
                     .withStrategy(strategy(spec.getRollout()))
                     .withNewTemplate()
                         .withNewMetadata().withLabels(Labels.of(ld, Labels.ROLE_RUN)).endMetadata()
-                        .withSpec(RuntimePod.podSpec(settings, spec.getScheduling(), "Always").withContainers(container).build())
+                        .withSpec(RuntimePod.podSpec(settings, spec.getScheduling(), "Always", spec.getResources()).withContainers(container).build())
                     .endTemplate()
                 .endSpec()
                 .build();

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncabel.api.v1alpha1.common.Scheduling;
 import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.PodDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class RuntimePod {
                 .withMountPath(STORE_CA_DIR).withReadOnly(true).endVolumeMount());
         return container
                 .withName(CONTAINER)
-                .withImage(settings.runtimeImage())
+                .withImage(settings.imageFor(resources))
                 .withImagePullPolicy(settings.imagePullPolicy())
                 .withArgs(args)
                 .withEnv(env)
@@ -70,6 +71,12 @@ public final class RuntimePod {
 
     /** What Jobs and Deployments share in their pods: service account, placement, the store CA volume. */
     public static PodSpecBuilder podSpec(OperatorSettings settings, Scheduling scheduling, String restartPolicy) {
+        return podSpec(settings, scheduling, restartPolicy, null);
+    }
+
+    /** As above; a pod whose resources request a GPU gets the cluster's GPU placement where its spec sets none. */
+    public static PodSpecBuilder podSpec(OperatorSettings settings, Scheduling scheduling, String restartPolicy,
+            ResourceRequirements resources) {
         PodSpecBuilder pod = new PodSpecBuilder().withRestartPolicy(restartPolicy);
         settings.storeCaSecretName().ifPresent(secret -> pod.addNewVolume().withName(STORE_CA_VOLUME)
                 .withNewSecret().withSecretName(secret).addNewItem().withKey(STORE_CA_KEY).withPath(STORE_CA_KEY).endItem().endSecret()
@@ -81,7 +88,21 @@ public final class RuntimePod {
                     .withAffinity(scheduling.getAffinity())
                     .withPriorityClassName(scheduling.getPriorityClassName());
         }
+        PodDefaults defaults = settings.podDefaults();
+        if (PodDefaults.wantsGpu(resources)) {
+            if ((scheduling == null || isEmpty(scheduling.getNodeSelector())) && !defaults.gpuNodeSelector().isEmpty()) {
+                pod.withNodeSelector(defaults.gpuNodeSelector());
+            }
+            if ((scheduling == null || scheduling.getTolerations() == null || scheduling.getTolerations().isEmpty())
+                    && !defaults.gpuTolerations().isEmpty()) {
+                pod.withTolerations(defaults.gpuTolerations());
+            }
+        }
         return pod;
+    }
+
+    private static boolean isEmpty(Map<String, String> map) {
+        return map == null || map.isEmpty();
     }
 
     public static OwnerReference ownerReference(HasMetadata owner) {

@@ -37,7 +37,8 @@ public final class StageJobs {
         Optional<JobStageSpec> stage = Optional.ofNullable(spec);
         Scheduling scheduling = stage.map(JobStageSpec::getScheduling).orElse(null);
         Map<String, String> labels = Labels.of(owner, Labels.ROLE_RUN);
-        Optional<String> queue = Optional.ofNullable(scheduling).map(Scheduling::getQueueName);
+        Optional<String> queue = Optional.ofNullable(scheduling).map(Scheduling::getQueueName)
+                .or(() -> settings.podDefaults().queueName());
         queue.ifPresent(q -> labels.put(Labels.KUEUE_QUEUE, q));
         Map<String, String> podLabels = Labels.of(owner, Labels.ROLE_RUN);
 
@@ -59,7 +60,8 @@ public final class StageJobs {
                     .withNewPodFailurePolicy().withRules(badInputFailsJob(), disruptionIsIgnored()).endPodFailurePolicy()
                     .withNewTemplate()
                         .withNewMetadata().withLabels(podLabels).endMetadata()
-                        .withSpec(RuntimePod.podSpec(settings, scheduling, "Never").withContainers(container).build())
+                        .withSpec(RuntimePod.podSpec(settings, scheduling, "Never", stage.map(JobStageSpec::getResources).orElse(null))
+                                .withContainers(container).build())
                     .endTemplate()
                 .endSpec();
     }

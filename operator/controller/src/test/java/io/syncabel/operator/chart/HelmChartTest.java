@@ -86,6 +86,25 @@ class HelmChartTest {
     }
 
     @Test
+    void gpuImageQueueAndGpuPlacementReachTheOperatorAsItsProperties() throws Exception {
+        List<JsonNode> docs = render("runtime.gpuImage=registry/runtime:1-cuda", "scheduling.defaultQueueName=batch",
+                "scheduling.gpu.nodeSelector.gpu=true", "scheduling.gpu.tolerations[0].key=nvidia.com/gpu",
+                "scheduling.gpu.tolerations[0].operator=Exists");
+        JsonNode env = ofKind(docs, "Deployment").get(0).path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        env.forEach(e -> values.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(values).containsEntry("SYNCABEL_RUNTIME_GPU_IMAGE", "registry/runtime:1-cuda")
+                .containsEntry("SYNCABEL_SCHEDULING_DEFAULT_QUEUE_NAME", "batch")
+                .containsEntry("SYNCABEL_SCHEDULING_GPU_NODE_SELECTOR", "gpu=true");
+        var defaults = io.syncabel.operator.SettingsProducerAccess.podDefaults(values);
+        assertThat(defaults.gpuTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+            assertThat(t.getOperator()).isEqualTo("Exists");
+        });
+        assertThat(render()).allSatisfy(d -> assertThat(d.toString()).doesNotContain("SYNCABEL_SCHEDULING"));
+    }
+
+    @Test
     void chartCrdsAreTheGeneratedOnes() throws IOException {
         try (Stream<java.nio.file.Path> files = Files.list(Helm.ROOT.resolve("crds"))) {
             for (java.nio.file.Path crd : files.toList()) {

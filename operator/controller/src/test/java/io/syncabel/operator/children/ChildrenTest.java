@@ -19,6 +19,7 @@ import io.syncabel.api.v1alpha1.common.LlmEndpoint;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
 import io.syncabel.api.v1alpha1.common.Scheduling;
 import io.syncabel.operator.OperatorSettings;
+import io.syncabel.operator.PodDefaults;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,6 +127,37 @@ class ChildrenTest {
         assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store");
         assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("AWS_SECRET_ACCESS_KEY");
         assertThat(env.get("SYNCABEL_RESOURCE").getValue()).contains("\"kind\":\"TrainingRun\"", "\"generation\":3", "\"queueName\":\"gpu-queue\"");
+    }
+
+    @Test
+    void clusterDefaultsGiveGpuPodsTheCudaImageAndPlacementButNeverOverrideTheSpec() {
+        OperatorSettings settings = SETTINGS.withPodDefaults(new PodDefaults(Optional.of("default-queue"),
+                Optional.of("ghcr.io/syncabel/runtime:0.1.0-cuda"), Map.of("gpu", "yes"),
+                List.of(new TolerationBuilder().withKey("gpu").withOperator("Exists").build())));
+        TrainingRun bare = gpuTrainingRun();
+        bare.getSpec().setScheduling(null);
+        StageRun run = StageRun.of(settings, bare, Map.of(), List.of());
+        Job job = TrainingRunJob.desired(settings, bare, run);
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("ghcr.io/syncabel/runtime:0.1.0-cuda");
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("gpu", "yes"));
+        assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("gpu");
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.KUEUE_QUEUE, "default-queue");
+        assertThat(job.getSpec().getSuspend()).isTrue();
+
+        TrainingRun own = gpuTrainingRun();
+        var ownPod = TrainingRunJob.desired(settings, own, StageRun.of(settings, own, Map.of(), List.of())).getSpec().getTemplate().getSpec();
+        assertThat(ownPod.getNodeSelector()).containsExactly(Map.entry("nvidia.com/gpu.present", "true"));
+        assertThat(ownPod.getTolerations()).extracting(t -> t.getKey()).containsExactly("nvidia.com/gpu");
+        assertThat(TrainingRunJob.desired(settings, own, StageRun.of(settings, own, Map.of(), List.of())).getMetadata().getLabels())
+                .containsEntry(Labels.KUEUE_QUEUE, "gpu-queue");
+
+        TrainingRun cpu = gpuTrainingRun();
+        cpu.getSpec().setResources(null);
+        cpu.getSpec().setScheduling(null);
+        var cpuPod = TrainingRunJob.desired(settings, cpu, StageRun.of(settings, cpu, Map.of(), List.of())).getSpec().getTemplate().getSpec();
+        assertThat(cpuPod.getContainers().get(0).getImage()).isEqualTo(SETTINGS.runtimeImage());
+        assertThat(cpuPod.getNodeSelector()).isNullOrEmpty();
     }
 
     @Test
