@@ -196,6 +196,25 @@ public final class SynthRun {
         } finally {
             futures.forEach(f -> f.cancel(true));
         }
+        // A batch never ends on endpoint failures: those may be the start of an outage, and a published batch is final.
+        // Its trailing units are asked again until they get an answer or the streak reaches the abort threshold.
+        if (options.maxConsecutiveTransportFailures() > 0) {
+            for (int k = trailingStreak(outcomes); k < batch.size(); k = trailingStreak(outcomes)) {
+                for (int j = k; j < batch.size(); j++) {
+                    Outcome o = generator.generate(batch.get(j), concept(batch.get(j)));
+                    if (o instanceof Outcome.Failed f && f.transport()) {
+                        consecutive[0]++;
+                        if (consecutive[0] >= options.maxConsecutiveTransportFailures()) {
+                            throw new Aborted(consecutive[0] + " concepts in a row failed on the endpoint (last: " + f.reason()
+                                    + "); stopping so a retry resumes from the last published batch");
+                        }
+                    } else {
+                        consecutive[0] = 0;
+                    }
+                    outcomes.set(j, o);
+                }
+            }
+        }
         long generated = 0;
         long records = 0;
         long failed = 0;
@@ -234,6 +253,15 @@ public final class SynthRun {
             writer.publish(SyntheticDatasets.BATCH_KIND, counts, List.of());
             return counts;
         }
+    }
+
+    /** Index where the run of transport failures ending the batch starts (the batch size when there is none). */
+    private static int trailingStreak(List<Outcome> outcomes) {
+        int k = outcomes.size();
+        while (k > 0 && outcomes.get(k - 1) instanceof Outcome.Failed f && f.transport()) {
+            k--;
+        }
+        return k;
     }
 
     private Concept concept(Unit u) {
