@@ -1,19 +1,27 @@
 package io.syncabel.runtime.cli;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.syncabel.api.v1alpha1.TrainingRun;
+import io.syncabel.api.v1alpha1.TrainingRunSpec;
+import io.syncabel.api.v1alpha1.common.CorpusSource;
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.model.LinkerTraining;
 import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.model.ModelConfig;
 import io.syncabel.runtime.model.TrainingMix;
 import io.syncabel.runtime.model.TrainingSettings;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
 import io.syncabel.runtime.store.Manifest;
 import io.syncabel.runtime.store.Stores;
+import io.syncabel.runtime.synth.SynthRecord;
+import io.syncabel.runtime.synth.SyntheticDatasets;
 import io.syncabel.runtime.text.Problems;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,29 +34,52 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `syncabel train`: a generative linker from a KB artifact and annotated corpora. */
+/**
+ * `syncabel train`: a generative linker from a KB artifact, annotated corpora and synthetic datasets. From plain
+ * flags, from a TrainingRun manifest (-f), or from the pod contract (SYNCABEL_RESOURCE, SYNCABEL_INPUT_KNOWLEDGE_BASE,
+ * SYNCABEL_INPUT_SYNTHETIC_DATASETS, SYNCABEL_OUTPUT_URI); flags override the manifest. Field mapping: docs/model.md.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the generative linker (tokenizer, tries, DJL encoder-decoder) and write a model artifact.")
 final class TrainCommand implements Callable<Integer> {
+    private final Env env;
+
+    TrainCommand() {
+        this(Env.system());
+    }
+
+    TrainCommand(Env env) {
+        this.env = env;
+    }
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--kb", required = true, paramLabel = "URI", description = "Knowledge-base artifact (file: or s3://, or a folder).")
+    @Option(names = {"-f", "--filename"}, paramLabel = "TRAININGRUN.YAML",
+            description = "A TrainingRun manifest; relative file: URIs resolve against its folder.")
+    Path manifest;
+
+    @Option(names = "--kb", paramLabel = "URI", description = "Knowledge-base artifact; default SYNCABEL_INPUT_KNOWLEDGE_BASE.")
     String kb;
 
-    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training corpus (repeatable).")
+    @Option(names = "--train", paramLabel = "FILE", description = "Training corpus (repeatable; replaces the manifest's train corpora).")
     List<Path> train;
 
     @Option(names = "--dev", paramLabel = "FILE", description = "Development corpus: dev Recall@1 picks the best epoch.")
-    List<Path> dev = new ArrayList<>();
+    List<Path> dev;
+
+    @Option(names = "--synthetic", paramLabel = "URI",
+            description = "Synthetic dataset prefix from `syncabel synth generate` (repeatable); default SYNCABEL_INPUT_SYNTHETIC_DATASETS; "
+                    + "without any, the KB's names are the synthetic examples.")
+    List<String> synthetic;
 
     @Option(names = "--corpus-format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
     String format;
 
-    @Option(names = "--out", required = true, paramLabel = "URI", description = "Output prefix of the model artifact.")
+    @Option(names = "--out", paramLabel = "URI", description = "Output prefix of the model artifact; default SYNCABEL_OUTPUT_URI.")
     String out;
 
-    @Option(names = "--size", defaultValue = "small", description = "tiny, small or base (default ${DEFAULT-VALUE}).")
+    @Option(names = "--size", description = "tiny, small or base (default small).")
     String size;
 
     @Option(names = "--hidden-size", description = "Overrides the size's hidden width.")
@@ -60,36 +91,35 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-source-length", description = "Overrides the size's source window in tokens.")
     Integer maxSourceLength;
 
-    @Option(names = "--vocab-size", defaultValue = "4000", description = "BPE vocabulary size (default ${DEFAULT-VALUE}).")
-    int vocabSize;
+    @Option(names = "--vocab-size", description = "BPE vocabulary size (default 4000).")
+    Integer vocabSize;
 
-    @Option(names = "--epochs", defaultValue = "10")
-    int epochs;
+    @Option(names = "--epochs", description = "default 10")
+    Integer epochs;
 
-    @Option(names = "--batch-tokens", defaultValue = "4096", description = "Padded tokens per batch (default ${DEFAULT-VALUE}).")
-    int batchTokens;
+    @Option(names = "--batch-tokens", description = "Padded tokens per batch (default 4096; a manifest's batchSize B gives B x maxSourceLength).")
+    Integer batchTokens;
 
-    @Option(names = "--lr", defaultValue = "1e-3")
-    float learningRate;
+    @Option(names = "--lr", description = "default 1e-3")
+    Float learningRate;
 
-    @Option(names = "--warmup", defaultValue = "200")
-    int warmup;
+    @Option(names = "--warmup", description = "default 200")
+    Integer warmup;
 
-    @Option(names = "--label-smoothing", defaultValue = "0.1")
-    float labelSmoothing;
+    @Option(names = "--label-smoothing", description = "default 0.1")
+    Float labelSmoothing;
 
-    @Option(names = "--seed", defaultValue = "42")
-    long seed;
+    @Option(names = "--seed", description = "default 42")
+    Long seed;
 
-    @Option(names = "--mixing", defaultValue = "alternate", description = "alternate or concatenate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mixing", description = "alternate or concatenate (default alternate).")
     String mixing;
 
-    @Option(names = "--synthetic-per-epoch", defaultValue = "0",
-            description = "KB-name examples sampled per epoch (0 = all of them).")
-    int syntheticPerEpoch;
+    @Option(names = "--synthetic-per-epoch", description = "Synthetic examples sampled per epoch (default 0 = all of them).")
+    Integer syntheticPerEpoch;
 
-    @Option(names = "--dev-max-mentions", defaultValue = "1000")
-    int devMax;
+    @Option(names = "--dev-max-mentions", description = "default 1000")
+    Integer devMax;
 
     @Option(names = "--dev-beams", defaultValue = "1")
     int devBeams;
@@ -103,54 +133,178 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        String kbUri = Uris.prefix(kb);
-        String outUri = Uris.prefix(out);
-        KnowledgeBase knowledgeBase;
-        try (ArtifactStore store = Stores.forUri(kbUri)) {
-            knowledgeBase = KbArtifact.load(store, kbUri);
+        Path cwd = Path.of("").toAbsolutePath();
+        Path base = cwd;
+        TrainingRunSpec run = null;
+        if (manifest != null) {
+            run = parse(read(manifest), manifest.toString());
+            base = manifest.toAbsolutePath().getParent();
+        } else if (env.get("SYNCABEL_RESOURCE") != null) {
+            run = parse(env.get("SYNCABEL_RESOURCE"), "SYNCABEL_RESOURCE");
         }
-        try (ArtifactStore store = Stores.forUri(outUri)) {
+        String kbLocation = kb != null ? kb : env.get("SYNCABEL_INPUT_KNOWLEDGE_BASE");
+        if (kbLocation == null) {
+            throw new UserError("no knowledge base: give --kb URI (or set SYNCABEL_INPUT_KNOWLEDGE_BASE)");
+        }
+        String outLocation = out != null ? out : env.get("SYNCABEL_OUTPUT_URI");
+        if (outLocation == null) {
+            throw new UserError("no output: give --out URI (or set SYNCABEL_OUTPUT_URI)");
+        }
+        String kbUri = Uris.prefix(kbLocation);
+        String outUri = Uris.prefix(outLocation);
+
+        // corpora: flags replace the manifest's
+        List<Path> trainFiles = new ArrayList<>();
+        List<Path> devFiles = new ArrayList<>();
+        List<String> trainFormats = new ArrayList<>();
+        List<String> devFormats = new ArrayList<>();
+        if (run != null && run.getCorpora() != null) {
+            for (int i = 0; i < run.getCorpora().size(); i++) {
+                CorpusSource c = run.getCorpora().get(i);
+                if (c.getUri() == null) {
+                    throw new UserError("field spec.corpora[" + i + "].uri: required");
+                }
+                CorpusSource.Split split = c.getSplit() == null ? CorpusSource.Split.TRAIN : c.getSplit();
+                if (split == CorpusSource.Split.TEST) {
+                    throw new UserError("field spec.corpora[" + i + "].split: test corpora are not used for training; "
+                            + "give them to an Evaluation");
+                }
+                Path p = CorpusInputs.local(c.getUri(), base, env.vars());
+                (split == CorpusSource.Split.DEV ? devFiles : trainFiles).add(p);
+                (split == CorpusSource.Split.DEV ? devFormats : trainFormats).add(CorpusInputs.format(c.getFormat()));
+            }
+        }
+        if (train != null) {
+            trainFiles = new ArrayList<>(train);
+            trainFormats = new ArrayList<>(java.util.Collections.nCopies(train.size(), (String) null));
+        }
+        if (dev != null) {
+            devFiles = new ArrayList<>(dev);
+            devFormats = new ArrayList<>(java.util.Collections.nCopies(dev.size(), (String) null));
+        }
+        List<String> syntheticUris = syntheticUris(run);
+        if (trainFiles.isEmpty() && syntheticUris.isEmpty()) {
+            throw new UserError("nothing to train on: give --train FILE and/or --synthetic URI (spec.corpora, spec.syntheticDatasetRefs)");
+        }
+
+        // model, optimiser, mixing, dev selection: flag, else manifest, else default
+        TrainingRunSpec.ModelSpec m = run == null ? null : run.getModel();
+        TrainingRunSpec.Hyperparameters h = run == null ? null : run.getHyperparameters();
+        TrainingRunSpec.DevSelection d = run == null ? null : run.getDevSelection();
+        TrainingRunSpec.Mixing mix = run == null ? null : run.getMixing();
+        if (d != null && d.getMetric() == TrainingRunSpec.DevMetric.LOSS) {
+            throw new UserError("field spec.devSelection.metric: loss is not supported by this runtime (dev Recall@1 picks "
+                    + "the checkpoint); leave it out or use recall-at-1");
+        }
+        if (d != null && d.getEverySteps() != null) {
+            throw new UserError("field spec.devSelection.everySteps: not supported by this runtime (dev Recall@1 is "
+                    + "computed once per epoch); leave it out");
+        }
+        String theSize = size != null ? size : m != null && m.getSize() != null ? m.getSize().name().toLowerCase(Locale.ROOT) : "small";
+        if (!List.of("tiny", "small", "base").contains(theSize)) {
+            throw new UserError("--size " + theSize + ": expected tiny, small or base");
+        }
+        LinkerTraining.Shape shape = new LinkerTraining.Shape(
+                layers != null ? null : m == null ? null : m.getEncoderLayers(),
+                layers != null ? null : m == null ? null : m.getDecoderLayers(),
+                m == null ? null : m.getHeads(), m == null ? null : m.getFfnSize(),
+                m == null || m.getDropout() == null ? null : m.getDropout().floatValue(),
+                m == null ? null : m.getMaxTargetLength(),
+                mix == null ? null : mix.getHumanUpsampling());
+        String theMixing = mixing != null ? mixing : mix != null && mix.getStrategy() != null
+                ? mix.getStrategy().name().toLowerCase(Locale.ROOT) : "alternate";
+        TrainingMix trainingMix;
+        try {
+            trainingMix = TrainingMix.valueOf(theMixing.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--mixing " + theMixing + ": expected alternate or concatenate");
+        }
+        int theDevMax = devMax != null ? devMax : d != null && d.getMaxMentions() != null ? d.getMaxMentions() : 1000;
+        LinkerTraining.Options options = new LinkerTraining.Options(theSize,
+                hiddenSize != null ? hiddenSize : m == null ? null : m.getHiddenSize(), layers,
+                maxSourceLength != null ? maxSourceLength : m == null ? null : m.getMaxSourceLength(),
+                vocabSize != null ? vocabSize : m != null && m.getVocabSize() != null ? m.getVocabSize() : 4000,
+                syntheticPerEpoch != null ? syntheticPerEpoch : 0, trainingMix, theDevMax, devBeams, shape);
+        ModelConfig shapeCheck;
+        try {
+            shapeCheck = LinkerTraining.config(options, 1000);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("model: " + e.getMessage());
+        }
+        TrainingSettings defaults = TrainingSettings.defaults();
+        int tokens = batchTokens != null ? batchTokens : h != null && h.getBatchSize() != null
+                ? h.getBatchSize() * shapeCheck.maxSourceLength() : defaults.maxBatchTokens();
+        TrainingSettings settings = new TrainingSettings(
+                epochs != null ? epochs : h != null && h.getEpochs() != null ? h.getEpochs() : defaults.epochs(),
+                tokens,
+                learningRate != null ? learningRate : h != null && h.getLearningRate() != null ? h.getLearningRate().floatValue() : defaults.learningRate(),
+                warmup != null ? warmup : h != null && h.getWarmupSteps() != null ? h.getWarmupSteps() : defaults.warmupSteps(),
+                labelSmoothing != null ? labelSmoothing : h != null && h.getLabelSmoothing() != null ? h.getLabelSmoothing().floatValue() : defaults.labelSmoothing(),
+                h != null && h.getWeightDecay() != null ? h.getWeightDecay().floatValue() : defaults.weightDecay(),
+                h != null && h.getGradientClip() != null ? h.getGradientClip().floatValue() : defaults.gradientClip(),
+                seed != null ? seed : h != null && h.getSeed() != null ? h.getSeed() : defaults.seed());
+
+        try (ArtifactStore kbStore = Stores.forUri(kbUri, env.vars()); ArtifactStore store = Stores.forUri(outUri, env.vars())) {
+            KnowledgeBase knowledgeBase = KbArtifact.load(kbStore, kbUri);
             if (store.manifest(outUri).isPresent()) {
                 throw new UserError(outUri + " already holds a published model; artifacts are immutable, choose another --out");
             }
-        }
-        Problems problems = new Problems(false);
-        List<CorpusExamples.Item> trainItems = new ArrayList<>();
-        for (Path p : train) {
-            trainItems.addAll(CorpusExamples.read(p, format, knowledgeBase, language, !noAbbreviations, problems));
-        }
-        List<CorpusExamples.Item> devItems = new ArrayList<>();
-        for (Path p : dev) {
-            devItems.addAll(CorpusExamples.read(p, format, knowledgeBase, language, !noAbbreviations, problems));
-        }
-        TrainingSettings settings = new TrainingSettings(epochs, batchTokens, learningRate, warmup, labelSmoothing,
-                0.01f, 1.0f, seed);
-        LinkerTraining.Options options = new LinkerTraining.Options(size, hiddenSize, layers, maxSourceLength, vocabSize, syntheticPerEpoch,
-                TrainingMix.valueOf(mixing.toUpperCase(Locale.ROOT)), devMax, devBeams);
-        try (ArtifactStore store = Stores.forUri(outUri)) {
-            LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err);
+            Problems problems = new Problems(false);
+            List<CorpusExamples.Item> trainItems = new ArrayList<>();
+            for (int i = 0; i < trainFiles.size(); i++) {
+                String f = format != null ? format : trainFormats.get(i);
+                trainItems.addAll(CorpusExamples.read(trainFiles.get(i), f, knowledgeBase, language, !noAbbreviations, problems));
+            }
+            List<CorpusExamples.Item> devItems = new ArrayList<>();
+            for (int i = 0; i < devFiles.size(); i++) {
+                String f = format != null ? format : devFormats.get(i);
+                devItems.addAll(CorpusExamples.read(devFiles.get(i), f, knowledgeBase, language, !noAbbreviations, problems));
+            }
             var names = io.syncabel.runtime.model.NameTable.of(knowledgeBase);
-            LinkerTraining.Result result = training.run(trainItems, devItems,
-                    LinkerTraining.SyntheticExample.kbNames(names), json -> {
-                        try {
-                            store.writeProgress(outUri, json);
-                        } catch (IOException e) {
-                            err.println("train: cannot write progress.json: " + e.getMessage());
-                        }
-                    });
+            List<LinkerTraining.SyntheticExample> syntheticExamples;
+            long syntheticSkipped = 0;
+            List<Manifest.Input> inputs = new ArrayList<>();
+            inputs.add(new Manifest.Input(kbUri, null));
+            if (syntheticUris.isEmpty()) {
+                syntheticExamples = LinkerTraining.SyntheticExample.kbNames(names);
+            } else {
+                List<SynthRecord> records = new ArrayList<>();
+                for (String uri : syntheticUris) {
+                    try (ArtifactStore s = Stores.forUri(uri, env.vars())) {
+                        List<SynthRecord> r = SyntheticDatasets.read(s, uri);
+                        err.printf("train: synthetic dataset %s: %d records%n", uri, r.size());
+                        records.addAll(r);
+                    }
+                    inputs.add(new Manifest.Input(uri, null));
+                }
+                SyntheticDatasets.TrainingExamples te = SyntheticDatasets.trainingExamples(knowledgeBase, records);
+                syntheticExamples = te.examples();
+                syntheticSkipped = te.skipped();
+            }
+            LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err);
+            LinkerTraining.Result result = training.run(trainItems, devItems, syntheticExamples, json -> {
+                try {
+                    store.writeProgress(outUri, json);
+                } catch (IOException e) {
+                    err.println("train: cannot write progress.json: " + e.getMessage());
+                }
+            });
             Map<String, Object> counts = new LinkedHashMap<>();
             counts.put("examples", result.examples());
             counts.put("humanExamples", trainItems.size());
-            counts.put("devMentions", Math.min(devItems.size(), devMax));
-            counts.put("epochs", epochs);
+            counts.put("syntheticExamples", syntheticExamples.size());
+            counts.put("syntheticSource", syntheticUris.isEmpty() ? "kb-names" : "datasets");
+            if (syntheticSkipped > 0) {
+                counts.put("syntheticSkipped", syntheticSkipped);
+            }
+            counts.put("devMentions", Math.min(devItems.size(), theDevMax));
+            counts.put("epochs", settings.epochs());
             counts.put("bestEpoch", result.bestEpoch());
             if (result.bestDevRecallAt1() >= 0) {
                 counts.put("devRecallAt1", Math.round(result.bestDevRecallAt1() * 10) / 10.0);
             }
             counts.put("trainMinutes", Math.round(result.minutes() * 10) / 10.0);
-            List<Manifest.Input> inputs = new ArrayList<>();
-            inputs.add(new Manifest.Input(kbUri, null));
-            for (Path p : train) {
+            for (Path p : trainFiles) {
                 inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null));
             }
             try (ArtifactWriter writer = store.create(outUri)) {
@@ -162,8 +316,57 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> summary = new LinkedHashMap<>(counts);
             summary.put("parameters", result.parameters());
             summary.put("outputUri", outUri);
-            Summary.emit(spec.commandLine().getOut(), summary);
+            Summary.emit(spec.commandLine().getOut(), summary, env);
         }
         return 0;
     }
+
+    /** --synthetic flags, else SYNCABEL_INPUT_SYNTHETIC_DATASETS; a manifest naming datasets needs the latter. */
+    private List<String> syntheticUris(TrainingRunSpec run) {
+        List<String> uris = new ArrayList<>();
+        if (synthetic != null) {
+            synthetic.forEach(s -> uris.add(Uris.prefix(s)));
+            return uris;
+        }
+        String fromEnv = env.get("SYNCABEL_INPUT_SYNTHETIC_DATASETS");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            for (String s : fromEnv.split(",")) {
+                if (!s.isBlank()) {
+                    uris.add(Uris.prefix(s.strip()));
+                }
+            }
+        }
+        int refs = run == null || run.getSyntheticDatasetRefs() == null ? 0 : run.getSyntheticDatasetRefs().size();
+        if (refs > 0 && uris.size() != refs) {
+            throw new UserError("field spec.syntheticDatasetRefs names " + refs + " dataset(s) but "
+                    + (uris.isEmpty() ? "no output URI was given" : uris.size() + " URI(s) were given")
+                    + ": pass each dataset's prefix with --synthetic URI (or SYNCABEL_INPUT_SYNTHETIC_DATASETS)");
+        }
+        return uris;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    static TrainingRunSpec parse(String text, String where) {
+        Object parsed;
+        try {
+            parsed = Serialization.unmarshal(text);
+        } catch (RuntimeException e) {
+            throw new UserError(where + ": not a valid manifest: " + e.getMessage(), e);
+        }
+        if (!(parsed instanceof TrainingRun tr)) {
+            throw new UserError(where + ": expected a syncabel.io/v1alpha1 TrainingRun");
+        }
+        if (tr.getSpec() == null) {
+            throw new UserError(where + ": field spec: required");
+        }
+        return tr.getSpec();
+    }
+
 }

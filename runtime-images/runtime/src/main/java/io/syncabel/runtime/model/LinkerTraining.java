@@ -29,7 +29,46 @@ public final class LinkerTraining {
 
     /** Options beyond the optimiser's. */
     public record Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize, int syntheticPerEpoch, TrainingMix mix, int devMaxMentions,
-            int devBeams) {
+            int devBeams, Shape shape) {
+        public Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize,
+                int syntheticPerEpoch, TrainingMix mix, int devMaxMentions, int devBeams) {
+            this(size, hiddenSize, layers, maxSourceLength, vocabSize, syntheticPerEpoch, mix, devMaxMentions, devBeams,
+                    Shape.NONE);
+        }
+
+        public Options {
+            shape = shape == null ? Shape.NONE : shape;
+        }
+    }
+
+    /**
+     * Finer model overrides (TrainingRun spec.model) and the human upsampling factor (spec.mixing.humanUpsampling);
+     * null fields keep the named size's value (or, for heads and FFN width, 32-wide heads and 4x width when the
+     * hidden size is overridden).
+     */
+    public record Shape(Integer encoderLayers, Integer decoderLayers, Integer heads, Integer ffnSize, Float dropout,
+            Integer maxTargetLength, Integer humanUpsampling) {
+        public static final Shape NONE = new Shape(null, null, null, null, null, null, null);
+    }
+
+    /** The model shape the options give for a vocabulary size (throws IllegalArgumentException when inconsistent). */
+    public static ModelConfig config(Options options, int vocabSize) {
+        ModelConfig named = switch (options.size()) {
+            case "tiny" -> ModelConfig.tiny(vocabSize);
+            case "base" -> ModelConfig.base(vocabSize);
+            default -> ModelConfig.small(vocabSize);
+        };
+        Shape x = options.shape();
+        int hidden = options.hiddenSize() != null ? options.hiddenSize() : named.hiddenSize();
+        int enc = x.encoderLayers() != null ? x.encoderLayers() : options.layers() != null ? options.layers() : named.encoderLayers();
+        int dec = x.decoderLayers() != null ? x.decoderLayers() : options.layers() != null ? options.layers() : named.decoderLayers();
+        // 32-wide heads when the width is overridden, so any multiple of 32 works
+        int heads = x.heads() != null ? x.heads() : options.hiddenSize() != null ? Math.max(1, hidden / 32) : named.heads();
+        int ffn = x.ffnSize() != null ? x.ffnSize() : options.hiddenSize() != null ? 4 * hidden : named.ffnSize();
+        return new ModelConfig(vocabSize, hidden, enc, dec, heads, ffn,
+                x.dropout() != null ? x.dropout() : named.dropout(),
+                options.maxSourceLength() != null ? options.maxSourceLength() : named.maxSourceLength(),
+                x.maxTargetLength() != null ? x.maxTargetLength() : named.maxTargetLength());
     }
 
     /** The result, ready to be written as a model artifact. */
@@ -62,19 +101,7 @@ public final class LinkerTraining {
         log.printf("train: tokenizer %d tokens; %d names in %d groups%n", vocabulary.size(), names.entries().size(),
                 kb.groups().size());
         GroupTries tries = GroupTries.build(names.trieNames(), vocabulary::encode, BpeVocabulary.END);
-        ModelConfig named = switch (options.size()) {
-            case "tiny" -> ModelConfig.tiny(vocabulary.size());
-            case "base" -> ModelConfig.base(vocabulary.size());
-            default -> ModelConfig.small(vocabulary.size());
-        };
-        int hidden = options.hiddenSize() != null ? options.hiddenSize() : named.hiddenSize();
-        int layers = options.layers() != null ? options.layers() : named.encoderLayers();
-        // 32-wide heads when the width is overridden, so any multiple of 32 works
-        int heads = options.hiddenSize() != null ? Math.max(1, hidden / 32) : named.heads();
-        ModelConfig config = new ModelConfig(named.vocabSize(), hidden, layers, layers, heads,
-                options.hiddenSize() != null ? 4 * hidden : named.ffnSize(), named.dropout(),
-                options.maxSourceLength() != null ? options.maxSourceLength() : named.maxSourceLength(),
-                named.maxTargetLength());
+        ModelConfig config = config(options, vocabulary.size());
         ExampleEncoder encoder = new ExampleEncoder(vocabulary::encode, config.maxSourceLength());
         List<TrainingExample> human = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
@@ -112,7 +139,7 @@ public final class LinkerTraining {
             new Seq2SeqTrainer(model, settings).train(epoch -> {
                 List<TrainingExample> sample = new ArrayList<>(kbExamples);
                 Collections.shuffle(sample, new Random(settings.seed() + epoch));
-                List<TrainingExample> epochData = options.mix().mix(human, sample.subList(0, perEpoch));
+                List<TrainingExample> epochData = options.mix().mix(human, sample.subList(0, perEpoch), options.shape().humanUpsampling());
                 exampleCount[0] = epochData.size();
                 return epochData;
             }, new Seq2SeqTrainer.Listener() {

@@ -108,6 +108,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle on, the client's delayed ACK adds ~40 ms to
+        // every exchange, which would make the fake server, not the client under test, the bottleneck.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Deque<Reply> script = new ArrayDeque<>();
