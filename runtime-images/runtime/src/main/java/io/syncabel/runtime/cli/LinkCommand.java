@@ -78,6 +78,18 @@ final class LinkCommand implements Callable<Integer> {
             description = "Generate only among the names of the top K TF-IDF concepts (0: the whole KB; default ${DEFAULT-VALUE}).")
     int candidates;
 
+    @Option(names = "--fusion", description = "Rank the TF-IDF top K concepts (--candidates) by a fusion of the model's "
+            + "score of their best name and the TF-IDF cosine, instead of generating among their names.")
+    boolean fusion;
+
+    @Option(names = "--fusion-weight", defaultValue = "0.5", paramLabel = "A",
+            description = "The model's weight a in [0, 1] (default ${DEFAULT-VALUE}).")
+    double fusionWeight;
+
+    @Option(names = "--fusion-method", defaultValue = "linear", paramLabel = "METHOD",
+            description = "linear: a*log p + (1-a)*log cosine; rrf: weighted reciprocal-rank fusion (default ${DEFAULT-VALUE}).")
+    String fusionMethod;
+
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
@@ -105,6 +117,18 @@ final class LinkCommand implements Callable<Integer> {
                     !noAbbreviations, new Problems(false));
             GenerativeLinker linker = artifact.linker(modelUri);
             HybridLinking hybrid = null;
+            HybridLinking.Fusion fused = null;
+            if (fusion) {
+                if (candidates <= 0) {
+                    throw new UserError("--fusion needs --candidates K (the TF-IDF concepts to rank), e.g. --candidates 10");
+                }
+                try {
+                    fused = new HybridLinking.Fusion(HybridLinking.FusionMethod.valueOf(fusionMethod.toUpperCase(java.util.Locale.ROOT)),
+                            fusionWeight);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--fusion-method linear|rrf and --fusion-weight in [0, 1]: " + e.getMessage(), e);
+                }
+            }
             if (!dictionaryCorpora.isEmpty() || candidates > 0) {
                 List<CorpusExamples.Item> dictionary = new ArrayList<>();
                 for (Path p : dictionaryCorpora) {
@@ -125,10 +149,15 @@ final class LinkCommand implements Callable<Integer> {
                         List<CorpusExamples.Item> batch = items.subList(from, Math.min(items.size(), from + chunk));
                         List<GenerativeLinker.Marked> marked = batch.stream()
                                 .map(i -> new GenerativeLinker.Marked(i.source(), i.mention(), i.example().group())).toList();
-                        List<List<Linker.Candidate>> predicted = hybrid != null ? hybrid.link(batch, options)
-                                : linker.linkMarked(marked, options);
+                        List<List<HybridLinking.Fused>> details = fused != null ? hybrid.fuse(batch, fused, options) : null;
+                        List<List<Linker.Candidate>> predicted = details != null
+                                ? details.stream().map(l -> l.stream().map(HybridLinking.Fused::candidate).toList()).toList()
+                                : hybrid != null ? hybrid.link(batch, options) : linker.linkMarked(marked, options);
                         for (int i = 0; i < batch.size(); i++) {
                             ObjectNode line = record(batch.get(i), predicted.get(i), knowledgeBase, artifact);
+                            if (details != null) {
+                                addFusionDetails(line, details.get(i));
+                            }
                             if (line.path("correct").asBoolean()) {
                                 hits++;
                             }
@@ -188,6 +217,22 @@ final class LinkCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    /** Each candidate's parts of the fused score: modelLogProb, retrievalScore (cosine), retrievalRank, when known. */
+    private static void addFusionDetails(ObjectNode line, List<HybridLinking.Fused> details) {
+        ArrayNode candidates = (ArrayNode) line.get("candidates");
+        for (int c = 0; c < details.size(); c++) {
+            ObjectNode node = (ObjectNode) candidates.get(c);
+            HybridLinking.Fused f = details.get(c);
+            if (!Double.isNaN(f.modelLogProb())) {
+                node.put("modelLogProb", f.modelLogProb());
+            }
+            if (!Double.isNaN(f.retrieval())) {
+                node.put("retrievalScore", f.retrieval());
+                node.put("retrievalRank", f.retrievalRank());
+            }
+        }
     }
 
     /** One line of the evaluation JSONL (docs/evaluation.md), plus a transient "correct" flag for the summary. */
