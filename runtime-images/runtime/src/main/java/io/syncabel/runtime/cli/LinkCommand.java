@@ -225,8 +225,10 @@ final class LinkCommand implements Callable<Integer> {
         for (int c = 0; c < details.size(); c++) {
             ObjectNode node = (ObjectNode) candidates.get(c);
             HybridLinking.Fused f = details.get(c);
-            if (!Double.isNaN(f.modelLogProb())) {
-                node.put("modelLogProb", f.modelLogProb());
+            if (f.model() != null) {
+                node.put("modelLogProb", f.model().logProb());
+                node.put("modelTokens", f.model().tokens());
+                node.put("modelLogMass", f.model().logMass());
             }
             if (!Double.isNaN(f.retrieval())) {
                 node.put("retrievalScore", f.retrieval());

@@ -162,8 +162,17 @@ public final class GenerativeLinker implements Linker {
         return GroupTries.build(selected, encoder::tokens, BpeVocabulary.END).constraint(g);
     }
 
-    /** A concept's best-scored name under the model: the name and its mean log-probability. */
-    public record NameScore(String name, double logProb) {
+    /**
+     * A concept under the model: its best-scored name, that name's mean log-probability and token count
+     * (end token included), and the log of the probability mass of all its names (log-sum-exp of the
+     * names' summed log-probabilities).
+     */
+    public record NameScore(String name, double logProb, int tokens, double logMass) {
+    }
+
+    private static double logAdd(double a, double b) {
+        double max = Math.max(a, b);
+        return max == Double.NEGATIVE_INFINITY ? max : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
     }
 
     /** Trie nodes scored together in one decoder session by {@link #scoreConcepts}. */
@@ -194,16 +203,23 @@ public final class GenerativeLinker implements Linker {
         for (int i = 0; i < inputs.size(); i++) {
             Set<String> wanted = new java.util.HashSet<>(codes.get(i));
             Map<String, NameScore> best = new java.util.LinkedHashMap<>();
+            Map<String, Double> mass = new java.util.HashMap<>();
             // ascending name ids: equal scores keep the KB's first name, reproducibly
             new java.util.TreeMap<>(scored.get(i)).forEach((id, logProb) -> {
                 NameTable.Entry e = names.get(id);
+                int tokens = encoder.nameTail(e.name()).length + 1;
                 for (String code : e.codes()) {
+                    if (!wanted.contains(code)) {
+                        continue;
+                    }
+                    mass.merge(code, logProb * tokens, GenerativeLinker::logAdd);
                     NameScore known = best.get(code);
-                    if (wanted.contains(code) && (known == null || logProb > known.logProb())) {
-                        best.put(code, new NameScore(e.name(), logProb));
+                    if (known == null || logProb > known.logProb()) {
+                        best.put(code, new NameScore(e.name(), logProb, tokens, Double.NaN));
                     }
                 }
             });
+            best.replaceAll((code, s) -> new NameScore(s.name(), s.logProb(), s.tokens(), mass.get(code)));
             out.add(best);
         }
         return out;

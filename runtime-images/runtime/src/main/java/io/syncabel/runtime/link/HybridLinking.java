@@ -119,7 +119,10 @@ public final class HybridLinking {
      * (NaN when not scored: the exact lookup answered, or the weight is 0), the TF-IDF cosine and rank
      * (NaN and 0 for the exact lookup).
      */
-    public record Fused(Linker.Candidate candidate, double modelLogProb, double retrieval, int retrievalRank) {
+    public record Fused(Linker.Candidate candidate, GenerativeLinker.NameScore model, double retrieval, int retrievalRank) {
+        public double modelLogProb() {
+            return model == null ? Double.NaN : model.logProb();
+        }
     }
 
     /**
@@ -143,7 +146,7 @@ public final class HybridLinking {
             String code = exactCode(item);
             if (code != null) {
                 out.add(List.of(new Fused(new Linker.Candidate(List.of(code.split("\\+")), item.example().mention(), 1.0, 1),
-                        Double.NaN, Double.NaN, 0)));
+                        null, Double.NaN, 0)));
                 continue;
             }
             out.add(null);
@@ -171,14 +174,14 @@ public final class HybridLinking {
                     .map(it -> new GenerativeLinker.Marked(it.source(), it.mention(), it.example().group())).toList();
             List<List<Linker.Candidate>> generated = linker.linkMarked(rest, fallback);
             for (int j = 0; j < toGenerate.size(); j++) {
-                out.set(toGenerate.get(j), generated.get(j).stream().map(c -> new Fused(c, Math.log(c.score()), Double.NaN, 0)).toList());
+                out.set(toGenerate.get(j), generated.get(j).stream().map(c -> new Fused(c, null, Double.NaN, 0)).toList());
             }
         }
         return out;
     }
 
     /** Ranks one mention's retrieved concepts (best cosine first) by the fused score. */
-    static List<Fused> combine(List<TfIdfLinker.Candidate> retrieved, Map<String, GenerativeLinker.NameScore> model,
+    public static List<Fused> combine(List<TfIdfLinker.Candidate> retrieved, Map<String, GenerativeLinker.NameScore> model,
             Fusion fusion) {
         double a = fusion.weight();
         int n = retrieved.size();
@@ -219,7 +222,7 @@ public final class HybridLinking {
             GenerativeLinker.NameScore s = model.get(c.code());
             double score = fusion.method() == FusionMethod.LINEAR ? Math.exp(fused[r]) : fused[r];
             out.add(new Fused(new Linker.Candidate(List.of(c.code()), s != null ? s.name() : c.name(), score, out.size() + 1),
-                    s == null ? Double.NaN : s.logProb(), c.score(), r + 1));
+                    s, c.score(), r + 1));
         }
         return out;
     }

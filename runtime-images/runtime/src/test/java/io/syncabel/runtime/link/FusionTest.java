@@ -35,9 +35,9 @@ class FusionTest {
             new TfIdfLinker.Candidate("D", "d name", "DISO", 0.4));
     /** The model prefers C, then B, then A, and has no name for D. */
     static final Map<String, GenerativeLinker.NameScore> MODEL = Map.of(
-            "A", new GenerativeLinker.NameScore("a", -2.0),
-            "B", new GenerativeLinker.NameScore("b", -0.1),
-            "C", new GenerativeLinker.NameScore("c", -0.05));
+            "A", new GenerativeLinker.NameScore("a", -2.0, 3, -2.0 * 3),
+            "B", new GenerativeLinker.NameScore("b", -0.1, 3, -0.1 * 3),
+            "C", new GenerativeLinker.NameScore("c", -0.05, 3, -0.05 * 3));
 
     static List<String> order(HybridLinking.FusionMethod method, double a) {
         return HybridLinking.combine(RETRIEVED, MODEL, new HybridLinking.Fusion(method, a)).stream()
