@@ -116,6 +116,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         this(System::getenv);
     }
 
+    EvaluateCommand(Env env) {
+        this((Function<String, String>) env);
+    }
+
     EvaluateCommand(Function<String, String> env) {
         this.env = env;
     }

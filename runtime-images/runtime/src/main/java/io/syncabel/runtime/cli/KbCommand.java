@@ -38,8 +38,16 @@ final class KbCommand {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = "Read terminology files, clean names, resolve ambiguity and write a knowledge-base artifact.")
     static final class Build implements Callable<Integer> {
-        /** The process environment (the pod contract); replaceable so tests can play the operator. */
-        static java.util.function.UnaryOperator<String> env = System::getenv;
+        /** The pod contract's environment (SYNCABEL_RESOURCE, SYNCABEL_OUTPUT_URI, the store's settings). */
+        private final Env env;
+
+        Build() {
+            this(Env.system());
+        }
+
+        Build(Env env) {
+            this.env = env;
+        }
 
         @Spec
         CommandSpec spec;
@@ -140,7 +148,7 @@ final class KbCommand {
                 ArtifactStore outStore = store(stores, outUri);
                 Map<String, Object> summary = new KbBuild(outStore, uri -> store(stores, uri), log)
                         .run(sources, options, metadata, outUri);
-                Summary.emit(spec.commandLine().getOut(), summary);
+                Summary.emit(spec.commandLine().getOut(), summary, env);
             } finally {
                 for (ArtifactStore s : stores.values()) {
                     s.close();
@@ -149,9 +157,9 @@ final class KbCommand {
             return 0;
         }
 
-        private static ArtifactStore store(Map<String, ArtifactStore> stores, String uri) {
+        private ArtifactStore store(Map<String, ArtifactStore> stores, String uri) {
             String scheme = StoreUris.isS3(uri) ? "s3" : "file";
-            return stores.computeIfAbsent(scheme, k -> Stores.forUri(uri));
+            return stores.computeIfAbsent(scheme, k -> Stores.forUri(uri, env.vars()));
         }
 
         private KbOptions overrides(KbOptions o) {

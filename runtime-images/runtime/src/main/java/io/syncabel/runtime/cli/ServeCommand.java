@@ -107,8 +107,16 @@ final class ServeCommand implements Callable<Integer> {
     /** How a model URI becomes a loader; the installed providers unless a test says otherwise. */
     Function<String, Optional<LinkerLoader>> loaders = LinkerLoader::installedFor;
 
-    /** The environment; a test passes its own. */
-    Function<String, String> env = System::getenv;
+    /** The pod contract's environment; a test may replace it. */
+    Function<String, String> env;
+
+    ServeCommand() {
+        this(Env.system());
+    }
+
+    ServeCommand(Env env) {
+        this.env = env;
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -18,6 +18,10 @@ final class Summary {
     }
 
     static String emit(PrintWriter out, Map<String, Object> summary) {
+        return emit(out, summary, Env.system());
+    }
+
+    static String emit(PrintWriter out, Map<String, Object> summary, Env env) {
         String line;
         try {
             line = Json.MAPPER.writeValueAsString(summary);
@@ -26,7 +30,7 @@ final class Summary {
         }
         out.println(line);
         out.flush();
-        String configured = System.getProperty("syncabel.termination.log", System.getenv("SYNCABEL_TERMINATION_LOG"));
+        String configured = System.getProperty("syncabel.termination.log", env.get("SYNCABEL_TERMINATION_LOG"));
         Path path = Path.of(configured != null && !configured.isBlank() ? configured : DEFAULT_TERMINATION_LOG);
         // Outside a pod /dev/termination-log does not exist; only an explicitly configured path must work.
         if (configured != null || Files.exists(path)) {

@@ -19,10 +19,32 @@ public final class SyncabelCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, shared by main and by in-process callers (tests, the operator's fake kubelet). */
+    /** The configured command line over the process environment. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new SyncabelCli());
+        return commandLine(Env.system());
+    }
+
+    /**
+     * The configured command line whose commands read the given environment instead of the process's: how
+     * in-process callers ({@code syncabel run -f}, the operator's fake kubelet, tests) play the pod contract.
+     */
+    public static CommandLine commandLine(Env env) {
+        CommandLine cli = new CommandLine(new SyncabelCli(), new EnvFactory(env));
         cli.setExecutionExceptionHandler(new UserErrorHandler());
         return cli;
+    }
+
+    /** Builds commands with an {@code (Env)} constructor from the given environment, the rest as picocli does. */
+    private record EnvFactory(Env env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                var constructor = cls.getDeclaredConstructor(Env.class);
+                constructor.setAccessible(true);
+                return constructor.newInstance(env);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
     }
 }

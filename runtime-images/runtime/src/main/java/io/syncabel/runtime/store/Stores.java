@@ -16,7 +16,8 @@ public final class Stores {
         return forUri(uri, System.getenv());
     }
 
-    static ArtifactStore forUri(String uri, Map<String, String> env) {
+    /** The store for a URI, with S3 settings from the given environment (in-process stages pass their own). */
+    public static ArtifactStore forUri(String uri, Map<String, String> env) {
         if (StoreUris.isFile(uri)) {
             return new FolderStore();
         }

@@ -27,8 +27,10 @@ class KbCommandTest {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
 
+    Env env = Env.system();
+
     int run(String... args) {
-        CommandLine cli = SyncabelCli.commandLine();
+        CommandLine cli = SyncabelCli.commandLine(env);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -36,7 +38,6 @@ class KbCommandTest {
 
     @AfterEach
     void restore() {
-        KbCommand.Build.env = System::getenv;
         System.clearProperty("syncabel.termination.log");
     }
 
@@ -89,11 +90,7 @@ class KbCommandTest {
                 """.formatted(TestData.uri(TestData.resource("kb/umls")),
                 TestData.uri(TestData.resource("kb/SemGroups.txt")));
         String outUri = "file:" + dir.resolve("ns/knowledgebases/umls/3") + "/";
-        KbCommand.Build.env = name -> switch (name) {
-            case "SYNCABEL_RESOURCE" -> resource;
-            case "SYNCABEL_OUTPUT_URI" -> outUri;
-            default -> null;
-        };
+        env = Env.of(Map.of("SYNCABEL_RESOURCE", resource, "SYNCABEL_OUTPUT_URI", outUri));
         assertThat(run("kb", "build")).as(err.toString()).isZero();
         assertThat(summary()).containsEntry("concepts", 10).containsEntry("kbVersion", "test");
         assertThat(new FolderStore().manifest(outUri)).isPresent();
