@@ -5,6 +5,16 @@ import io.syncabel.api.v1alpha1.Evaluation;
 import io.syncabel.api.v1alpha1.EvaluationSpec;
 import io.syncabel.api.v1alpha1.common.LlmEndpoint;
 import io.syncabel.runtime.Json;
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.corpus.CorpusReader;
+import io.syncabel.runtime.kb.KbArtifact;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.link.CorpusLinking;
+import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.StoreUris;
+import io.syncabel.runtime.store.Stores;
+import io.syncabel.runtime.text.Problems;
 import io.syncabel.runtime.eval.CodeSet;
 import io.syncabel.runtime.eval.EvaluationReport;
 import io.syncabel.runtime.eval.Evaluator;
@@ -64,6 +74,32 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Prediction file: the original's TSV (.tsv) or syncabel link JSONL (.jsonl).")
     Path predictions;
 
+    @Option(names = "--model", paramLabel = "URI",
+            description = "Run this model artifact over --test and evaluate its predictions (default in a pod: $SYNCABEL_INPUT_MODEL).")
+    String model;
+
+    @Option(names = "--test", paramLabel = "FILE|URI",
+            description = "Annotated test corpus: linked with --model (default: the Evaluation's spec.testCorpus); with "
+                    + "--predictions, every predicted document must be in it.")
+    String test;
+
+    @Option(names = "--corpus-format", paramLabel = "FORMAT",
+            description = "Test corpus format: pubtator, brat or jsonl (default: spec.testCorpus.format, else from the file name).")
+    String corpusFormat;
+
+    @Option(names = "--beams", description = "Beams when the model is run (default: spec.metrics.beams, else 5).")
+    Integer beams;
+
+    @Option(names = "--kb", paramLabel = "URI",
+            description = "KB artifact: the test corpus's gold ids when the model is run (default: the model's), and the "
+                    + "synonyms of gold and predicted concepts shown to the judge.")
+    String kb;
+
+    @Option(names = "--linker-url", paramLabel = "URL",
+            description = "Link through this linker service (POST /v1/link) instead of loading the model; the model "
+                    + "artifact still gives the KB and the seen codes (default in a pod with spec.linkerRef: $SYNCABEL_LINKER_URL).")
+    String linkerUrl;
+
     @Option(names = "--format", paramLabel = "tsv|jsonl", description = "Prediction format (default: by extension).")
     String format;
 
@@ -111,6 +147,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     Double judgeTemperature;
 
     private final Function<String, String> env;
+    /** The KB of the model run (or --kb), for the judge's synonyms. */
+    private KnowledgeBase knowledgeBase;
 
     public EvaluateCommand() {
         this(System::getenv);
@@ -127,12 +165,142 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         EvaluationSpec fromManifest = manifestSpec();
-        EvaluationSpec.Metrics metrics = fromManifest == null ? null : fromManifest.getMetrics();
-        if (predictions == null) {
-            throw new UserError("--predictions FILE is required: running a model over a test corpus arrives with the "
-                    + "linker; give the predictions it wrote (JSONL) or the original's TSV");
+        byte[] linked = null;
+        Path scratch = null;
+        Predictions p;
+        try {
+            if (predictions == null) {
+                scratch = Files.createTempDirectory("syncabel-evaluate");
+                predictions = scratch.resolve("predictions.jsonl");
+                runModel(fromManifest, predictions, scratch);
+                linked = Files.readAllBytes(predictions);
+            }
+            p = PredictionReader.read(predictions, predictionFormat());
+            if (test != null && linked == null) {
+                requireDocumentsIn(p, test, fromManifest, scratch == null ? scratch = Files.createTempDirectory("syncabel-evaluate") : scratch);
+            }
+            return evaluate(fromManifest, p, linked);
+        } finally {
+            if (scratch != null) {
+                try (var files = Files.walk(scratch)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
-        Predictions p = PredictionReader.read(predictions, predictionFormat());
+    }
+
+    /**
+     * Links the test corpus with the model (or the linker service) into {@code out}: the Evaluation contract
+     * when run in a pod (spec.testCorpus, spec.metrics.beams, SYNCABEL_INPUT_MODEL, SYNCABEL_LINKER_URL with
+     * spec.linkerRef), flags otherwise.
+     */
+    private void runModel(EvaluationSpec spec, Path out, Path scratch) throws IOException {
+        String testUri = test != null ? test
+                : spec != null && spec.getTestCorpus() != null ? spec.getTestCorpus().getUri() : null;
+        String modelUri = model != null ? model : env.apply("SYNCABEL_INPUT_MODEL");
+        if (testUri == null || testUri.isBlank()) {
+            throw new UserError("nothing to evaluate: give --predictions FILE, or --model URI --test CORPUS "
+                    + "(in a pod: the Evaluation's spec.testCorpus and SYNCABEL_INPUT_MODEL)");
+        }
+        if (modelUri == null || modelUri.isBlank()) {
+            throw new UserError("--test needs a model to run: --model URI (in a pod: SYNCABEL_INPUT_MODEL)");
+        }
+        String serviceUrl = linkerUrl != null ? linkerUrl
+                : spec != null && spec.getLinkerRef() != null ? env.apply("SYNCABEL_LINKER_URL") : null;
+        if (spec != null && spec.getLinkerRef() != null && linkerUrl == null && (serviceUrl == null || serviceUrl.isBlank())) {
+            throw new UserError("the Evaluation references a linker (spec.linkerRef) but SYNCABEL_LINKER_URL is not set");
+        }
+        int b = beams != null ? beams
+                : spec != null && spec.getMetrics() != null && spec.getMetrics().getBeams() != null ? spec.getMetrics().getBeams() : 5;
+        if (b < 1) {
+            throw new UserError("--beams: must be >= 1, got " + b);
+        }
+        Path corpus = localCorpus(testUri, scratch);
+        String fmt = corpusFormat(spec);
+        String prefix = Uris.prefix(modelUri);
+        PrintWriter err = this.spec.commandLine().getErr();
+        try (ArtifactStore store = Stores.forUri(prefix)) {
+            CorpusLinking.Result result;
+            if (serviceUrl == null) {
+                try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
+                    knowledgeBase = loadKb(kb != null ? kb : artifact.info().kbUri());
+                    List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, artifact.info().language(), true);
+                    result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(prefix), knowledgeBase,
+                            CorpusLinking.Settings.plain(b)), knowledgeBase, artifact.seenCodes(), out, err);
+                }
+            } else {
+                ModelArtifact.Info info = ModelArtifact.readInfo(store, prefix);
+                knowledgeBase = loadKb(kb != null ? kb : info.kbUri());
+                List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, info.language(), true);
+                result = CorpusLinking.write(items, CorpusLinking.service(serviceUrl, b, 5), knowledgeBase,
+                        ModelArtifact.readSeenCodes(store, prefix), out, err);
+            }
+            err.printf(Locale.ROOT, "evaluate: linked %d mentions of %s with %s (%.1f mentions/s)%n", result.mentions(),
+                    testUri, serviceUrl != null ? serviceUrl : prefix, result.mentionsPerSecond());
+            err.flush();
+        }
+    }
+
+    /** The KB whose synonyms the judge sees: the one the model run used, else --kb, else none. */
+    private KnowledgeBase judgeKb() throws IOException {
+        if (knowledgeBase == null && kb != null) {
+            knowledgeBase = loadKb(kb);
+        }
+        return knowledgeBase;
+    }
+
+    private static KnowledgeBase loadKb(String uri) throws IOException {
+        String prefix = Uris.prefix(uri);
+        try (ArtifactStore store = Stores.forUri(prefix)) {
+            return KbArtifact.load(store, prefix);
+        }
+    }
+
+    private String corpusFormat(EvaluationSpec spec) {
+        if (corpusFormat != null) {
+            return corpusFormat;
+        }
+        if (test == null && spec != null && spec.getTestCorpus() != null && spec.getTestCorpus().getFormat() != null) {
+            return spec.getTestCorpus().getFormat().name().toLowerCase(Locale.ROOT);
+        }
+        return null;
+    }
+
+    /** A corpus URI as a local path: file: (relative ones against the working directory) or a path as is; s3:// copied. */
+    private static Path localCorpus(String uri, Path scratch) throws IOException {
+        if (StoreUris.isS3(uri)) {
+            Path copy = scratch.resolve(uri.substring(uri.lastIndexOf('/') + 1).isEmpty() ? "corpus" : uri.substring(uri.lastIndexOf('/') + 1));
+            try (ArtifactStore store = Stores.forUri(uri); InputStream in = store.open(uri)) {
+                Files.copy(in, copy);
+            }
+            return copy;
+        }
+        if (uri.matches("^[a-z][a-z0-9+.-]*://.*")) {
+            throw new UserError(uri + ": a test corpus must be a file:, s3:// or local path");
+        }
+        Path path = StoreUris.isFile(uri) ? Path.of(uri.substring("file:".length()).replaceFirst("^//(?=/)", "")) : Path.of(uri);
+        if (!Files.exists(path)) {
+            throw new UserError(uri + ": no such test corpus (relative paths resolve against " + Path.of("").toAbsolutePath() + ")");
+        }
+        return path;
+    }
+
+    /** Every predicted document must be a document of the test corpus: a clear error names the file and line. */
+    private void requireDocumentsIn(Predictions p, String testUri, EvaluationSpec spec, Path scratch) throws IOException {
+        Path corpus = localCorpus(testUri, scratch);
+        Set<String> documents = new java.util.HashSet<>();
+        CorpusReader.forFormat(CorpusExamples.formatOf(corpus, corpusFormat(spec)))
+                .read(corpus, new Problems(false), d -> documents.add(d.id()));
+        for (var m : p.mentions()) {
+            if (!documents.contains(m.document())) {
+                throw new UserError(m.source() + ": document '" + m.document() + "' is not in the test corpus " + testUri
+                        + " (" + documents.size() + " documents)");
+            }
+        }
+    }
+
+    private Integer evaluate(EvaluationSpec fromManifest, Predictions p, byte[] linked) throws IOException, InterruptedException {
+        EvaluationSpec.Metrics metrics = fromManifest == null ? null : fromManifest.getMetrics();
         Evaluator.Options defaults = Evaluator.Options.defaults();
         List<Integer> ks = k != null ? k : metrics != null && metrics.getK() != null ? metrics.getK() : defaults.k();
         if (ks.stream().anyMatch(x -> x < 1)) {
@@ -162,7 +330,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 int total = p.mentions().size();
                 output.progress(0, total, "judging");
                 long[] last = {System.nanoTime()};
-                judgements = new Judge(client).judge(p.mentions(), done -> {
+                KnowledgeBase synonyms = judgeKb();
+                judgements = new Judge(client, code -> synonyms == null ? List.of()
+                        : synonyms.concept(code).map(c -> c.names()).orElse(List.of())).judge(p.mentions(), done -> {
                     // every few seconds is plenty for a status line, and keeps S3 writes cheap
                     if (done == total || System.nanoTime() - last[0] > PROGRESS_EVERY_NANOS) {
                         last[0] = System.nanoTime();
@@ -182,7 +352,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
             summary = summary(report);
             // labels read from the file are already in it: judgements.jsonl only for a run that judged
-            where = output.finish(ReportRenderer.render(report, judgeConfig != null ? judgements : null), summary,
+            Map<String, byte[]> files = new LinkedHashMap<>(ReportRenderer.render(report, judgeConfig != null ? judgements : null));
+            if (linked != null) {
+                files.put("predictions.jsonl", linked);
+            }
+            where = output.finish(files, summary,
                     List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
         }
 

@@ -4,25 +4,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.corpus.CorpusExamples;
-import io.syncabel.runtime.eval.CodeSet;
-import io.syncabel.runtime.kb.Concept;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
-import io.syncabel.runtime.link.GenerativeLinker;
+import io.syncabel.runtime.link.CorpusLinking;
 import io.syncabel.runtime.link.HybridLinking;
 import io.syncabel.runtime.link.Linker;
 import io.syncabel.runtime.model.ModelArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Stores;
-import io.syncabel.runtime.text.Problems;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +70,18 @@ final class LinkCommand implements Callable<Integer> {
             description = "Generate only among the names of the top K TF-IDF concepts (0: the whole KB; default ${DEFAULT-VALUE}).")
     int candidates;
 
+    @Option(names = "--fusion", description = "Rank the TF-IDF top K concepts (--candidates) by a fusion of the model's "
+            + "score of their best name and the TF-IDF cosine, instead of generating among their names.")
+    boolean fusion;
+
+    @Option(names = "--fusion-weight", defaultValue = "0.5", paramLabel = "A",
+            description = "The model's weight a in [0, 1] (default ${DEFAULT-VALUE}).")
+    double fusionWeight;
+
+    @Option(names = "--fusion-method", defaultValue = "linear", paramLabel = "METHOD",
+            description = "linear: a*log p + (1-a)*log cosine; rrf: weighted reciprocal-rank fusion (default ${DEFAULT-VALUE}).")
+    String fusionMethod;
+
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
@@ -94,63 +98,38 @@ final class LinkCommand implements Callable<Integer> {
         if (!marked.isEmpty()) {
             return linkSentences(modelUri);
         }
-        long started = System.nanoTime();
+        HybridLinking.Fusion fused = null;
+        if (fusion) {
+            if (candidates <= 0) {
+                throw new UserError("--fusion needs --candidates K (the TF-IDF concepts to rank), e.g. --candidates 10");
+            }
+            try {
+                fused = new HybridLinking.Fusion(HybridLinking.FusionMethod.valueOf(fusionMethod.toUpperCase(java.util.Locale.ROOT)),
+                        fusionWeight);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--fusion-method linear|rrf and --fusion-weight in [0, 1]: " + e.getMessage(), e);
+            }
+        }
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
             KnowledgeBase knowledgeBase;
             try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
                 knowledgeBase = KbArtifact.load(kbStore, kbUri);
             }
-            List<CorpusExamples.Item> items = CorpusExamples.read(corpus, format, knowledgeBase, artifact.info().language(),
-                    !noAbbreviations, new Problems(false));
-            GenerativeLinker linker = artifact.linker(modelUri);
-            HybridLinking hybrid = null;
-            if (!dictionaryCorpora.isEmpty() || candidates > 0) {
-                List<CorpusExamples.Item> dictionary = new ArrayList<>();
-                for (Path p : dictionaryCorpora) {
-                    dictionary.addAll(CorpusExamples.read(p, format, knowledgeBase, artifact.info().language(),
-                            !noAbbreviations, new Problems(false)));
-                }
-                hybrid = new HybridLinking(linker, knowledgeBase, dictionary, candidates);
+            String language = artifact.info().language();
+            List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations);
+            List<CorpusExamples.Item> dictionary = new ArrayList<>();
+            for (Path p : dictionaryCorpora) {
+                dictionary.addAll(CorpusLinking.read(p, format, knowledgeBase, language, !noAbbreviations));
             }
-            Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".predictions", ".tmp");
-            int hits = 0;
-            try {
-                try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
-                    int chunk = 64;
-                    for (int from = 0; from < items.size(); from += chunk) {
-                        List<CorpusExamples.Item> batch = items.subList(from, Math.min(items.size(), from + chunk));
-                        List<GenerativeLinker.Marked> marked = batch.stream()
-                                .map(i -> new GenerativeLinker.Marked(i.source(), i.mention(), i.example().group())).toList();
-                        List<List<Linker.Candidate>> predicted = hybrid != null ? hybrid.link(batch, options)
-                                : linker.linkMarked(marked, options);
-                        for (int i = 0; i < batch.size(); i++) {
-                            ObjectNode line = record(batch.get(i), predicted.get(i), knowledgeBase, artifact);
-                            if (line.path("correct").asBoolean()) {
-                                hits++;
-                            }
-                            line.remove("correct");
-                            w.write(Json.MAPPER.writeValueAsString(line));
-                            w.write('\n');
-                        }
-                        double seconds = (System.nanoTime() - started) / 1e9;
-                        err.printf("link: %d/%d mentions (%.1f mentions/s)%n", from + batch.size(), items.size(),
-                                (from + batch.size()) / seconds);
-                        err.flush();
-                    }
-                }
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
+            CorpusLinking.Settings settings = new CorpusLinking.Settings(
+                    new Linker.Options(beams, topK == null ? beams : topK, !unconstrained), dictionary, candidates, fused);
+            CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri),
+                    knowledgeBase, settings), knowledgeBase, artifact.seenCodes(), out, err);
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("mentions", items.size());
-            summary.put("top1Correct", hits);
-            summary.put("mentionsPerSecond", Math.round(items.size() / seconds * 10) / 10.0);
+            summary.put("mentions", result.mentions());
+            summary.put("top1Correct", result.top1Correct());
+            summary.put("mentionsPerSecond", result.mentionsPerSecond());
             summary.put("predictions", out.toString());
             Summary.emit(spec.commandLine().getOut(), summary);
         }
@@ -188,44 +167,5 @@ final class LinkCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
-    }
-
-    /** One line of the evaluation JSONL (docs/evaluation.md), plus a transient "correct" flag for the summary. */
-    private static ObjectNode record(CorpusExamples.Item item, List<Linker.Candidate> candidates, KnowledgeBase kb,
-            ModelArtifact artifact) {
-        var e = item.example();
-        ObjectNode line = Json.MAPPER.createObjectNode();
-        line.put("document", e.document());
-        line.put("start", e.start());
-        line.put("end", e.end());
-        line.put("text", e.mention());
-        line.put("group", e.group());
-        ArrayNode gold = line.putArray("gold");
-        for (String code : e.code().split("\\+")) {
-            gold.add(code);
-        }
-        line.put("goldName", e.annotation());
-        ArrayNode out = line.putArray("candidates");
-        for (Linker.Candidate c : candidates) {
-            ObjectNode node = out.addObject();
-            ArrayNode codes = node.putArray("codes");
-            c.codes().forEach(codes::add);
-            node.put("name", c.name());
-            node.put("score", c.score());
-        }
-        line.put("context", item.source());
-        line.put("seen", artifact.seenCodes().contains(e.code()));
-        boolean exact = true;
-        for (String code : e.code().split("\\+")) {
-            List<String> names = kb.concept(code).map(Concept::names).orElse(List.of());
-            exact &= names.stream().anyMatch(n -> n.equalsIgnoreCase(e.mention()));
-        }
-        line.put("exactNameInKb", exact);
-        if (item.expanded()) {
-            line.put("expandedMention", item.mention());
-        }
-        CodeSet top = candidates.isEmpty() ? CodeSet.EMPTY : new CodeSet(candidates.get(0).codes());
-        line.put("correct", !top.isEmpty() && top.equals(CodeSet.parse(e.code())));
-        return line;
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * LLM-as-a-judge for the top prediction of each mention, as the original: exact code set = STRICT and an
@@ -41,10 +42,20 @@ public final class Judge {
             mention means.
             """;
 
+    /** KB synonyms shown per concept, at most. */
+    static final int MAX_SYNONYMS = 12;
+
     private final LlmClient client;
+    private final Function<String, List<String>> synonyms;
 
     public Judge(LlmClient client) {
+        this(client, code -> List.of());
+    }
+
+    /** @param synonyms a concept's KB names by code (empty when unknown), shown to the judge for gold and prediction */
+    public Judge(LlmClient client, Function<String, List<String>> synonyms) {
         this.client = client;
+        this.synonyms = synonyms;
     }
 
     /** The label a rule decides, if any: STRICT, NO_RELATION (nothing predicted) or PARTIAL. */
@@ -104,7 +115,7 @@ public final class Judge {
 
     private Judgement ask(Mention m) throws InterruptedException {
         try {
-            LlmClient.Answer<Verdict> a = client.complete(prompt(m), Judge::parse);
+            LlmClient.Answer<Verdict> a = client.complete(prompt(m, synonyms), Judge::parse);
             return new Judgement(m.id(), a.value().label(), a.value().reason(), "llm", a.attempts(), null);
         } catch (LlmException e) {
             return new Judgement(m.id(), null, null, "llm", e.attempts(), e.reason());
@@ -115,6 +126,10 @@ public final class Judge {
     }
 
     static ChatRequest prompt(Mention m) {
+        return prompt(m, code -> List.of());
+    }
+
+    static ChatRequest prompt(Mention m, Function<String, List<String>> synonyms) {
         Candidate top = m.candidates().get(0);
         StringBuilder u = new StringBuilder(LABELS);
         u.append("\n# CONTEXT\n").append(m.context() == null ? "(not available)" : m.context().strip()).append('\n');
@@ -125,13 +140,27 @@ public final class Judge {
         u.append("\n\n# GOLD CONCEPT").append(m.gold().codes().size() > 1 ? "S" : "").append('\n');
         u.append("codes: ").append(String.join(" + ", m.gold().codes())).append('\n');
         u.append("name: ").append(name(m.goldName())).append('\n');
+        appendSynonyms(u, m.gold().codes(), m.goldName(), synonyms);
         u.append("\n# PREDICTED CONCEPT").append(top.codes().codes().size() > 1 ? "S" : "").append('\n');
         u.append("codes: ").append(String.join(" + ", top.codes().codes())).append('\n');
         u.append("name: ").append(name(top.name())).append('\n');
+        appendSynonyms(u, top.codes().codes(), top.name(), synonyms);
         u.append("""
 
                 Answer with exactly {"label": "<EXACT|BROAD|NARROW|NO_RELATION>", "reason": "<one short sentence>"}.""");
         return ChatRequest.of(SYSTEM, u.toString(), true);
+    }
+
+    /** "synonyms: a; b; c" per code (the KB's names other than the one shown), when the KB is known. */
+    private static void appendSynonyms(StringBuilder u, List<String> codes, String shown, Function<String, List<String>> synonyms) {
+        for (String code : codes) {
+            List<String> names = synonyms.apply(code).stream()
+                    .filter(n -> shown == null || !n.equalsIgnoreCase(shown.strip()))
+                    .distinct().limit(MAX_SYNONYMS).toList();
+            if (!names.isEmpty()) {
+                u.append(codes.size() > 1 ? "synonyms of " + code + ": " : "synonyms: ").append(String.join("; ", names)).append('\n');
+            }
+        }
     }
 
     private static String name(String n) {

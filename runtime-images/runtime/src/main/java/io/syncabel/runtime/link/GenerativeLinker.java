@@ -139,6 +139,12 @@ public final class GenerativeLinker implements Linker {
      * built on the fly, whose payloads are the KB name ids, so answers map back to codes as usual.
      */
     public Constraint candidateConstraint(String group, java.util.Collection<String> codes) {
+        Constraint c = candidateTrie(group, codes);
+        return c != null ? c : constraint(group);
+    }
+
+    /** The trie of the given concepts' names in the mention's group, or null when they have none. */
+    private Constraint candidateTrie(String group, java.util.Collection<String> codes) {
         String g = groupOf(group);
         Map<String, List<NameTable.Entry>> byCode = namesByCode(g);
         List<GroupTries.Name> selected = new ArrayList<>();
@@ -151,9 +157,72 @@ public final class GenerativeLinker implements Linker {
             }
         }
         if (selected.isEmpty()) {
-            return constraint(g);
+            return null;
         }
         return GroupTries.build(selected, encoder::tokens, BpeVocabulary.END).constraint(g);
+    }
+
+    /**
+     * A concept under the model: its best-scored name, that name's mean log-probability and token count
+     * (end token included), and the log of the probability mass of all its names (log-sum-exp of the
+     * names' summed log-probabilities).
+     */
+    public record NameScore(String name, double logProb, int tokens, double logMass) {
+    }
+
+    private static double logAdd(double a, double b) {
+        double max = Math.max(a, b);
+        return max == Double.NEGATIVE_INFINITY ? max : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+    }
+
+    /** Trie nodes scored together in one decoder session by {@link #scoreConcepts}. */
+    private static final int SCORE_ROWS = 4096;
+
+    /**
+     * Scores the given concepts for each mention by the model: every name of every concept is scored
+     * teacher-forced as {@code [mention] is <name></s>} (mean log-probability per token, end included,
+     * as beam search ranks), through one trie of the concepts' names per mention, so the encoder runs
+     * once per mention and shared name prefixes are computed once. A concept keeps its best name; a
+     * concept without a name in the group (or only names too long for the decoder) is absent.
+     *
+     * @return per input, in input order: code → best name and its score
+     */
+    public List<Map<String, NameScore>> scoreConcepts(List<Marked> inputs, List<? extends java.util.Collection<String>> codes) {
+        if (inputs.size() != codes.size()) {
+            throw new IllegalArgumentException(inputs.size() + " inputs but " + codes.size() + " candidate sets");
+        }
+        List<BeamSearch.Query> queries = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Marked m = inputs.get(i);
+            queries.add(new BeamSearch.Query(encoder.source(m.source(), m.mention()), encoder.prefix(m.mention()),
+                    candidateTrie(m.group(), codes.get(i))));
+        }
+        List<Map<Integer, Double>> scored = new TrieScorer(decoder, new SpecialTokens(BpeVocabulary.PAD,
+                BpeVocabulary.START, BpeVocabulary.END, BpeVocabulary.SEPARATOR), SCORE_ROWS).score(queries);
+        List<Map<String, NameScore>> out = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Set<String> wanted = new java.util.HashSet<>(codes.get(i));
+            Map<String, NameScore> best = new java.util.LinkedHashMap<>();
+            Map<String, Double> mass = new java.util.HashMap<>();
+            // ascending name ids: equal scores keep the KB's first name, reproducibly
+            new java.util.TreeMap<>(scored.get(i)).forEach((id, logProb) -> {
+                NameTable.Entry e = names.get(id);
+                int tokens = encoder.nameTail(e.name()).length + 1;
+                for (String code : e.codes()) {
+                    if (!wanted.contains(code)) {
+                        continue;
+                    }
+                    mass.merge(code, logProb * tokens, GenerativeLinker::logAdd);
+                    NameScore known = best.get(code);
+                    if (known == null || logProb > known.logProb()) {
+                        best.put(code, new NameScore(e.name(), logProb, tokens, Double.NaN));
+                    }
+                }
+            });
+            best.replaceAll((code, s) -> new NameScore(s.name(), s.logProb(), s.tokens(), mass.get(code)));
+            out.add(best);
+        }
+        return out;
     }
 
     private Map<String, List<NameTable.Entry>> namesByCode(String group) {

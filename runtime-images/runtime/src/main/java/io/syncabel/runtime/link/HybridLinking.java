@@ -64,10 +64,7 @@ public final class HybridLinking {
         Map<Integer, Set<String>> retrieved = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             CorpusExamples.Item item = items.get(i);
-            String code = exact.get(normalise(item.example().mention()));
-            if (code == null) {
-                code = exact.get(normalise(item.mention()));
-            }
+            String code = exactCode(item);
             if (code != null) {
                 out.add(List.of(new Linker.Candidate(List.of(code.split("\\+")), item.example().mention(), 1.0, 1)));
                 continue;
@@ -90,6 +87,173 @@ public final class HybridLinking {
             }
         }
         return out;
+    }
+
+    /** How retrieval and generation scores are combined by {@link #fuse}. */
+    public enum FusionMethod {
+        /** {@code a * log p_model + (1 - a) * log cosine}; reported score {@code p^a * cosine^(1-a)}. */
+        LINEAR,
+        /** Weighted reciprocal-rank fusion {@code a / (60 + rank_model) + (1 - a) / (60 + rank_tfidf)}. */
+        RRF
+    }
+
+    /** Reciprocal-rank fusion's usual constant. */
+    static final int RRF_K = 60;
+
+    /**
+     * Score-level fusion settings.
+     *
+     * @param method how the two scores combine
+     * @param weight {@code a}, the model's weight in [0, 1] (0: TF-IDF alone, 1: the model alone among the candidates)
+     */
+    public record Fusion(FusionMethod method, double weight) {
+        public Fusion {
+            if (method == null || !(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("fusion weight must be in [0, 1], got " + weight);
+            }
+        }
+    }
+
+    /**
+     * One fused candidate with its parts: the model's mean log-probability of the concept's best name
+     * (NaN when not scored: the exact lookup answered, or the weight is 0), the TF-IDF cosine and rank
+     * (NaN and 0 for the exact lookup).
+     */
+    public record Fused(Linker.Candidate candidate, GenerativeLinker.NameScore model, double retrieval, int retrievalRank) {
+        public double modelLogProb() {
+            return model == null ? Double.NaN : model.logProb();
+        }
+    }
+
+    /**
+     * Score-level fusion of retrieval and generation: the exact training-mention lookup first; otherwise
+     * the TF-IDF top-K concepts (mention as written and as expanded, KB names and training mentions, best
+     * cosine per concept), each scored by the model through its best name
+     * ({@link GenerativeLinker#scoreConcepts}), ranked by the fused score. Every one of the K candidates is
+     * returned, best first; a mention the retriever finds nothing for falls back to constrained generation.
+     */
+    public List<List<Fused>> fuse(List<CorpusExamples.Item> items, Fusion fusion, Linker.Options fallback) {
+        if (candidates <= 0) {
+            throw new IllegalArgumentException("fusion needs --candidates K > 0");
+        }
+        List<List<Fused>> out = new ArrayList<>(items.size());
+        List<Integer> toScore = new ArrayList<>();
+        List<Integer> toGenerate = new ArrayList<>();
+        List<GenerativeLinker.Marked> marked = new ArrayList<>();
+        List<List<TfIdfLinker.Candidate>> retrieved = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            CorpusExamples.Item item = items.get(i);
+            String code = exactCode(item);
+            if (code != null) {
+                out.add(List.of(new Fused(new Linker.Candidate(List.of(code.split("\\+")), item.example().mention(), 1.0, 1),
+                        null, Double.NaN, 0)));
+                continue;
+            }
+            out.add(null);
+            List<TfIdfLinker.Candidate> top = retrieveScored(item);
+            if (top.isEmpty()) {
+                toGenerate.add(i);
+            } else {
+                toScore.add(i);
+                retrieved.add(top);
+                marked.add(new GenerativeLinker.Marked(item.source(), item.mention(), item.example().group()));
+            }
+        }
+        List<Map<String, GenerativeLinker.NameScore>> scores;
+        if (fusion.weight() > 0 && !marked.isEmpty()) {
+            scores = linker.scoreConcepts(marked, retrieved.stream()
+                    .map(top -> top.stream().map(TfIdfLinker.Candidate::code).toList()).toList());
+        } else {
+            scores = java.util.Collections.nCopies(marked.size(), Map.of());
+        }
+        for (int j = 0; j < toScore.size(); j++) {
+            out.set(toScore.get(j), combine(retrieved.get(j), scores.get(j), fusion));
+        }
+        if (!toGenerate.isEmpty()) {
+            List<GenerativeLinker.Marked> rest = toGenerate.stream().map(items::get)
+                    .map(it -> new GenerativeLinker.Marked(it.source(), it.mention(), it.example().group())).toList();
+            List<List<Linker.Candidate>> generated = linker.linkMarked(rest, fallback);
+            for (int j = 0; j < toGenerate.size(); j++) {
+                out.set(toGenerate.get(j), generated.get(j).stream().map(c -> new Fused(c, null, Double.NaN, 0)).toList());
+            }
+        }
+        return out;
+    }
+
+    /** Ranks one mention's retrieved concepts (best cosine first) by the fused score. */
+    public static List<Fused> combine(List<TfIdfLinker.Candidate> retrieved, Map<String, GenerativeLinker.NameScore> model,
+            Fusion fusion) {
+        double a = fusion.weight();
+        int n = retrieved.size();
+        double[] logP = new double[n];
+        for (int r = 0; r < n; r++) {
+            GenerativeLinker.NameScore s = model.get(retrieved.get(r).code());
+            logP[r] = s == null ? Double.NEGATIVE_INFINITY : s.logProb();
+        }
+        // model ranks among the candidates, ties (and unscored ones) in retrieval order
+        Integer[] byModel = new Integer[n];
+        for (int r = 0; r < n; r++) {
+            byModel[r] = r;
+        }
+        java.util.Arrays.sort(byModel, (x, y) -> x.equals(y) ? 0
+                : logP[x] != logP[y] ? Double.compare(logP[y], logP[x]) : Integer.compare(x, y));
+        int[] modelRank = new int[n];
+        for (int k = 0; k < n; k++) {
+            modelRank[byModel[k]] = k + 1;
+        }
+        double[] fused = new double[n];
+        for (int r = 0; r < n; r++) {
+            double cosine = retrieved.get(r).score();
+            fused[r] = switch (fusion.method()) {
+                case LINEAR -> a == 0 ? Math.log(cosine)
+                        : a == 1 ? logP[r] : a * logP[r] + (1 - a) * Math.log(cosine);
+                case RRF -> a / (RRF_K + modelRank[r]) + (1 - a) / (RRF_K + r + 1);
+            };
+        }
+        Integer[] order = new Integer[n];
+        for (int r = 0; r < n; r++) {
+            order[r] = r;
+        }
+        // ties (and -inf) in retrieval order
+        java.util.Arrays.sort(order, (x, y) -> fused[x] != fused[y] ? Double.compare(fused[y], fused[x]) : Integer.compare(x, y));
+        List<Fused> out = new ArrayList<>(n);
+        for (int r : order) {
+            TfIdfLinker.Candidate c = retrieved.get(r);
+            GenerativeLinker.NameScore s = model.get(c.code());
+            double score = fusion.method() == FusionMethod.LINEAR ? Math.exp(fused[r]) : fused[r];
+            out.add(new Fused(new Linker.Candidate(List.of(c.code()), s != null ? s.name() : c.name(), score, out.size() + 1),
+                    s, c.score(), r + 1));
+        }
+        return out;
+    }
+
+    private String exactCode(CorpusExamples.Item item) {
+        String code = exact.get(normalise(item.example().mention()));
+        return code != null ? code : exact.get(normalise(item.mention()));
+    }
+
+    /**
+     * The K concepts with the best TF-IDF cosine for the mention as written and as expanded, over training
+     * mentions and KB names (a concept's best cosine; on ties the training mentions, then the mention as
+     * written, come first, as the dictionary baseline breaks them).
+     */
+    List<TfIdfLinker.Candidate> retrieveScored(CorpusExamples.Item item) {
+        String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
+        Map<String, TfIdfLinker.Candidate> best = new java.util.LinkedHashMap<>();
+        for (TfIdfLinker retriever : List.of(mentionRetriever, kbRetriever)) {
+            for (String mention : new LinkedHashSet<>(List.of(item.example().mention(), item.mention()))) {
+                for (TfIdfLinker.Candidate c : retriever.topK(mention, group, candidates)) {
+                    TfIdfLinker.Candidate known = best.get(c.code());
+                    if (known == null || c.score() > known.score() + 1e-9) {
+                        best.put(c.code(), c);
+                    }
+                }
+            }
+        }
+        List<TfIdfLinker.Candidate> ranked = new ArrayList<>(best.values());
+        // stable sort: equal cosines keep the insertion order above
+        ranked.sort((x, y) -> Double.compare(y.score(), x.score()));
+        return ranked.subList(0, Math.min(candidates, ranked.size()));
     }
 
     /** The top-K concepts for the mention as written and as expanded, from KB names and training mentions. */

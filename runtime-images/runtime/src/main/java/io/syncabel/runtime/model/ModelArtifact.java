@@ -105,17 +105,33 @@ public final class ModelArtifact implements AutoCloseable {
             throw new StoreException(prefix + " is not a published model artifact (no manifest.json)");
         }
         Path scratch = Files.createTempDirectory("syncabel-model");
-        Info info;
-        try (InputStream in = store.openVerified(prefix, "model.json")) {
-            JsonNode node = Json.MAPPER.readTree(in);
-            info = Json.MAPPER.treeToValue(node, Info.class);
-        }
+        Info info = readInfo(store, prefix);
         copy(store, prefix, "tokenizer.json", scratch);
         copy(store, prefix, "tries.bin", scratch);
         NameTable names;
         try (InputStream in = store.openVerified(prefix, "names.tsv")) {
             names = NameTable.read(in);
         }
+        Set<String> seen = readSeenCodes(store, prefix);
+        Seq2SeqModel model;
+        try (InputStream in = store.openVerified(prefix, "model.params")) {
+            model = Seq2SeqModel.load(info.config(), in);
+        }
+        Tokenizer tokenizer = Tokenizer.load(scratch.resolve("tokenizer.json"));
+        GroupTries tries = GroupTries.map(scratch.resolve("tries.bin"));
+        return new ModelArtifact(info, model, tokenizer, names, tries, seen, scratch);
+    }
+
+    /** The artifact's model.json (configuration, KB URI, language), verified, without loading the weights. */
+    public static Info readInfo(ArtifactStore store, String prefix) throws IOException {
+        try (InputStream in = store.openVerified(prefix, "model.json")) {
+            JsonNode node = Json.MAPPER.readTree(in);
+            return Json.MAPPER.treeToValue(node, Info.class);
+        }
+    }
+
+    /** The gold codes of the training data (seen-codes.txt), verified, without loading the weights. */
+    public static Set<String> readSeenCodes(ArtifactStore store, String prefix) throws IOException {
         Set<String> seen = new TreeSet<>();
         try (InputStream in = store.openVerified(prefix, "seen-codes.txt")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
@@ -124,13 +140,7 @@ public final class ModelArtifact implements AutoCloseable {
                 }
             }
         }
-        Seq2SeqModel model;
-        try (InputStream in = store.openVerified(prefix, "model.params")) {
-            model = Seq2SeqModel.load(info.config(), in);
-        }
-        Tokenizer tokenizer = Tokenizer.load(scratch.resolve("tokenizer.json"));
-        GroupTries tries = GroupTries.map(scratch.resolve("tries.bin"));
-        return new ModelArtifact(info, model, tokenizer, names, tries, seen, scratch);
+        return seen;
     }
 
     private static void copy(ArtifactStore store, String prefix, String file, Path dir) throws IOException {

@@ -143,7 +143,7 @@ class EvaluateCommandTest {
         assertThat(err.toString()).contains("error: " + empty + ": no codes");
 
         assertThat(run("--out", dir.resolve("r").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--predictions FILE is required");
+        assertThat(err.toString()).contains("give --predictions FILE, or --model URI --test CORPUS");
 
         assertThat(run("--predictions", predictions().toString(), "--judge-endpoint", "ftp://x", "--judge-model", "m")).isEqualTo(2);
         assertThat(err.toString()).contains("is not an http(s) URL");

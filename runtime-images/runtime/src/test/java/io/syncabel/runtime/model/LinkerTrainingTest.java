@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole generative linker on a toy KB: train, link under the trie, save, load, link again. */
-class LinkerTrainingTest {
-    static final String KB = """
+public class LinkerTrainingTest {
+    public static final String KB = """
             D001||Duchenne muscular dystrophy|DMD|muscular dystrophy, Duchenne
             D002||Breast cancer|breast carcinoma|mammary cancer
             D003||Wilson disease|hepatolenticular degeneration
@@ -48,7 +48,7 @@ class LinkerTrainingTest {
                     "Huntington chorea", "D005", "Colon cancer", "D006"));
 
     /** The documents in PubTator format, offsets computed (a mention "X boys" marks just "X"). */
-    static String pubtator() {
+    public static String pubtator() {
         StringBuilder out = new StringBuilder();
         for (int d = 0; d < DOCUMENTS.size(); d++) {
             List<String> doc = DOCUMENTS.get(d);
