@@ -90,6 +90,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--beams", description = "Beams when the model is run (default: spec.metrics.beams, else 5).")
     Integer beams;
 
+    @Option(names = "--generate-only", description = "When the model is run: constrained generation over the whole KB only, "
+            + "without the model's training-mention lookup and fusion with TF-IDF candidates (its default when its artifact "
+            + "holds mentions.tsv).")
+    boolean generateOnly;
+
     @Option(names = "--kb", paramLabel = "URI",
             description = "KB artifact: the test corpus's gold ids when the model is run (default: the model's), and the "
                     + "synonyms of gold and predicted concepts shown to the judge.")
@@ -226,7 +231,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     knowledgeBase = loadKb(kb != null ? kb : artifact.info().kbUri());
                     List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, artifact.info().language(), true);
                     result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(prefix), knowledgeBase,
-                            CorpusLinking.Settings.plain(b)), knowledgeBase, artifact.seenCodes(), out, err);
+                            generateOnly ? CorpusLinking.Settings.plain(b) : CorpusLinking.Settings.recommended(b, artifact.mentions())),
+                            knowledgeBase, artifact.seenCodes(), out, err);
                 }
             } else {
                 ModelArtifact.Info info = ModelArtifact.readInfo(store, prefix);

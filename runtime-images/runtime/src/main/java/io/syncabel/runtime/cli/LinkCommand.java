@@ -9,6 +9,7 @@ import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.link.CorpusLinking;
 import io.syncabel.runtime.link.HybridLinking;
 import io.syncabel.runtime.link.Linker;
+import io.syncabel.runtime.link.MentionDictionary;
 import io.syncabel.runtime.model.ModelArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Stores;
@@ -66,15 +67,19 @@ final class LinkCommand implements Callable<Integer> {
                     + "the model runs and join the TF-IDF retriever (repeatable).")
     List<Path> dictionaryCorpora = new ArrayList<>();
 
-    @Option(names = "--candidates", defaultValue = "0",
-            description = "Generate only among the names of the top K TF-IDF concepts (0: the whole KB; default ${DEFAULT-VALUE}).")
-    int candidates;
+    @Option(names = "--candidates", paramLabel = "K",
+            description = "Generate only among the names of the top K TF-IDF concepts (0: the whole KB), or with --fusion rank them.")
+    Integer candidates;
+
+    @Option(names = "--generate-only", description = "Constrained generation over the whole KB only: no training-mention "
+            + "lookup, no TF-IDF candidates (the default of a model without mentions.tsv).")
+    boolean generateOnly;
 
     @Option(names = "--fusion", description = "Rank the TF-IDF top K concepts (--candidates) by a fusion of the model's "
             + "score of their best name and the TF-IDF cosine, instead of generating among their names.")
     boolean fusion;
 
-    @Option(names = "--fusion-weight", defaultValue = "0.5", paramLabel = "A",
+    @Option(names = "--fusion-weight", defaultValue = "0.15", paramLabel = "A",
             description = "The model's weight a in [0, 1] (default ${DEFAULT-VALUE}).")
     double fusionWeight;
 
@@ -100,7 +105,7 @@ final class LinkCommand implements Callable<Integer> {
         }
         HybridLinking.Fusion fused = null;
         if (fusion) {
-            if (candidates <= 0) {
+            if (candidates == null || candidates <= 0) {
                 throw new UserError("--fusion needs --candidates K (the TF-IDF concepts to rank), e.g. --candidates 10");
             }
             try {
@@ -118,12 +123,7 @@ final class LinkCommand implements Callable<Integer> {
             }
             String language = artifact.info().language();
             List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations);
-            List<CorpusExamples.Item> dictionary = new ArrayList<>();
-            for (Path p : dictionaryCorpora) {
-                dictionary.addAll(CorpusLinking.read(p, format, knowledgeBase, language, !noAbbreviations));
-            }
-            CorpusLinking.Settings settings = new CorpusLinking.Settings(
-                    new Linker.Options(beams, topK == null ? beams : topK, !unconstrained), dictionary, candidates, fused);
+            CorpusLinking.Settings settings = settings(artifact, knowledgeBase, language, fused);
             CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri),
                     knowledgeBase, settings), knowledgeBase, artifact.seenCodes(), out, err);
             Map<String, Object> summary = new LinkedHashMap<>();
@@ -134,6 +134,32 @@ final class LinkCommand implements Callable<Integer> {
             Summary.emit(spec.commandLine().getOut(), summary);
         }
         return 0;
+    }
+
+    /**
+     * Explicit flags (--dictionary-corpus, --candidates, --fusion) as given, the artifact's own training mentions
+     * standing in for --dictionary-corpus; without any, the model's default (CorpusLinking.Settings.recommended).
+     */
+    private CorpusLinking.Settings settings(ModelArtifact artifact, KnowledgeBase knowledgeBase, String language,
+            HybridLinking.Fusion fused) {
+        Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
+        if (generateOnly || unconstrained) {
+            return new CorpusLinking.Settings(options, MentionDictionary.EMPTY, 0, null);
+        }
+        MentionDictionary dictionary = artifact.mentions();
+        if (!dictionaryCorpora.isEmpty()) {
+            List<CorpusExamples.Item> annotated = new ArrayList<>();
+            for (Path p : dictionaryCorpora) {
+                annotated.addAll(CorpusLinking.read(p, format, knowledgeBase, language, !noAbbreviations));
+            }
+            dictionary = MentionDictionary.of(annotated);
+        }
+        if (candidates == null && !fusion && dictionaryCorpora.isEmpty()) {
+            CorpusLinking.Settings recommended = CorpusLinking.Settings.recommended(beams, dictionary);
+            return topK == null ? recommended
+                    : new CorpusLinking.Settings(options, recommended.dictionary(), recommended.candidates(), recommended.fusion());
+        }
+        return new CorpusLinking.Settings(options, dictionary, candidates == null ? 0 : candidates, fused);
     }
 
     /** Marked sentences from the command line: one JSON line per sentence, as `POST /v1/link` answers. */
@@ -150,7 +176,14 @@ final class LinkCommand implements Callable<Integer> {
         }
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
-            for (Linker.Result result : artifact.linker(modelUri).link(queries, options)) {
+            Linker linker = artifact.linker(modelUri);
+            if (!generateOnly && !artifact.mentions().isEmpty()) {
+                String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
+                try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
+                    linker = artifact.defaultLinker(modelUri, KbArtifact.load(kbStore, kbUri));
+                }
+            }
+            for (Linker.Result result : linker.link(queries, options)) {
                 ObjectNode line = Json.MAPPER.createObjectNode();
                 line.put("mention", result.query().mention());
                 line.put("group", result.query().group());

@@ -307,11 +307,16 @@ final class TrainCommand implements Callable<Integer> {
             for (Path p : trainFiles) {
                 inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null));
             }
+            // every annotated mention of the human data (dev too: it only picked the epoch) for lookup and retrieval
+            List<CorpusExamples.Item> annotated = new ArrayList<>(trainItems);
+            annotated.addAll(devItems);
+            io.syncabel.runtime.link.MentionDictionary trainingMentions = io.syncabel.runtime.link.MentionDictionary.of(annotated);
+            counts.put("dictionaryMentions", trainingMentions.size());
             try (ArtifactWriter writer = store.create(outUri)) {
                 ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
                         String.valueOf(knowledgeBase.metadata().get("version")), language, result.parameters());
                 ModelArtifact.write(writer, info, o -> o.write(result.bestWeights()), result.tokenizerJson(),
-                        result.names(), result.tries(), result.seenCodes(), result.metrics(), counts, inputs);
+                        result.names(), result.tries(), result.seenCodes(), trainingMentions, result.metrics(), counts, inputs);
             }
             Map<String, Object> summary = new LinkedHashMap<>(counts);
             summary.put("parameters", result.parameters());

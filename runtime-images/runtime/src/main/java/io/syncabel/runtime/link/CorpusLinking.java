@@ -53,10 +53,28 @@ public final class CorpusLinking {
      * @param candidates top-K TF-IDF concepts (0: generation over the whole KB)
      * @param fusion score-level fusion over those K concepts, or null for generation
      */
-    public record Settings(Linker.Options options, List<CorpusExamples.Item> dictionary, int candidates,
+    public record Settings(Linker.Options options, MentionDictionary dictionary, int candidates,
             HybridLinking.Fusion fusion) {
+        /** The fusion settings tuned on the NCBI-disease dev split (docs/benchmarks.md, "Score-level fusion"). */
+        public static final int DEFAULT_CANDIDATES = 8;
+        public static final double DEFAULT_FUSION_WEIGHT = 0.15;
+
+        /** Constrained generation over the whole KB, nothing else. */
         public static Settings plain(int beams) {
-            return new Settings(new Linker.Options(beams, beams, true), List.of(), 0, null);
+            return new Settings(new Linker.Options(beams, beams, true), MentionDictionary.EMPTY, 0, null);
+        }
+
+        /**
+         * How a model links by default: with the training mentions it was trained on (its artifact's
+         * mentions.tsv), the exact lookup then linear fusion over the TF-IDF top 8 (a = 0.15); without them,
+         * {@link #plain}.
+         */
+        public static Settings recommended(int beams, MentionDictionary dictionary) {
+            if (dictionary.isEmpty()) {
+                return plain(beams);
+            }
+            return new Settings(new Linker.Options(beams, beams, true), dictionary,
+                    DEFAULT_CANDIDATES, new HybridLinking.Fusion(HybridLinking.FusionMethod.LINEAR, DEFAULT_FUSION_WEIGHT));
         }
     }
 

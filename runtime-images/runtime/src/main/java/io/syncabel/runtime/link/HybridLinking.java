@@ -31,16 +31,15 @@ public final class HybridLinking {
     private final int candidates;
 
     public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, List<CorpusExamples.Item> training, int candidates) {
+        this(linker, kb, MentionDictionary.of(training), candidates);
+    }
+
+    public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, MentionDictionary dictionary, int candidates) {
         this.linker = linker;
         this.kb = kb;
         this.candidates = candidates;
-        Map<String, Map<String, Integer>> votes = new TreeMap<>();
         Map<String, Map<String, List<String>>> mentions = new TreeMap<>();
-        for (CorpusExamples.Item item : training) {
-            votes.computeIfAbsent(normalise(item.example().mention()), m -> new TreeMap<>())
-                    .merge(item.example().code(), 1, Integer::sum);
-        }
-        votes.forEach((mention, codes) -> {
+        dictionary.votes().forEach((mention, codes) -> {
             String code = codes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             exact.put(mention, code);
             for (String group : kb.groups()) {

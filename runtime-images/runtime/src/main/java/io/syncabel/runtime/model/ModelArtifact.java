@@ -8,6 +8,7 @@ import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
 import io.syncabel.runtime.store.Manifest;
 import io.syncabel.runtime.store.StoreException;
+import io.syncabel.runtime.store.StoreUris;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,7 @@ import java.util.TreeSet;
  * <li>{@code names.tsv}: the trie names with their codes ({@link NameTable});</li>
  * <li>{@code tries.bin}: one trie per semantic group ({@link GroupTries});</li>
  * <li>{@code seen-codes.txt}: the gold codes of the human training data (seen/unseen evaluation);</li>
+ * <li>{@code mentions.tsv}: the human training mentions and their codes, looked up and retrieved from at link time;</li>
  * <li>{@code metrics.jsonl}: the training curve.</li>
  * </ul>
  */
@@ -46,10 +48,12 @@ public final class ModelArtifact implements AutoCloseable {
     private final NameTable names;
     private final GroupTries tries;
     private final Set<String> seenCodes;
+    private final io.syncabel.runtime.link.MentionDictionary mentions;
     private final Path scratch;
 
     private ModelArtifact(Info info, Seq2SeqModel model, Tokenizer tokenizer, NameTable names, GroupTries tries,
-            Set<String> seenCodes, Path scratch) {
+            Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, Path scratch) {
+        this.mentions = mentions;
         this.info = info;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -67,6 +71,19 @@ public final class ModelArtifact implements AutoCloseable {
     public static Manifest write(ArtifactWriter writer, Info info, Weights weights, byte[] tokenizerJson, NameTable names,
             GroupTries tries, Set<String> seenCodes, List<String> metricLines, Map<String, Object> counts,
             List<Manifest.Input> inputs) throws IOException {
+        return write(writer, info, weights, tokenizerJson, names, tries, seenCodes,
+                io.syncabel.runtime.link.MentionDictionary.EMPTY, metricLines, counts, inputs);
+    }
+
+    /** As above, with the training mentions the linker looks up and retrieves from (mentions.tsv, when any). */
+    public static Manifest write(ArtifactWriter writer, Info info, Weights weights, byte[] tokenizerJson, NameTable names,
+            GroupTries tries, Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, List<String> metricLines,
+            Map<String, Object> counts, List<Manifest.Input> inputs) throws IOException {
+        if (!mentions.isEmpty()) {
+            try (OutputStream out = writer.file(io.syncabel.runtime.link.MentionDictionary.FILE)) {
+                mentions.write(out);
+            }
+        }
         try (OutputStream out = writer.file("model.json")) {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, info);
         }
@@ -119,7 +136,13 @@ public final class ModelArtifact implements AutoCloseable {
         }
         Tokenizer tokenizer = Tokenizer.load(scratch.resolve("tokenizer.json"));
         GroupTries tries = GroupTries.map(scratch.resolve("tries.bin"));
-        return new ModelArtifact(info, model, tokenizer, names, tries, seen, scratch);
+        io.syncabel.runtime.link.MentionDictionary mentions = io.syncabel.runtime.link.MentionDictionary.EMPTY;
+        if (store.manifest(prefix).orElseThrow().files().stream().anyMatch(f -> f.name().equals(io.syncabel.runtime.link.MentionDictionary.FILE))) {
+            try (InputStream in = store.openVerified(prefix, io.syncabel.runtime.link.MentionDictionary.FILE)) {
+                mentions = io.syncabel.runtime.link.MentionDictionary.read(in, StoreUris.join(prefix, io.syncabel.runtime.link.MentionDictionary.FILE));
+            }
+        }
+        return new ModelArtifact(info, model, tokenizer, names, tries, seen, mentions, scratch);
     }
 
     /** The artifact's model.json (configuration, KB URI, language), verified, without loading the weights. */
@@ -178,6 +201,25 @@ public final class ModelArtifact implements AutoCloseable {
 
     public Set<String> seenCodes() {
         return seenCodes;
+    }
+
+    /**
+     * The linker this model answers with by default: with its training mentions, the exact lookup then fusion
+     * over the TF-IDF top K ({@link io.syncabel.runtime.link.FusionLinker}, needs the KB); without, constrained
+     * generation. Closing it closes this artifact.
+     */
+    public io.syncabel.runtime.link.Linker defaultLinker(String modelName, io.syncabel.runtime.kb.KnowledgeBase kb) {
+        io.syncabel.runtime.link.GenerativeLinker generative = linker(modelName);
+        if (mentions.isEmpty()) {
+            return generative;
+        }
+        return new io.syncabel.runtime.link.FusionLinker(generative, kb,
+                io.syncabel.runtime.link.CorpusLinking.Settings.recommended(1, mentions));
+    }
+
+    /** The training mentions saved with the model (empty for models trained before mentions.tsv existed). */
+    public io.syncabel.runtime.link.MentionDictionary mentions() {
+        return mentions;
     }
 
     @Override

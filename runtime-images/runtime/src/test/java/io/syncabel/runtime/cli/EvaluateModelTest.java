@@ -76,7 +76,7 @@ class EvaluateModelTest {
     void runsTheModelOverTheTestCorpusWithFlags() throws IOException {
         Path report = dir.resolve("report-flags");
         int code = run(Map.of(), "evaluate", "--model", modelUri, "--test", corpus.toString(), "--beams", "2",
-                "--bootstrap", "20", "--out", report.toString());
+                "--bootstrap", "20", "--out", report.toString(), "--generate-only");
         assertThat(code).as(err.toString()).isZero();
         assertThat(lastLine()).matches("mentions=10 recall_at_1=\\d+\\.\\d ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d");
         List<JsonNode> predicted = predictionsIn(report);
@@ -86,6 +86,30 @@ class EvaluateModelTest {
         });
         JsonNode json = Json.MAPPER.readTree(report.resolve("report.json").toFile());
         assertThat(json.toString()).contains("seen");
+    }
+
+    @Test
+    void theModelCarriesItsTrainingMentionsAndLinksWithThemByDefault() throws IOException {
+        assertThat(Files.readString(dir.resolve("model").resolve("mentions.tsv")))
+                .contains("dmd\tD001\t").contains("mammary cancer\tD002\t");
+
+        assertThat(run(Map.of(), "link", "--model", modelUri, "The [DMD]{DISO} boys.", "Her [mucoviscidosis]{DISO} worsened."))
+                .as(err.toString()).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : out.toString().lines().toList()) {
+            lines.add(Json.MAPPER.readTree(l));
+        }
+        JsonNode lookedUp = lines.get(0).path("candidates");
+        assertThat(lookedUp.size()).as("an annotated training mention is looked up, not generated").isEqualTo(1);
+        assertThat(lookedUp.get(0).path("codes").get(0).asText()).isEqualTo("D001");
+        JsonNode fused = lines.get(1).path("candidates");
+        assertThat(fused.size()).as("the TF-IDF candidates, ranked by fusion").isBetween(1, 5);
+        assertThat(fused.get(0).path("codes").get(0).asText()).as("a KB synonym never annotated").isEqualTo("D004");
+
+        out.getBuffer().setLength(0);
+        assertThat(run(Map.of(), "link", "--model", modelUri, "--generate-only", "--beams", "2", "The [DMD]{DISO} boys."))
+                .as(err.toString()).isZero();
+        assertThat(Json.MAPPER.readTree(out.toString().strip()).path("candidates").size()).as("beam search: 2 beams").isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,69 @@
+package io.syncabel.runtime.link;
+
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.corpus.Example;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model linking the way it is evaluated by default ({@link CorpusLinking.Settings#recommended}): a mention
+ * written as an annotated training mention takes that mention's code; otherwise the TF-IDF top K concepts are
+ * ranked by the fusion of the model's score of their best name and the retrieval cosine. What `syncabel serve`
+ * and `syncabel link` answer for a model whose artifact holds its training mentions. Unconstrained requests go
+ * to the model alone (they exist to compare against the trie).
+ */
+public final class FusionLinker implements Linker {
+    private final GenerativeLinker model;
+    private final HybridLinking hybrid;
+    private final HybridLinking.Fusion fusion;
+
+    public FusionLinker(GenerativeLinker model, KnowledgeBase kb, CorpusLinking.Settings settings) {
+        if (settings.fusion() == null) {
+            throw new IllegalArgumentException("FusionLinker needs fusion settings");
+        }
+        this.model = model;
+        this.hybrid = new HybridLinking(model, kb, settings.dictionary(), settings.candidates());
+        this.fusion = settings.fusion();
+    }
+
+    @Override
+    public List<Result> link(List<Query> queries, Options options) {
+        if (!options.constrained()) {
+            return model.link(queries, options);
+        }
+        List<CorpusExamples.Item> items = queries.stream().map(FusionLinker::item).toList();
+        List<List<HybridLinking.Fused>> fused = hybrid.fuse(items, fusion, options);
+        List<Result> results = new ArrayList<>(queries.size());
+        for (int i = 0; i < queries.size(); i++) {
+            List<Candidate> candidates = new ArrayList<>();
+            for (HybridLinking.Fused f : fused.get(i)) {
+                if (candidates.size() == options.topK()) {
+                    break;
+                }
+                Candidate c = f.candidate();
+                candidates.add(new Candidate(c.codes(), c.name(), c.score(), candidates.size() + 1));
+            }
+            results.add(new Result(queries.get(i), candidates));
+        }
+        return results;
+    }
+
+    /** A query as a corpus item: the marked source the model reads, no gold. */
+    static CorpusExamples.Item item(Query query) {
+        GenerativeLinker.Marked m = GenerativeLinker.mark(query);
+        Example example = new Example("", "", m.source(), "", m.mention(), "", m.group(), "", List.of(), "", query.start(),
+                query.end(), "EXACT");
+        return new CorpusExamples.Item(example, m.source(), m.mention(), List.of());
+    }
+
+    @Override
+    public Info info() {
+        return model.info();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
