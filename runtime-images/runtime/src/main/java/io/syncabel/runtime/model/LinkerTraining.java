@@ -136,7 +136,8 @@ public final class LinkerTraining {
             log.printf("train: model %s, %,d parameters%n", config, model.parameterCount());
             Linker.Info info = new Linker.Info("syncabel", "training", String.valueOf(kb.metadata().get("version")));
             GenerativeLinker linker = new GenerativeLinker(model, encoder, vocabulary::decode, tries, names, info);
-            new Seq2SeqTrainer(model, settings).train(epoch -> {
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings);
+            trainer.train(epoch -> {
                 List<TrainingExample> sample = new ArrayList<>(kbExamples);
                 Collections.shuffle(sample, new Random(settings.seed() + epoch));
                 List<TrainingExample> epochData = options.mix().mix(human, sample.subList(0, perEpoch), options.shape().humanUpsampling());
@@ -193,6 +194,9 @@ public final class LinkerTraining {
                     }
                 }
             });
+            if (trainer.skippedUpdates() > 0) {
+                log.printf("train: %d update(s) skipped because the loss or gradient was not finite%n", trainer.skippedUpdates());
+            }
             ByteArrayOutputStream tokenizerJson = new ByteArrayOutputStream();
             try {
                 vocabulary.writeTokenizerJson(tokenizerJson);

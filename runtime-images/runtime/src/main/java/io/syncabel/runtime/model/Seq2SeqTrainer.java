@@ -66,16 +66,23 @@ public final class Seq2SeqTrainer {
                 batches = batches(epochData.apply(epoch));
             }
             double lossSum = 0;
+            int counted = 0;
             for (List<TrainingExample> batch : batches) {
                 float loss = step(block, store, batch);
-                clipAndUpdate(optimizer, params);
-                lossSum += loss;
+                if (clipAndUpdate(optimizer, params, loss)) {
+                    lossSum += loss;
+                    counted++;
+                } else {
+                    skippedUpdates++;
+                }
                 step++;
                 listener.onStep(epoch, step, totalSteps, loss);
             }
-            listener.onEpoch(epoch, step, (float) (lossSum / Math.max(1, batches.size())));
+            listener.onEpoch(epoch, step, (float) (lossSum / Math.max(1, counted)));
         }
     }
+
+    private long skippedUpdates;
 
     float learningRate(int update, long totalSteps) {
         float peak = settings.learningRate();
@@ -125,7 +132,13 @@ public final class Seq2SeqTrainer {
         return perToken.sum().div(mask.sum().maximum(1f));
     }
 
-    private void clipAndUpdate(Optimizer optimizer, List<Parameter> params) {
+    /** Updates whose loss or gradient was not finite: skipped, so one bad batch cannot turn every weight into NaN. */
+    public long skippedUpdates() {
+        return skippedUpdates;
+    }
+
+    /** Clips by global norm and applies the update; false (and no update) when the loss or the gradient is not finite. */
+    private boolean clipAndUpdate(Optimizer optimizer, List<Parameter> params, float loss) {
         double squares = 0;
         try (NDScope scope = new NDScope()) {
             for (Parameter p : params) {
@@ -133,6 +146,14 @@ public final class Seq2SeqTrainer {
             }
         }
         double norm = Math.sqrt(squares);
+        if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+            for (Parameter p : params) {
+                NDArray grad = p.getArray().getGradient();
+                grad.muli(0f);
+                grad.close();
+            }
+            return false;
+        }
         float scale = settings.gradientClip() > 0 && norm > settings.gradientClip()
                 ? (float) (settings.gradientClip() / norm) : 1f;
         for (Parameter p : params) {
@@ -146,6 +167,7 @@ public final class Seq2SeqTrainer {
             grad.muli(0f);
             grad.close();
         }
+        return true;
     }
 
     /** Shuffled, length-bucketed batches whose padded size stays under the token budget. */
