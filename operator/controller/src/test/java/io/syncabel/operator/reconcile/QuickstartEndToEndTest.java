@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +114,6 @@ class QuickstartEndToEndTest {
      * If a stage fails, the assertion shows the Ready message (the runtime's stderr tail or its error line).
      */
     @Test
-    @Disabled("needs the runtime's synth generate and the train/evaluate pod contracts (issue 8 follow-up)")
     void theWholeQuickstartGoesFromApplyToALinkedMention() throws Exception {
         cluster.apply("01-knowledgebase.yaml", KnowledgeBase.class, null);
         cluster.apply("02-syntheticdataset.yaml", SyntheticDataset.class, null);
@@ -126,11 +124,11 @@ class QuickstartEndToEndTest {
         cluster.awaitSucceeded(KnowledgeBase.class, "medic-quickstart", Duration.ofMinutes(1));
         SyntheticDataset synth = cluster.awaitSucceeded(SyntheticDataset.class, "medic-quickstart-synth", Duration.ofMinutes(2));
         assertThat(synth.getStatus().getExamples()).isPositive();
-        TrainingRun model = cluster.awaitSucceeded(TrainingRun.class, "medic-quickstart-model", Duration.ofMinutes(10));
+        TrainingRun model = cluster.awaitSucceeded(TrainingRun.class, "medic-quickstart-model", Duration.ofMinutes(20));
         assertThat(model.getStatus().getDevRecallAt1()).isNotNull();
         LinkerDeployment linker = cluster.awaitSucceeded(LinkerDeployment.class, "medic-quickstart-linker", Duration.ofMinutes(2));
         Evaluation evaluation = cluster.awaitSucceeded(Evaluation.class, "medic-quickstart-eval", Duration.ofMinutes(5));
-        assertThat(evaluation.getStatus().getRecallAt1()).isBetween(0.0, 1.0);
+        assertThat(evaluation.getStatus().getRecallAt1()).as("percent, lookup + fusion on the 25 test abstracts").isBetween(30.0, 100.0);
 
         assertThat(link(linker, "She was treated for [breast cancer]{DISO} .").toString()).as("Breast Neoplasms in MEDIC").contains("D001943");
     }

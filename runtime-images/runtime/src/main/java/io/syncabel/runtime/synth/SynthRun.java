@@ -329,6 +329,15 @@ public final class SynthRun {
         }
         s.put("skipped", skipped);
         s.put("outputUri", shardPrefix);
+        // the same figures under the SyntheticDataset status field names, which the operator copies
+        s.put("examples", counts.get("records"));
+        s.put("conceptsGenerated", counts.get("generated"));
+        s.put("conceptsFailed", counts.get("failed"));
+        s.put("failuresByReason", counts.get("failedByReason"));
+        if (counts.get("tokens") instanceof Map<?, ?> tokens && tokens.get("total") != null) {
+            s.put("tokensUsed", tokens.get("total"));
+        }
+        s.values().removeIf(java.util.Objects::isNull);
         return s;
     }
 
