@@ -142,14 +142,15 @@ public final class Seq2SeqTrainer {
         double squares = 0;
         try (NDScope scope = new NDScope()) {
             for (Parameter p : params) {
-                squares += p.getArray().getGradient().pow(2).sum().getFloat();
+                // in float64: a large but finite gradient must be clipped, not overflow the norm to infinity
+                squares += p.getArray().getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).pow(2).sum().getDouble();
             }
         }
         double norm = Math.sqrt(squares);
         if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
             for (Parameter p : params) {
                 NDArray grad = p.getArray().getGradient();
-                grad.muli(0f);
+                grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // assigned, not multiplied: NaN * 0 stays NaN
                 grad.close();
             }
             return false;
