@@ -176,13 +176,8 @@ final class LinkCommand implements Callable<Integer> {
         }
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
-            Linker linker = artifact.linker(modelUri);
-            if (!generateOnly && !artifact.mentions().isEmpty()) {
-                String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
-                try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
-                    linker = artifact.defaultLinker(modelUri, KbArtifact.load(kbStore, kbUri));
-                }
-            }
+            Linker linker = generateOnly ? artifact.linker(modelUri)
+                    : artifact.defaultLinker(modelUri, Uris.prefix(kb != null ? kb : artifact.info().kbUri()));
             for (Linker.Result result : linker.link(queries, options)) {
                 ObjectNode line = Json.MAPPER.createObjectNode();
                 line.put("mention", result.query().mention());

@@ -32,16 +32,11 @@ public final class GenerativeLinkerProvider implements LinkerLoader.Provider {
             progress.accept(String.format("model loaded: %,d parameters, %,d names in %d group tries",
                     artifact.info().parameters(), artifact.names().entries().size(), artifact.tries().byGroup().size()));
             NameTable.Entry first = artifact.names().get(0);
-            io.syncabel.runtime.kb.KnowledgeBase kb = null;
             if (!artifact.mentions().isEmpty()) {
-                String kbUri = artifact.info().kbUri().endsWith("/") ? artifact.info().kbUri() : artifact.info().kbUri() + "/";
-                progress.accept("reading knowledge base " + kbUri + " for the lookup of " + artifact.mentions().size()
-                        + " training mentions and TF-IDF candidates (fusion)");
-                try (ArtifactStore store = Stores.forUri(kbUri)) {
-                    kb = io.syncabel.runtime.kb.KbArtifact.load(store, kbUri);
-                }
+                progress.accept("reading knowledge base " + artifact.info().kbUri() + " for the lookup of "
+                        + artifact.mentions().size() + " training mentions and TF-IDF candidates (fusion)");
             }
-            return new LinkerLoader.Loaded(artifact.defaultLinker(prefix, kb),
+            return new LinkerLoader.Loaded(artifact.defaultLinker(prefix, artifact.info().kbUri()),
                     SmokeQuery.ofKbName(first.name(), first.group(), first.codes().get(0)));
         };
     }

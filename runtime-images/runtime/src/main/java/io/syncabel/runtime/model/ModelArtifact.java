@@ -208,6 +208,17 @@ public final class ModelArtifact implements AutoCloseable {
      * over the TF-IDF top K ({@link io.syncabel.runtime.link.FusionLinker}, needs the KB); without, constrained
      * generation. Closing it closes this artifact.
      */
+    public io.syncabel.runtime.link.Linker defaultLinker(String modelName, String kbUri) throws IOException {
+        if (mentions.isEmpty()) {
+            return linker(modelName);
+        }
+        String prefix = kbUri.endsWith("/") ? kbUri : kbUri + "/";
+        try (ArtifactStore store = io.syncabel.runtime.store.Stores.forUri(prefix)) {
+            return defaultLinker(modelName, io.syncabel.runtime.kb.KbArtifact.load(store, prefix));
+        }
+    }
+
+    /** As above, with the knowledge base already loaded. */
     public io.syncabel.runtime.link.Linker defaultLinker(String modelName, io.syncabel.runtime.kb.KnowledgeBase kb) {
         io.syncabel.runtime.link.GenerativeLinker generative = linker(modelName);
         if (mentions.isEmpty()) {
