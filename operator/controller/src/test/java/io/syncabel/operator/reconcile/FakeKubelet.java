@@ -403,15 +403,11 @@ final class FakeKubelet implements AutoCloseable {
      * cannot set per stage.
      */
     static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T absoluteFileUris(T resource, Path base) {
-        var json = io.fabric8.kubernetes.client.utils.Serialization.asJson(resource);
-        Matcher m = Pattern.compile("\"file:(?!/)([^\"]*)\"").matcher(json);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement("\"file:" + base.resolve(m.group(1)).normalize() + "\""));
-        }
-        m.appendTail(out);
+        // the same rule as `syncabel run -f` (LocalRun): a manifest's data travels with it
+        var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+        var tree = io.syncabel.runtime.pipeline.LocalRun.absoluteFileUris(mapper.valueToTree(resource), base);
         @SuppressWarnings("unchecked")
-        T rewritten = (T) io.fabric8.kubernetes.client.utils.Serialization.unmarshal(out.toString(), resource.getClass());
+        T rewritten = (T) mapper.convertValue(tree, resource.getClass());
         return rewritten;
     }
 }

@@ -228,7 +228,8 @@ public final class LocalRun {
         return node.toString();
     }
 
-    static JsonNode absoluteFileUris(JsonNode node, Path base) {
+    /** Makes every relative {@code file:} string in the tree absolute against {@code base} (in place; returns the node). */
+    public static JsonNode absoluteFileUris(JsonNode node, Path base) {
         if (node.isTextual()) {
             String s = node.asText();
             if (s.startsWith("file:") && !s.startsWith("file:/")) {
