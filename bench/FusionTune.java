@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * top K of every mention with HybridLinking.combine, the code the linker runs, for every K <= KMAX, weight
  * 0..1 (step 0.025) and method (linear, rrf). Exact-lookup answers count as they are. Ties go to the setting
  * whose neighbouring weights do best, then to the smaller K and weight.
- * Run as: java -cp runtime-images/runtime/target/syncabel-runtime.jar bench/FusionTune.java DEV.jsonl
+ * Run as: java -cp runtime-images/runtime/target/syncabel-runtime.jar bench/FusionTune.java DEV.jsonl [SKIP]
+ * SKIP (default 0) leaves out the first SKIP mentions: those `train --dev-max-mentions SKIP` scored to pick the
+ * checkpoint, on which the model looks better than it is.
  * Prints one line per method, then: fusion_method=<m> fusion_k=<K> fusion_weight=<a> dev_recall_at_1=<x> dev_tfidf=<y>
  */
 public class FusionTune {
@@ -29,8 +31,9 @@ public class FusionTune {
         ObjectMapper json = new ObjectMapper();
         List<Mention> mentions = new ArrayList<>();
         int kMax = 0;
+        int skip = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         for (String line : Files.readAllLines(Path.of(args[0]))) {
-            if (line.isBlank()) {
+            if (line.isBlank() || skip-- > 0) {
                 continue;
             }
             JsonNode n = json.readTree(line);
