@@ -9,6 +9,7 @@ import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.model.LinkerTraining;
 import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.model.StoreCheckpoints;
 import io.syncabel.runtime.model.ModelConfig;
 import io.syncabel.runtime.model.TrainingMix;
 import io.syncabel.runtime.model.TrainingSettings;
@@ -124,6 +125,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dev-beams", defaultValue = "1")
     int devBeams;
 
+    @Option(names = "--dev-every-steps", description = "Dev Recall@1 and a checkpoint every N steps besides each epoch's end "
+            + "(default: epoch ends only).")
+    Integer devEverySteps;
+
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
@@ -196,9 +201,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("field spec.devSelection.metric: loss is not supported by this runtime (dev Recall@1 picks "
                     + "the checkpoint); leave it out or use recall-at-1");
         }
-        if (d != null && d.getEverySteps() != null) {
-            throw new UserError("field spec.devSelection.everySteps: not supported by this runtime (dev Recall@1 is "
-                    + "computed once per epoch); leave it out");
+        int theDevEvery = devEverySteps != null ? devEverySteps : d != null && d.getEverySteps() != null ? d.getEverySteps() : 0;
+        if (theDevEvery < 0) {
+            throw new UserError("--dev-every-steps " + theDevEvery + ": expected a positive number of steps");
         }
         String theSize = size != null ? size : m != null && m.getSize() != null ? m.getSize().name().toLowerCase(Locale.ROOT) : "small";
         if (!List.of("tiny", "small", "base").contains(theSize)) {
@@ -224,7 +229,8 @@ final class TrainCommand implements Callable<Integer> {
                 hiddenSize != null ? hiddenSize : m == null ? null : m.getHiddenSize(), layers,
                 maxSourceLength != null ? maxSourceLength : m == null ? null : m.getMaxSourceLength(),
                 vocabSize != null ? vocabSize : m != null && m.getVocabSize() != null ? m.getVocabSize() : 4000,
-                syntheticPerEpoch != null ? syntheticPerEpoch : 0, trainingMix, theDevMax, devBeams, shape);
+                syntheticPerEpoch != null ? syntheticPerEpoch : 0, trainingMix, theDevMax, devBeams, shape,
+                theDevEvery);
         ModelConfig shapeCheck;
         try {
             shapeCheck = LinkerTraining.config(options, 1000);
@@ -282,13 +288,14 @@ final class TrainCommand implements Callable<Integer> {
                 syntheticSkipped = te.skipped();
             }
             LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err);
+            StoreCheckpoints checkpoints = new StoreCheckpoints(store, StoreCheckpoints.prefixFor(outUri), err);
             LinkerTraining.Result result = training.run(trainItems, devItems, syntheticExamples, json -> {
                 try {
                     store.writeProgress(outUri, json);
                 } catch (IOException e) {
                     err.println("train: cannot write progress.json: " + e.getMessage());
                 }
-            });
+            }, checkpoints);
             Map<String, Object> counts = new LinkedHashMap<>();
             counts.put("examples", result.examples());
             counts.put("humanExamples", trainItems.size());
@@ -317,6 +324,11 @@ final class TrainCommand implements Callable<Integer> {
                         String.valueOf(knowledgeBase.metadata().get("version")), language, result.parameters());
                 ModelArtifact.write(writer, info, o -> o.write(result.bestWeights()), result.tokenizerJson(),
                         result.names(), result.tries(), result.seenCodes(), trainingMentions, result.metrics(), counts, inputs);
+            }
+            try {
+                checkpoints.clear(); // the model is published: nothing left to resume
+            } catch (IOException | RuntimeException e) {
+                err.println("train: warning: cannot remove the checkpoints in " + checkpoints + ": " + e.getMessage());
             }
             Map<String, Object> summary = new LinkedHashMap<>(counts);
             summary.put("parameters", result.parameters());

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,18 +24,20 @@ import java.util.function.Consumer;
 
 /**
  * Everything `syncabel train` does between reading inputs and publishing the artifact: tokenizer,
- * tries, examples (human + KB names as synthetic), training with per-epoch dev Recall@1, best
- * checkpoint kept in memory.
+ * tries, examples (human + KB names as synthetic), training with dev Recall@1 at every evaluation point (each
+ * epoch's end, and every {@code devEverySteps} steps), the best weights kept, and a checkpoint written at every
+ * point so that a stopped run continues from the last one.
  */
 public final class LinkerTraining {
 
     /** Options beyond the optimiser's. */
+    /** {@code devEverySteps} > 0: dev evaluation and a checkpoint every that many steps besides each epoch's end. */
     public record Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize, int syntheticPerEpoch, TrainingMix mix, int devMaxMentions,
-            int devBeams, Shape shape) {
+            int devBeams, Shape shape, int devEverySteps) {
         public Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize,
                 int syntheticPerEpoch, TrainingMix mix, int devMaxMentions, int devBeams) {
             this(size, hiddenSize, layers, maxSourceLength, vocabSize, syntheticPerEpoch, mix, devMaxMentions, devBeams,
-                    Shape.NONE);
+                    Shape.NONE, 0);
         }
 
         public Options {
@@ -91,6 +95,11 @@ public final class LinkerTraining {
 
     public Result run(List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev, List<SyntheticExample> synthetic,
             Consumer<String> progress) {
+        return run(train, dev, synthetic, progress, TrainingCheckpoint.Checkpoints.NONE);
+    }
+
+    public Result run(List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev, List<SyntheticExample> synthetic,
+            Consumer<String> progress, TrainingCheckpoint.Checkpoints checkpoints) {
         long started = System.nanoTime();
         NameTable names = NameTable.of(kb);
         List<String> texts = new ArrayList<>();
@@ -127,16 +136,43 @@ public final class LinkerTraining {
             devGold.add(CodeSet.parse(item.example().code()));
         }
 
+        ByteArrayOutputStream tokenizerJson = new ByteArrayOutputStream();
+        try {
+            vocabulary.writeTokenizerJson(tokenizerJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String fingerprint = fingerprint(config, tokenizerJson.toByteArray(), human, kbExamples, devInputs);
+        Optional<TrainingCheckpoint> resume = latest(checkpoints, fingerprint);
+
         List<String> metrics = new ArrayList<>();
-        ByteArrayOutputStream[] best = {null};
+        byte[][] best = {null};
         double[] bestRecall = {-1};
         int[] bestEpoch = {-1};
         long[] exampleCount = {0};
-        try (Seq2SeqModel model = Seq2SeqModel.create(config, settings.seed())) {
+        double minutesBefore = resume.map(TrainingCheckpoint::minutes).orElse(0.0);
+        Seq2SeqTrainer.Position from = resume.map(TrainingCheckpoint::next).orElse(Seq2SeqTrainer.Position.START);
+        try (Seq2SeqModel model = resume.isPresent() ? resumed(config, resume.get().weights())
+                : Seq2SeqModel.create(config, settings.seed())) {
             log.printf("train: model %s, %,d parameters%n", config, model.parameterCount());
             Linker.Info info = new Linker.Info("syncabel", "training", String.valueOf(kb.metadata().get("version")));
             GenerativeLinker linker = new GenerativeLinker(model, encoder, vocabulary::decode, tries, names, info);
-            Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings);
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings, options.devEverySteps());
+            if (resume.isPresent()) {
+                TrainingCheckpoint c = resume.get();
+                try {
+                    trainer.restoreState(c.trainerState());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                metrics.addAll(c.metrics());
+                best[0] = c.bestWeights();
+                bestRecall[0] = c.bestRecall();
+                bestEpoch[0] = c.bestEpoch();
+                log.printf("train: resuming at step %d (epoch %d, batch %d) from %s, after %.1f min of training%n",
+                        c.next().step(), c.next().epoch() + 1, c.next().batch(), checkpoints, c.minutes());
+                log.flush();
+            }
             trainer.train(epoch -> {
                 List<TrainingExample> sample = new ArrayList<>(kbExamples);
                 Collections.shuffle(sample, new Random(settings.seed() + epoch));
@@ -147,8 +183,9 @@ public final class LinkerTraining {
                 @Override
                 public void onStep(int epoch, long step, long totalSteps, float loss) {
                     if (step % 50 == 0 || step == totalSteps) {
-                        double minutes = (System.nanoTime() - started) / 6e10;
-                        double eta = minutes / step * (totalSteps - step);
+                        double elapsed = (System.nanoTime() - started) / 6e10;
+                        double minutes = minutesBefore + elapsed;
+                        double eta = elapsed / Math.max(1, step - from.step()) * (totalSteps - step);
                         String line = String.format("epoch %d step %d/%d loss %.4f (%.1f min, eta %.1f min)",
                                 epoch + 1, step, totalSteps, loss, minutes, eta);
                         log.println("train: " + line);
@@ -159,7 +196,7 @@ public final class LinkerTraining {
                 }
 
                 @Override
-                public void onEpoch(int epoch, long step, float meanLoss) {
+                public void onEvaluation(int epoch, long step, float meanLoss, boolean epochEnd, Seq2SeqTrainer.Position next) {
                     double recall = Double.NaN;
                     if (!devInputs.isEmpty()) {
                         List<List<Linker.Candidate>> predictions = linker.linkMarked(devInputs,
@@ -173,7 +210,7 @@ public final class LinkerTraining {
                         }
                         recall = 100.0 * hits / predictions.size();
                     }
-                    double minutes = (System.nanoTime() - started) / 6e10;
+                    double minutes = minutesBefore + (System.nanoTime() - started) / 6e10;
                     String metric = String.format(java.util.Locale.ROOT,
                             "{\"epoch\":%d,\"step\":%d,\"loss\":%.5f,\"devRecallAt1\":%s,\"minutes\":%.2f}",
                             epoch + 1, step, meanLoss, Double.isNaN(recall) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", recall),
@@ -185,27 +222,83 @@ public final class LinkerTraining {
                     if (better) {
                         bestRecall[0] = Double.isNaN(recall) ? bestRecall[0] : recall;
                         bestEpoch[0] = epoch + 1;
-                        best[0] = new ByteArrayOutputStream();
-                        try {
-                            model.save(best[0]);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
+                        best[0] = weights(model);
+                    }
+                    try {
+                        checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
+                                List.copyOf(metrics), better ? best[0] : weights(model),
+                                trainer.saveState(), best[0]));
+                    } catch (IOException | RuntimeException e) {
+                        // training goes on; only the ability to resume from this point is lost
+                        log.println("train: warning: cannot write the checkpoint at step " + step + ": " + e.getMessage());
+                        log.flush();
                     }
                 }
-            });
+            }, from);
             if (trainer.skippedUpdates() > 0) {
                 log.printf("train: %d update(s) skipped because the loss or gradient was not finite%n", trainer.skippedUpdates());
             }
-            ByteArrayOutputStream tokenizerJson = new ByteArrayOutputStream();
-            try {
-                vocabulary.writeTokenizerJson(tokenizerJson);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new Result(config, best[0].toByteArray(), tokenizerJson.toByteArray(), names, tries, seen, metrics,
+            return new Result(config, best[0], tokenizerJson.toByteArray(), names, tries, seen, metrics,
                     bestRecall[0], bestEpoch[0], exampleCount[0], model.parameterCount(),
-                    (System.nanoTime() - started) / 6e10);
+                    minutesBefore + (System.nanoTime() - started) / 6e10);
+        }
+    }
+
+    private Optional<TrainingCheckpoint> latest(TrainingCheckpoint.Checkpoints checkpoints, String fingerprint) {
+        Optional<TrainingCheckpoint> latest;
+        try {
+            latest = checkpoints.latest();
+        } catch (IOException | RuntimeException e) {
+            log.println("train: warning: cannot read the checkpoints in " + checkpoints + " (" + e.getMessage()
+                    + "); starting from scratch");
+            return Optional.empty();
+        }
+        if (latest.isPresent() && !latest.get().fingerprint().equals(fingerprint)) {
+            log.println("train: the checkpoint in " + checkpoints + " was made with other settings or data; "
+                    + "starting from scratch (it will be replaced)");
+            return Optional.empty();
+        }
+        return latest;
+    }
+
+    private static Seq2SeqModel resumed(ModelConfig config, byte[] weights) {
+        try {
+            return Seq2SeqModel.resume(config, new java.io.ByteArrayInputStream(weights));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] weights(Seq2SeqModel model) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            model.save(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** What a checkpoint must have been made with to be resumed: shape, optimiser settings, options, data. */
+    private String fingerprint(ModelConfig config, byte[] tokenizer, List<TrainingExample> human, List<TrainingExample> synthetic,
+            List<GenerativeLinker.Marked> devInputs) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            java.util.function.Consumer<String> add = text -> digest.update((text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            add.accept(config.toString());
+            add.accept(settings.toString());
+            add.accept(options.toString());
+            digest.update(tokenizer);
+            for (List<TrainingExample> examples : List.of(human, synthetic)) {
+                add.accept("examples " + examples.size());
+                for (TrainingExample e : examples) {
+                    add.accept(Arrays.toString(e.source()) + Arrays.toString(e.target()));
+                }
+            }
+            devInputs.forEach(m -> add.accept(m.toString()));
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

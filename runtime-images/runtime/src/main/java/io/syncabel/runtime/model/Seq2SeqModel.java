@@ -51,6 +51,17 @@ public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
         return new Seq2SeqModel(manager, block);
     }
 
+    /** A model to go on training from saved weights (a checkpoint): loaded parameters do not track gradients by themselves. */
+    public static Seq2SeqModel resume(ModelConfig config, InputStream weights) throws IOException {
+        Seq2SeqModel model = load(config, weights);
+        model.block.getParameters().values().forEach(p -> {
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        });
+        return model;
+    }
+
     public void save(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         block.saveParameters(data);

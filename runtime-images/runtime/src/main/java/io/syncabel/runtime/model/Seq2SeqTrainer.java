@@ -9,12 +9,16 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.AdamW;
-import ai.djl.training.optimizer.Optimizer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 
@@ -25,51 +29,78 @@ import java.util.function.IntFunction;
  */
 public final class Seq2SeqTrainer {
 
-    /** What the caller sees after each optimiser step and each epoch. */
+    /** What the caller sees after each optimiser step and at each evaluation point. */
     public interface Listener {
         default void onStep(int epoch, long step, long totalSteps, float loss) {
         }
 
-        /** Called at the end of each epoch; the model is usable for decoding here. */
-        default void onEpoch(int epoch, long step, float meanLoss) {
+        /**
+         * Called every {@code evaluateEverySteps} steps (when positive) and at the end of each epoch; the model is
+         * usable for decoding here, and {@link #saveState} / the model's weights make a checkpoint from which
+         * {@code train(..., next)} continues.
+         *
+         * @param epoch     the 0-based epoch the point lies in
+         * @param meanLoss  mean training loss since the previous evaluation point
+         * @param epochEnd  whether the point closes the epoch
+         * @param next      where a run resumed from this point continues
+         */
+        default void onEvaluation(int epoch, long step, float meanLoss, boolean epochEnd, Position next) {
         }
+    }
+
+    /** The next batch to train: epoch (0-based), batch index within that epoch's batches, global step. */
+    public record Position(int epoch, int batch, long step) {
+        public static final Position START = new Position(0, 0, 0);
     }
 
     private final Seq2SeqModel model;
     private final TrainingSettings settings;
-    private final Random random;
+    private final int evaluateEverySteps;
+    private final AdamWState optimizer = new AdamWState();
+    /** Updates applied (skipped ones not counted): AdamW's bias correction and the learning-rate schedule. */
+    private long updates;
+    private long skippedUpdates;
 
     public Seq2SeqTrainer(Seq2SeqModel model, TrainingSettings settings) {
+        this(model, settings, 0);
+    }
+
+    /** {@code evaluateEverySteps} > 0 adds evaluation points inside epochs (TrainingRun devSelection.everySteps). */
+    public Seq2SeqTrainer(Seq2SeqModel model, TrainingSettings settings, int evaluateEverySteps) {
         this.model = model;
         this.settings = settings;
-        this.random = new Random(settings.seed());
+        this.evaluateEverySteps = evaluateEverySteps;
     }
 
     /**
      * Trains for {@code settings.epochs()} epochs; {@code epochData} gives each epoch's examples (so
-     * callers can resample synthetic data per epoch).
+     * callers can resample synthetic data per epoch). It must give the same examples for the same epoch
+     * every time: a resumed run rebuilds the interrupted epoch's batches from it.
      */
     public void train(IntFunction<List<TrainingExample>> epochData, Listener listener) {
+        train(epochData, listener, Position.START);
+    }
+
+    /** Continues from {@code from} (a checkpoint's position, with {@link #restoreState} and the weights restored). */
+    public void train(IntFunction<List<TrainingExample>> epochData, Listener listener, Position from) {
+        if (from.epoch() >= settings.epochs()) {
+            return; // a checkpoint taken at the very end
+        }
         Seq2SeqBlock block = model.block();
-        List<List<TrainingExample>> firstBatches = batches(epochData.apply(0));
-        long totalSteps = (long) firstBatches.size() * settings.epochs();
-        Optimizer optimizer = AdamW.builder()
-                .optLearningRateTracker((id, update) -> learningRate(update, totalSteps))
-                .optWeightDecays(settings.weightDecay())
-                .build();
-        ParameterStore store = new ParameterStore(model.manager(), false);
-        List<Parameter> params = new ArrayList<>(block.getParameters().values());
-        long step = 0;
+        List<List<TrainingExample>> firstBatches = batches(epochData.apply(from.epoch()), from.epoch());
+        long totalSteps = from.step() - from.batch() + (long) firstBatches.size() * (settings.epochs() - from.epoch());
+        List<Map.Entry<String, Parameter>> params = parameters(block);
+        long step = from.step();
         List<List<TrainingExample>> batches = firstBatches;
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            if (epoch > 0) {
-                batches = batches(epochData.apply(epoch));
+        for (int epoch = from.epoch(); epoch < settings.epochs(); epoch++) {
+            if (epoch > from.epoch()) {
+                batches = batches(epochData.apply(epoch), epoch);
             }
             double lossSum = 0;
             int counted = 0;
-            for (List<TrainingExample> batch : batches) {
-                float loss = step(block, store, batch);
-                if (clipAndUpdate(optimizer, params, loss)) {
+            for (int b = epoch == from.epoch() ? from.batch() : 0; b < batches.size(); b++) {
+                float loss = step(block, batches.get(b));
+                if (clipAndUpdate(params, loss, totalSteps)) {
                     lossSum += loss;
                     counted++;
                 } else {
@@ -77,14 +108,49 @@ public final class Seq2SeqTrainer {
                 }
                 step++;
                 listener.onStep(epoch, step, totalSteps, loss);
+                boolean epochEnd = b == batches.size() - 1;
+                if (epochEnd || evaluateEverySteps > 0 && step % evaluateEverySteps == 0) {
+                    Position next = epochEnd ? new Position(epoch + 1, 0, step) : new Position(epoch, b + 1, step);
+                    listener.onEvaluation(epoch, step, (float) (lossSum / Math.max(1, counted)), epochEnd, next);
+                    lossSum = 0;
+                    counted = 0;
+                }
             }
-            listener.onEpoch(epoch, step, (float) (lossSum / Math.max(1, counted)));
         }
     }
 
-    private long skippedUpdates;
+    /** The optimiser's moments and counters, for a checkpoint (the weights are saved by the model). */
+    public byte[] saveState() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeLong(updates);
+        data.writeLong(skippedUpdates);
+        optimizer.save(data);
+        data.flush();
+        return out.toByteArray();
+    }
 
-    float learningRate(int update, long totalSteps) {
+    /** Restores what {@link #saveState} wrote, for the same model shape. */
+    public void restoreState(byte[] state) throws IOException {
+        DataInputStream data = new DataInputStream(new ByteArrayInputStream(state));
+        long u = data.readLong();
+        long s = data.readLong();
+        optimizer.load(data, model.manager(), parameters(model.block()));
+        updates = u;
+        skippedUpdates = s;
+    }
+
+    static List<Map.Entry<String, Parameter>> parameters(Seq2SeqBlock block) {
+        List<Map.Entry<String, Parameter>> out = new ArrayList<>();
+        block.getParameters().forEach(pair -> out.add(Map.entry(pair.getKey(), pair.getValue())));
+        return out;
+    }
+
+    AdamWState optimizer() {
+        return optimizer;
+    }
+
+    float learningRate(long update, long totalSteps) {
         float peak = settings.learningRate();
         int warmup = Math.max(1, settings.warmupSteps());
         if (update < warmup) {
@@ -94,7 +160,7 @@ public final class Seq2SeqTrainer {
         return (float) (peak * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 
-    private float step(Seq2SeqBlock block, ParameterStore store, List<TrainingExample> batch) {
+    private float step(Seq2SeqBlock block, List<TrainingExample> batch) {
         ModelConfig config = block.config();
         List<int[]> sources = new ArrayList<>();
         List<int[]> inputs = new ArrayList<>();
@@ -115,7 +181,7 @@ public final class Seq2SeqTrainer {
             NDArray src = Seq2SeqModel.pad(manager, sources, config.maxSourceLength());
             NDArray tgtIn = Seq2SeqModel.pad(manager, inputs, config.maxTargetLength());
             NDArray tgtOut = Seq2SeqModel.pad(manager, outputs, config.maxTargetLength());
-            NDArray logits = block.forward(store, new NDList(src, tgtIn), true).singletonOrThrow();
+            NDArray logits = block.forward(new ParameterStore(manager, false), new NDList(src, tgtIn), true).singletonOrThrow();
             NDArray loss = smoothedCrossEntropy(logits, tgtOut, settings.labelSmoothing());
             collector.backward(loss);
             return loss.getFloat();
@@ -138,17 +204,17 @@ public final class Seq2SeqTrainer {
     }
 
     /** Clips by global norm and applies the update; false (and no update) when the loss or the gradient is not finite. */
-    private boolean clipAndUpdate(Optimizer optimizer, List<Parameter> params, float loss) {
+    private boolean clipAndUpdate(List<Map.Entry<String, Parameter>> params, float loss, long totalSteps) {
         double squares = 0;
         try (NDScope scope = new NDScope()) {
-            for (Parameter p : params) {
+            for (Parameter p : values(params)) {
                 // in float64: a large but finite gradient must be clipped, not overflow the norm to infinity
                 squares += p.getArray().getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).pow(2).sum().getDouble();
             }
         }
         double norm = Math.sqrt(squares);
         if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
-            for (Parameter p : params) {
+            for (Parameter p : values(params)) {
                 NDArray grad = p.getArray().getGradient();
                 grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // assigned, not multiplied: NaN * 0 stays NaN
                 grad.close();
@@ -157,22 +223,32 @@ public final class Seq2SeqTrainer {
         }
         float scale = settings.gradientClip() > 0 && norm > settings.gradientClip()
                 ? (float) (settings.gradientClip() / norm) : 1f;
-        for (Parameter p : params) {
-            NDArray weight = p.getArray();
+        updates++;
+        float lr = learningRate(updates, totalSteps);
+        for (Map.Entry<String, Parameter> e : params) {
+            NDArray weight = e.getValue().getArray();
             NDArray grad = weight.getGradient();
             if (scale != 1f) {
                 grad.muli(scale);
             }
             // outside any scope: AdamW creates its moment arrays lazily on the first update and keeps them
-            optimizer.update(p.getId(), weight, grad);
+            optimizer.update(e.getKey(), weight, grad, updates, lr, settings.weightDecay());
             grad.muli(0f);
             grad.close();
         }
         return true;
     }
 
-    /** Shuffled, length-bucketed batches whose padded size stays under the token budget. */
-    List<List<TrainingExample>> batches(List<TrainingExample> examples) {
+    private static List<Parameter> values(List<Map.Entry<String, Parameter>> params) {
+        return params.stream().map(Map.Entry::getValue).toList();
+    }
+
+    /**
+     * Shuffled, length-bucketed batches whose padded size stays under the token budget; the same for the same
+     * examples, seed and epoch, so a resumed run rebuilds them.
+     */
+    List<List<TrainingExample>> batches(List<TrainingExample> examples, int epoch) {
+        Random random = new Random(settings.seed() * 1_000_003L + epoch);
         int n = examples.size();
         double[] noise = new double[n];
         Integer[] order = new Integer[n];

@@ -83,7 +83,7 @@ class TrainFromResourceTest {
                 "--per-concept", "2")).as(err.toString()).isZero();
 
         String model = "file:" + dir.resolve("model") + "/";
-        Map<String, String> env = new HashMap<>(Map.of("SYNCABEL_RESOURCE", resource(corpus, "{\"maxMentions\":3}"),
+        Map<String, String> env = new HashMap<>(Map.of("SYNCABEL_RESOURCE", resource(corpus, "{\"maxMentions\":3,\"everySteps\":1}"),
                 "SYNCABEL_INPUT_KNOWLEDGE_BASE", kbUri, "SYNCABEL_INPUT_SYNTHETIC_DATASETS", synth, "SYNCABEL_OUTPUT_URI", model));
         assertThat(run(env, "train")).as(err.toString()).isZero();
         Map<String, Object> s = summary();
@@ -93,6 +93,10 @@ class TrainFromResourceTest {
         // alternate with human upsampling 2: 8 human (4 x 2) interleaved with the 8 synthetic
         assertThat(s).containsEntry("examples", 16);
         assertThat(err.toString()).contains("synthetic dataset " + synth + ": 8 records");
+        // devSelection.everySteps 1: a dev evaluation (and a checkpoint) after every step, not only at epoch ends
+        List<String> metrics = Files.readAllLines(dir.resolve("model/metrics.jsonl"));
+        assertThat(metrics).hasSizeGreaterThan(2).allMatch(line -> line.contains("\"devRecallAt1\""));
+        assertThat(dir.resolve("model.checkpoints")).as("checkpoints removed once the model is published").doesNotExist();
         try (FolderStore store = new FolderStore(); ModelArtifact artifact = ModelArtifact.load(store, model)) {
             assertThat(artifact.info().config().hiddenSize()).isEqualTo(32);
             assertThat(artifact.info().config().encoderLayers()).isEqualTo(1);

@@ -134,4 +134,58 @@ public class LinkerTrainingTest {
             assertThat(out.toString()).contains("\"mention\":\"mammary cancer\"").containsPattern("\"codes\":\\[\"D00[1-6]\"\\]");
         }
     }
+
+    @Test
+    void aStoppedRunResumesFromItsLastCheckpointWithoutRedoingTheEpochsBefore() throws IOException {
+        Path kbFile = Files.writeString(dir.resolve("kb.txt"), KB);
+        Path corpus = Files.writeString(dir.resolve("train.pubtator"), pubtator());
+        KnowledgeBase kb = TestData.build("dnorm", TestData.uri(kbFile), KbOptions.defaults());
+        List<CorpusExamples.Item> items = CorpusExamples.read(corpus, null, kb, "en", true, new Problems(false));
+        TrainingSettings settings = new TrainingSettings(60, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
+        LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
+        List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb));
+        try (ArtifactStore store = new FolderStore()) {
+            String checkpoints = "file:" + dir.resolve("model.checkpoints") + "/";
+            StringWriter firstLog = new StringWriter();
+            // the pod is stopped at step 50 (the progress report there throws), after the checkpoint of the last epoch end
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LinkerTraining(kb, settings, options, new PrintWriter(firstLog, true))
+                    .run(items, items, synthetic, json -> {
+                        if (json.contains("\"done\":50,")) {
+                            throw new IllegalStateException("pod stopped");
+                        }
+                    }, new StoreCheckpoints(store, checkpoints, new PrintWriter(firstLog, true))))
+                    .hasMessage("pod stopped");
+            List<String> done = firstLog.toString().lines().filter(l -> l.startsWith("train: {\"epoch\":")).toList();
+            assertThat(done).hasSizeGreaterThan(1);
+            var last = java.util.regex.Pattern.compile("\"epoch\":(\\d+),\"step\":(\\d+),").matcher(done.get(done.size() - 1));
+            assertThat(last.find()).isTrue();
+            int lastEpoch = Integer.parseInt(last.group(1));
+            long lastStep = Long.parseLong(last.group(2));
+            assertThat(lastStep).isLessThan(50);
+            assertThat(store.list(checkpoints)).as("only the newest checkpoint is kept").isNotEmpty()
+                    .allMatch(uri -> uri.startsWith(checkpoints + String.format("step-%010d/", lastStep)));
+
+            StringWriter secondLog = new StringWriter();
+            LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(secondLog, true))
+                    .run(items, items, synthetic, json -> { }, new StoreCheckpoints(store, checkpoints, new PrintWriter(secondLog, true)));
+            assertThat(secondLog.toString()).contains("resuming at step " + lastStep + " (epoch " + (lastEpoch + 1) + ", batch 0)")
+                    .doesNotContain("{\"epoch\":" + lastEpoch + ",").contains("{\"epoch\":" + (lastEpoch + 1) + ",")
+                    .contains("{\"epoch\":60,");
+            // the metrics of both attempts, each epoch once, in order
+            assertThat(result.metrics()).hasSize(60);
+            for (int e = 0; e < 60; e++) {
+                assertThat(result.metrics().get(e)).startsWith("{\"epoch\":" + (e + 1) + ",");
+            }
+            assertThat(result.bestDevRecallAt1()).isGreaterThanOrEqualTo(80.0);
+
+            // a checkpoint made with other settings is never resumed
+            StringWriter thirdLog = new StringWriter();
+            TrainingSettings other = new TrainingSettings(2, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 8);
+            LinkerTraining.Result fresh = new LinkerTraining(kb, other, options, new PrintWriter(thirdLog, true))
+                    .run(items, items, synthetic, json -> { }, new StoreCheckpoints(store, checkpoints, new PrintWriter(thirdLog, true)));
+            assertThat(thirdLog.toString()).contains("made with other settings or data; starting from scratch")
+                    .doesNotContain("resuming");
+            assertThat(fresh.metrics()).hasSize(2);
+        }
+    }
 }

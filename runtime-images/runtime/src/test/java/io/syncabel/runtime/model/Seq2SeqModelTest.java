@@ -143,7 +143,7 @@ class Seq2SeqModelTest {
             float[] lastLoss = new float[1];
             new Seq2SeqTrainer(model, settings).train(epoch -> examples, new Seq2SeqTrainer.Listener() {
                 @Override
-                public void onEpoch(int epoch, long step, float meanLoss) {
+                public void onEvaluation(int epoch, long step, float meanLoss, boolean epochEnd, Seq2SeqTrainer.Position next) {
                     lastLoss[0] = meanLoss;
                 }
             });
@@ -167,6 +167,89 @@ class Seq2SeqModelTest {
                     assertThat(b.step(rows, bos)).isDeepEqualTo(a.step(rows, bos));
                 }
             }
+        }
+    }
+
+    @Test
+    void aRunResumedFromACheckpointTakesTheSameStepsAsTheUninterruptedRun() throws IOException {
+        List<TrainingExample> examples = copyTask(8, 11);
+        // 3 epochs of 2 batches each; the checkpoint is the evaluation point after epoch 1's first batch
+        TrainingSettings settings = new TrainingSettings(3, 40, 3e-3f, 2, 0.0f, 0.01f, 1.0f, 5);
+        byte[][] checkpoint = new byte[2][];
+        Seq2SeqTrainer.Position[] resumeAt = new Seq2SeqTrainer.Position[1];
+        byte[] uninterrupted;
+        try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 5)) {
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings, 3);
+            trainer.train(epoch -> examples, new Seq2SeqTrainer.Listener() {
+                @Override
+                public void onEvaluation(int epoch, long step, float meanLoss, boolean epochEnd, Seq2SeqTrainer.Position next) {
+                    if (step == 3) {
+                        assertThat(epochEnd).isFalse();
+                        assertThat(next).isEqualTo(new Seq2SeqTrainer.Position(1, 1, 3));
+                        checkpoint[0] = weights(model);
+                        checkpoint[1] = state(trainer);
+                        resumeAt[0] = next;
+                    }
+                }
+            });
+            uninterrupted = weights(model);
+        }
+        assertThat(resumeAt[0]).as("a point every 3 steps, inside epoch 1").isNotNull();
+
+        List<Long> resumedSteps = new java.util.ArrayList<>();
+        try (Seq2SeqModel resumed = Seq2SeqModel.resume(tiny(), new ByteArrayInputStream(checkpoint[0]))) {
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(resumed, settings, 3);
+            trainer.restoreState(checkpoint[1]);
+            assertThat(state(trainer)).as("optimiser state round trip").isEqualTo(checkpoint[1]);
+            trainer.train(epoch -> examples, new Seq2SeqTrainer.Listener() {
+                @Override
+                public void onStep(int epoch, long step, long totalSteps, float loss) {
+                    resumedSteps.add(step);
+                    assertThat(totalSteps).isEqualTo(6);
+                }
+            }, resumeAt[0]);
+            assertThat(resumedSteps).as("only the steps after the checkpoint").containsExactly(4L, 5L, 6L);
+            assertThat(maxDifference(resumed, uninterrupted)).isLessThan(1e-5);
+        }
+        // the control: the same weights with a fresh optimiser (no moments, bias correction from step 1) end elsewhere
+        try (Seq2SeqModel fresh = Seq2SeqModel.resume(tiny(), new ByteArrayInputStream(checkpoint[0]))) {
+            new Seq2SeqTrainer(fresh, settings, 3).train(epoch -> examples, new Seq2SeqTrainer.Listener() { }, resumeAt[0]);
+            assertThat(maxDifference(fresh, uninterrupted)).isGreaterThan(1e-3);
+        }
+    }
+
+    private static byte[] weights(Seq2SeqModel model) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            model.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] state(Seq2SeqTrainer trainer) {
+        try {
+            return trainer.saveState();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Largest absolute difference between the model's parameters and saved weights of the same shape. */
+    private static double maxDifference(Seq2SeqModel model, byte[] other) throws IOException {
+        try (Seq2SeqModel b = Seq2SeqModel.load(model.config(), new ByteArrayInputStream(other))) {
+            double max = 0;
+            var pa = Seq2SeqTrainer.parameters(model.block());
+            var pb = Seq2SeqTrainer.parameters(b.block());
+            for (int i = 0; i < pa.size(); i++) {
+                float[] x = pa.get(i).getValue().getArray().toFloatArray();
+                float[] y = pb.get(i).getValue().getArray().toFloatArray();
+                for (int j = 0; j < x.length; j++) {
+                    max = Math.max(max, Math.abs(x[j] - y[j]));
+                }
+            }
+            return max;
         }
     }
 
