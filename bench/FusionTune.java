@@ -15,14 +15,18 @@ import java.util.TreeSet;
  * Picks the fusion settings on a dev split: reads the predictions of `syncabel link --fusion --candidates KMAX`
  * (every candidate carries its TF-IDF cosine and rank and the model's score of its best name) and re-ranks the
  * top K of every mention with HybridLinking.combine, the code the linker runs, for every K <= KMAX, weight
- * 0..1 (step 0.025) and method (linear, rrf). Exact-lookup answers count as they are. Ties go to the setting
- * whose neighbouring weights do best, then to the smaller K and weight.
+ * 0..1 (step 0.025), method (linear, rrf) and gate (the TF-IDF top-1 cosine at or above which retrieval stands). Exact-lookup answers count as they are. Ties go to the setting
+ * whose neighbouring weights do best, then to the smaller K, no gate before a gate, and the smaller weight.
  * Run as: java -cp runtime-images/runtime/target/syncabel-runtime.jar bench/FusionTune.java DEV.jsonl [SKIP]
  * SKIP (default 0) leaves out the first SKIP mentions: those `train --dev-max-mentions SKIP` scored to pick the
  * checkpoint, on which the model looks better than it is.
- * Prints one line per method, then: fusion_method=<m> fusion_k=<K> fusion_weight=<a> dev_recall_at_1=<x> dev_tfidf=<y>
+ * Prints one line per method, then: fusion_method=<m> fusion_k=<K> fusion_weight=<a> fusion_gate=<c|none> dev_recall_at_1=<x> dev_tfidf=<y>
  */
 public class FusionTune {
+    /** Fusion gates tried: none, then TF-IDF top-1 cosines at or above which retrieval's ranking stands. */
+    static final double[] GATES = {HybridLinking.Fusion.NO_GATE, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5};
+
+
     record Mention(TreeSet<String> gold, List<String> fixedAnswer, List<TfIdfLinker.Candidate> retrieved,
             Map<String, GenerativeLinker.NameScore> model) {
     }
@@ -92,14 +96,15 @@ public class FusionTune {
             double methodBest = -1;
             String methodLine = null;
             for (int k : ks) {
+              for (double gate : GATES) {
                 double[] r = new double[weights.length];
                 for (int i = 0; i < weights.length; i++) {
-                    r[i] = recall(mentions, k, new HybridLinking.Fusion(method, weights[i]));
+                    r[i] = recall(mentions, k, new HybridLinking.Fusion(method, weights[i], gate));
                 }
                 for (int i = 0; i < weights.length; i++) {
                     double smooth = (r[Math.max(0, i - 1)] + r[Math.min(weights.length - 1, i + 1)]) / 2;
-                    String line = String.format("fusion_method=%s fusion_k=%d fusion_weight=%s dev_recall_at_1=%.2f dev_tfidf=%.2f",
-                            method.name().toLowerCase(), k, weights[i], r[i], tfidf);
+                    String line = String.format("fusion_method=%s fusion_k=%d fusion_weight=%s fusion_gate=%s dev_recall_at_1=%.2f dev_tfidf=%.2f",
+                            method.name().toLowerCase(), k, weights[i], gate > 1 ? "none" : String.valueOf(gate), r[i], tfidf);
                     if (r[i] > bestRecall || (r[i] == bestRecall && smooth > bestSmooth)) {
                         bestRecall = r[i];
                         bestSmooth = smooth;
@@ -110,6 +115,7 @@ public class FusionTune {
                         methodLine = line;
                     }
                 }
+              }
             }
             System.out.println("best " + method.name().toLowerCase() + ": " + methodLine);
         }

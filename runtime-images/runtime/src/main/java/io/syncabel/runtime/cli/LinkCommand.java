@@ -87,6 +87,11 @@ final class LinkCommand implements Callable<Integer> {
             description = "linear: a*log p + (1-a)*log cosine; rrf: weighted reciprocal-rank fusion (default ${DEFAULT-VALUE}).")
     String fusionMethod;
 
+    @Option(names = "--fusion-gate", paramLabel = "C",
+            description = "A TF-IDF top-1 cosine at or above which retrieval's ranking stands and the model is not asked "
+                    + "(default: none, the model weighs in on every mention).")
+    Double fusionGate;
+
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
@@ -110,9 +115,10 @@ final class LinkCommand implements Callable<Integer> {
             }
             try {
                 fused = new HybridLinking.Fusion(HybridLinking.FusionMethod.valueOf(fusionMethod.toUpperCase(java.util.Locale.ROOT)),
-                        fusionWeight);
+                        fusionWeight, fusionGate == null ? HybridLinking.Fusion.NO_GATE : fusionGate);
             } catch (IllegalArgumentException e) {
-                throw new UserError("--fusion-method linear|rrf and --fusion-weight in [0, 1]: " + e.getMessage(), e);
+                throw new UserError("--fusion-method linear|rrf, --fusion-weight in [0, 1], --fusion-gate in (0, 1]: "
+                        + e.getMessage(), e);
             }
         }
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {

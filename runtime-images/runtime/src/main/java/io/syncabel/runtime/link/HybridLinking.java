@@ -104,12 +104,29 @@ public final class HybridLinking {
      *
      * @param method how the two scores combine
      * @param weight {@code a}, the model's weight in [0, 1] (0: TF-IDF alone, 1: the model alone among the candidates)
+     * @param gate   a TF-IDF top-1 cosine at or above which retrieval's ranking stands and the model is not asked
+     *               (a confident retrieval: the mention is, or nearly is, a KB name or training mention); above 1
+     *               (the default, {@link #NO_GATE}) the model weighs in on every mention
      */
-    public record Fusion(FusionMethod method, double weight) {
+    public record Fusion(FusionMethod method, double weight, double gate) {
+        public static final double NO_GATE = Double.POSITIVE_INFINITY;
+
         public Fusion {
             if (method == null || !(weight >= 0 && weight <= 1)) {
                 throw new IllegalArgumentException("fusion weight must be in [0, 1], got " + weight);
             }
+            if (!(gate > 0)) {
+                throw new IllegalArgumentException("fusion gate must be a cosine in (0, 1] (or above 1 for none), got " + gate);
+            }
+        }
+
+        public Fusion(FusionMethod method, double weight) {
+            this(method, weight, NO_GATE);
+        }
+
+        /** Whether the model is left out for a mention whose best TF-IDF cosine is {@code topCosine}. */
+        public boolean retrievalStands(double topCosine) {
+            return weight == 0 || topCosine >= gate - 1e-9;
         }
     }
 
@@ -158,12 +175,20 @@ public final class HybridLinking {
                 marked.add(new GenerativeLinker.Marked(item.source(), item.mention(), item.example().group()));
             }
         }
-        List<Map<String, GenerativeLinker.NameScore>> scores;
-        if (fusion.weight() > 0 && !marked.isEmpty()) {
-            scores = linker.scoreConcepts(marked, retrieved.stream()
-                    .map(top -> top.stream().map(TfIdfLinker.Candidate::code).toList()).toList());
-        } else {
-            scores = java.util.Collections.nCopies(marked.size(), Map.of());
+        // the model scores only the mentions whose retrieval is not confident enough to stand alone
+        List<Integer> asked = new ArrayList<>();
+        for (int j = 0; j < marked.size(); j++) {
+            if (!fusion.retrievalStands(retrieved.get(j).get(0).score())) {
+                asked.add(j);
+            }
+        }
+        List<Map<String, GenerativeLinker.NameScore>> scores = new ArrayList<>(java.util.Collections.nCopies(marked.size(), Map.of()));
+        if (!asked.isEmpty()) {
+            List<Map<String, GenerativeLinker.NameScore>> scored = linker.scoreConcepts(asked.stream().map(marked::get).toList(),
+                    asked.stream().map(j -> retrieved.get(j).stream().map(TfIdfLinker.Candidate::code).toList()).toList());
+            for (int x = 0; x < asked.size(); x++) {
+                scores.set(asked.get(x), scored.get(x));
+            }
         }
         for (int j = 0; j < toScore.size(); j++) {
             out.set(toScore.get(j), combine(retrieved.get(j), scores.get(j), fusion));
@@ -182,8 +207,8 @@ public final class HybridLinking {
     /** Ranks one mention's retrieved concepts (best cosine first) by the fused score. */
     public static List<Fused> combine(List<TfIdfLinker.Candidate> retrieved, Map<String, GenerativeLinker.NameScore> model,
             Fusion fusion) {
-        double a = fusion.weight();
         int n = retrieved.size();
+        double a = n > 0 && fusion.retrievalStands(retrieved.get(0).score()) ? 0 : fusion.weight();
         double[] logP = new double[n];
         for (int r = 0; r < n; r++) {
             GenerativeLinker.NameScore s = model.get(retrieved.get(r).code());

@@ -63,6 +63,21 @@ class FusionTest {
     }
 
     @Test
+    void aConfidentRetrievalStandsAboveTheGateAndTheModelWeighsInBelowIt() {
+        // top-1 cosine 0.9: a gate at 0.9 (or below) keeps retrieval's order whatever the weight...
+        for (double gate : new double[] {0.9, 0.5}) {
+            assertThat(HybridLinking.combine(RETRIEVED, MODEL, new HybridLinking.Fusion(LINEAR, 0.5, gate)).stream()
+                    .map(f -> f.candidate().codes().get(0)).toList()).containsExactly("A", "B", "C", "D");
+        }
+        // ...a gate above it leaves the fusion as it was
+        assertThat(HybridLinking.combine(RETRIEVED, MODEL, new HybridLinking.Fusion(LINEAR, 0.5, 0.95)).stream()
+                .map(f -> f.candidate().codes().get(0)).toList()).containsExactly("B", "C", "A", "D");
+        assertThat(new HybridLinking.Fusion(LINEAR, 0.5).gate()).as("no gate by default").isInfinite();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HybridLinking.Fusion(LINEAR, 0.5, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gate");
+    }
+
+    @Test
     void reciprocalRankFusionBreaksTiesByRetrieval() {
         // A: 1/61 retrieval + 1/63 model, C: the reverse, equal; B: 1/62 + 1/62, slightly less
         assertThat(order(RRF, 0.5)).containsExactly("A", "C", "B", "D");
@@ -134,6 +149,9 @@ class FusionTest {
         assertThat(retrievalOnly.get(0).get(0).candidate().codes()).as("TF-IDF alone").containsExactly("D005");
         assertThat(retrievalOnly.get(0)).hasSize(3).extracting(f -> f.candidate().codes().get(0)).contains("D003");
         assertThat(decoder.stepCalls).as("weight 0: the model is not run").isZero();
+        List<List<HybridLinking.Fused>> gated = hybrid.fuse(items, new HybridLinking.Fusion(LINEAR, 0.5, 0.01), fallback);
+        assertThat(gated.get(0).get(0).candidate().codes()).as("retrieval stands above the gate").containsExactly("D005");
+        assertThat(decoder.stepCalls).as("the model is not asked above the gate").isZero();
 
         for (HybridLinking.Fusion fusion : List.of(new HybridLinking.Fusion(LINEAR, 0.5), new HybridLinking.Fusion(RRF, 1))) {
             List<List<HybridLinking.Fused>> fused = hybrid.fuse(items, fusion, fallback);
