@@ -54,6 +54,44 @@ abstract class ArtifactStoreContractTest {
     }
 
     @Test
+    void trainingCheckpointsReplaceEachOtherAndOnlyAPublishedOneIsResumed() throws IOException {
+        String model = root + "trainingruns/t/1a2b/";
+        String prefix = io.syncabel.runtime.model.StoreCheckpoints.prefixFor(model);
+        assertThat(prefix).isEqualTo(root + "trainingruns/t/1a2b.checkpoints/");
+        var checkpoints = new io.syncabel.runtime.model.StoreCheckpoints(store, prefix,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        assertThat(checkpoints.latest()).isEmpty();
+        checkpoints.save(checkpoint(new io.syncabel.runtime.model.Seq2SeqTrainer.Position(1, 0, 10), "first"));
+        checkpoints.save(checkpoint(new io.syncabel.runtime.model.Seq2SeqTrainer.Position(1, 4, 14), "second"));
+        // a pod stopped while writing the next one: files without a manifest
+        try (OutputStream out = store.create(prefix + "step-0000000018/").file("model.params")) {
+            out.write(utf8("half"));
+        } catch (IOException | RuntimeException ignored) {
+            // a FolderStore writer abandons on close; what matters is that nothing is published
+        }
+        var latest = checkpoints.latest().orElseThrow();
+        assertThat(latest.next()).isEqualTo(new io.syncabel.runtime.model.Seq2SeqTrainer.Position(1, 4, 14));
+        assertThat(latest.fingerprint()).isEqualTo("f");
+        assertThat(latest.metrics()).containsExactly("{\"epoch\":1}", "second");
+        assertThat(latest.weights()).isEqualTo(utf8("weights second"));
+        assertThat(latest.trainerState()).isEqualTo(utf8("optimiser second"));
+        assertThat(latest.bestWeights()).isEqualTo(utf8("best second"));
+        assertThat(latest.bestRecall()).isEqualTo(71.5);
+        assertThat(store.list(prefix)).as("the older checkpoint is gone")
+                .noneMatch(uri -> uri.contains("/step-0000000010/"));
+        assertThat(store.list(model)).as("nothing under the model's own prefix").isEmpty();
+        checkpoints.clear();
+        assertThat(store.list(prefix)).isEmpty();
+        assertThat(checkpoints.latest()).isEmpty();
+    }
+
+    private static io.syncabel.runtime.model.TrainingCheckpoint checkpoint(io.syncabel.runtime.model.Seq2SeqTrainer.Position next,
+            String tag) {
+        return new io.syncabel.runtime.model.TrainingCheckpoint("f", next, 3.5, 71.5, 1, List.of("{\"epoch\":1}", tag),
+                utf8("weights " + tag), utf8("optimiser " + tag), utf8("best " + tag));
+    }
+
+    @Test
     void artifactIsInvisibleUntilPublishedThenVerifiable() throws IOException {
         try (ArtifactWriter writer = store.create(prefix())) {
             write(writer, "concepts.jsonl", "{\"code\":\"D001\"}\n");
