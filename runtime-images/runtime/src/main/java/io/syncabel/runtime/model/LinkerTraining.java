@@ -173,6 +173,8 @@ public final class LinkerTraining {
                         c.next().step(), c.next().epoch() + 1, c.next().batch(), checkpoints, c.minutes());
                 log.flush();
             }
+            // an epoch's size does not depend on the sampling (counted here too for a run resumed at its very end)
+            exampleCount[0] = options.mix().mix(human, kbExamples.subList(0, perEpoch), options.shape().humanUpsampling()).size();
             trainer.train(epoch -> {
                 List<TrainingExample> sample = new ArrayList<>(kbExamples);
                 Collections.shuffle(sample, new Random(settings.seed() + epoch));
