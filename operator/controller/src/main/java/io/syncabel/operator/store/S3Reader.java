@@ -6,10 +6,16 @@ import io.minio.errors.ErrorResponseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
+import okhttp3.tls.Certificates;
+import okhttp3.tls.HandshakeCertificates;
 
 /** An S3 store through the MinIO client, with short timeouts: a slow store must not hold up reconciles. */
 public final class S3Reader implements StoreReader {
@@ -22,11 +28,23 @@ public final class S3Reader implements StoreReader {
     private final OkHttpClient http;
 
     public S3Reader(String endpoint, String region, Boolean pathStyle, String accessKey, String secretKey) {
-        http = new OkHttpClient.Builder()
+        this(endpoint, region, pathStyle, accessKey, secretKey, null);
+    }
+
+    /**
+     * @param caFile a PEM file of the CA(s) to trust instead of the JVM's (a store on a private CA, the chart's
+     *               {@code store.caSecret}); null: the JVM's default trust
+     */
+    public S3Reader(String endpoint, String region, Boolean pathStyle, String accessKey, String secretKey, Path caFile) {
+        OkHttpClient.Builder httpBuilder = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(Duration.ofSeconds(10))
-                .callTimeout(Duration.ofSeconds(15))
-                .build();
+                .callTimeout(Duration.ofSeconds(15));
+        if (caFile != null) {
+            HandshakeCertificates trust = trusting(caFile);
+            httpBuilder.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
+        }
+        http = httpBuilder.build();
         MinioClient.Builder builder = MinioClient.builder().endpoint(endpoint).httpClient(http);
         if (accessKey != null && !accessKey.isBlank() && secretKey != null && !secretKey.isBlank()) {
             builder.credentials(accessKey, secretKey);
@@ -41,6 +59,30 @@ public final class S3Reader implements StoreReader {
             client.enableVirtualStyleEndpoint();
         }
     }
+
+    /** Exactly the certificates of the PEM file, as the runtime's pods trust them (SYNCABEL_S3_CA_FILE). */
+    static HandshakeCertificates trusting(Path caFile) {
+        String pem;
+        try {
+            pem = Files.readString(caFile, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("store CA file " + caFile + ": " + e.getMessage(), e);
+        }
+        HandshakeCertificates.Builder builder = new HandshakeCertificates.Builder();
+        Matcher m = PEM_CERTIFICATE.matcher(pem);
+        int found = 0;
+        while (m.find()) {
+            builder.addTrustedCertificate(Certificates.decodeCertificatePem(m.group()));
+            found++;
+        }
+        if (found == 0) {
+            throw new IllegalArgumentException("store CA file " + caFile + " holds no PEM certificate");
+        }
+        return builder.build();
+    }
+
+    private static final Pattern PEM_CERTIFICATE = Pattern.compile(
+            "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----");
 
     @Override
     public Optional<String> read(String uri) throws IOException {

@@ -23,13 +23,26 @@ public interface StoreReader extends AutoCloseable {
      * The reader for the configured store root. S3 connection settings come from the operator's
      * configuration ({@code syncabel.store.endpoint/region/path-style}), credentials from the operator
      * process's environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}; the chart feeds them
-     * from the store Secret); without them requests are anonymous.
+     * from the store Secret); without them requests are anonymous. {@code SYNCABEL_STORE_CA_FILE} (the chart mounts
+     * {@code store.caSecret} there) replaces the JVM's trusted CAs for a store on a private CA.
      */
     static StoreReader forSettings(OperatorSettings settings, Map<String, String> env) {
         if (settings.storeRoot().startsWith("file:")) {
             return new FolderReader();
         }
-        return new S3Reader(settings.storeEndpoint().orElse(S3Reader.AWS_ENDPOINT), settings.storeRegion().orElse(null),
-                settings.storePathStyle().orElse(null), env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"));
+        String caFile = env.get("SYNCABEL_STORE_CA_FILE");
+        String endpoint = settings.storeEndpoint().orElse(S3Reader.AWS_ENDPOINT);
+        if (caFile != null && !caFile.isBlank()) {
+            try {
+                return new S3Reader(endpoint, settings.storeRegion().orElse(null), settings.storePathStyle().orElse(null),
+                        env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), java.nio.file.Path.of(caFile));
+            } catch (IllegalArgumentException e) {
+                // progress reads are a convenience: the operator still reconciles, and each failed read says why
+                org.jboss.logging.Logger.getLogger(StoreReader.class).warnf(
+                        "SYNCABEL_STORE_CA_FILE: %s; reading progress with the JVM's trusted CAs", e.getMessage());
+            }
+        }
+        return new S3Reader(endpoint, settings.storeRegion().orElse(null), settings.storePathStyle().orElse(null),
+                env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"));
     }
 }

@@ -105,6 +105,20 @@ class HelmChartTest {
     }
 
     @Test
+    void aPrivateStoreCaIsMountedIntoTheOperatorForItsOwnProgressReads() throws Exception {
+        JsonNode pod = ofKind(render("store.caSecret=store-ca"), "Deployment").get(0).path("spec").path("template").path("spec");
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        pod.path("containers").get(0).path("env").forEach(e -> values.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(values).containsEntry("SYNCABEL_STORE_CA_SECRET_NAME", "store-ca")
+                .containsEntry("SYNCABEL_STORE_CA_FILE", "/etc/syncabel/store-ca/ca.crt");
+        assertThat(pod.path("containers").get(0).path("volumeMounts").toString())
+                .contains("\"name\":\"store-ca\"").contains("\"mountPath\":\"/etc/syncabel/store-ca\"");
+        assertThat(pod.path("volumes").toString()).contains("\"secretName\":\"store-ca\"").contains("\"key\":\"ca.crt\"");
+        // without it, nothing of the kind
+        assertThat(ofKind(render(), "Deployment").get(0).toString()).doesNotContain("store-ca").doesNotContain("SYNCABEL_STORE_CA_FILE");
+    }
+
+    @Test
     void chartCrdsAreTheGeneratedOnes() throws IOException {
         try (Stream<java.nio.file.Path> files = Files.list(Helm.ROOT.resolve("crds"))) {
             for (java.nio.file.Path crd : files.toList()) {
