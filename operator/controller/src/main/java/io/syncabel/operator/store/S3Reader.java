@@ -8,13 +8,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
-import okhttp3.tls.Certificates;
 import okhttp3.tls.HandshakeCertificates;
 
 /** An S3 store through the MinIO client, with short timeouts: a slow store must not hold up reconciles. */
@@ -62,27 +64,19 @@ public final class S3Reader implements StoreReader {
 
     /** Exactly the certificates of the PEM file, as the runtime's pods trust them (SYNCABEL_S3_CA_FILE). */
     static HandshakeCertificates trusting(Path caFile) {
-        String pem;
-        try {
-            pem = Files.readString(caFile, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("store CA file " + caFile + ": " + e.getMessage(), e);
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read certificates from " + caFile + ": " + e.getMessage(), e);
         }
-        HandshakeCertificates.Builder builder = new HandshakeCertificates.Builder();
-        Matcher m = PEM_CERTIFICATE.matcher(pem);
-        int found = 0;
-        while (m.find()) {
-            builder.addTrustedCertificate(Certificates.decodeCertificatePem(m.group()));
-            found++;
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException(caFile + " holds no PEM certificate");
         }
-        if (found == 0) {
-            throw new IllegalArgumentException("store CA file " + caFile + " holds no PEM certificate");
-        }
-        return builder.build();
+        HandshakeCertificates.Builder trust = new HandshakeCertificates.Builder();
+        certificates.forEach(c -> trust.addTrustedCertificate((X509Certificate) c));
+        return trust.build();
     }
-
-    private static final Pattern PEM_CERTIFICATE = Pattern.compile(
-            "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----");
 
     @Override
     public Optional<String> read(String uri) throws IOException {

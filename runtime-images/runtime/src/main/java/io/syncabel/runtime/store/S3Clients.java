@@ -6,16 +6,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
+import okhttp3.tls.HandshakeCertificates;
 
 /** Builds the MinIO client for an {@link S3Config}. */
 final class S3Clients {
@@ -30,8 +27,8 @@ final class S3Clients {
                 // S3Calls retries with backoff and knows which requests are safe to repeat; OkHttp's silent retry would not
                 .retryOnConnectionFailure(false);
         if (config.caFile() != null) {
-            X509TrustManager trust = trustManager(config.caFile());
-            http.sslSocketFactory(sslContext(trust, config.caFile()).getSocketFactory(), trust);
+            HandshakeCertificates trust = trusting(config.caFile());
+            http.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
         }
         MinioAsyncClient client;
         try {
@@ -55,38 +52,18 @@ final class S3Clients {
     }
 
     /** Trusts exactly the certificates in the PEM file: the cluster's own CA, not the public ones. */
-    private static X509TrustManager trustManager(Path caFile) {
+    private static HandshakeCertificates trusting(Path caFile) {
+        Collection<? extends Certificate> certificates;
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certificates.isEmpty()) {
-                throw new StoreException("SYNCABEL_S3_CA_FILE: " + caFile + " holds no PEM certificate");
-            }
-            KeyStore keyStore = KeyStore.getInstance(KeyStore.getDefaultType());
-            keyStore.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                keyStore.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(keyStore);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new StoreException("SYNCABEL_S3_CA_FILE: the JDK offers no X.509 trust manager");
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException | GeneralSecurityException e) {
             throw new StoreException("SYNCABEL_S3_CA_FILE: cannot read certificates from " + caFile + ": " + e.getMessage(), e);
         }
-    }
-
-    private static SSLContext sslContext(X509TrustManager trust, Path caFile) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trust}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new StoreException("SYNCABEL_S3_CA_FILE: cannot set up TLS with " + caFile + ": " + e.getMessage(), e);
+        if (certificates.isEmpty()) {
+            throw new StoreException("SYNCABEL_S3_CA_FILE: " + caFile + " holds no PEM certificate");
         }
+        HandshakeCertificates.Builder trust = new HandshakeCertificates.Builder();
+        certificates.forEach(c -> trust.addTrustedCertificate((X509Certificate) c));
+        return trust.build();
     }
 }

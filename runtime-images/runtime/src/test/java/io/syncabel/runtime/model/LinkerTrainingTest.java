@@ -72,12 +72,20 @@ public class LinkerTrainingTest {
     @TempDir
     Path dir;
 
+    KnowledgeBase kb() throws IOException {
+        return TestData.build("dnorm", TestData.uri(Files.writeString(dir.resolve("kb.txt"), KB)), KbOptions.defaults());
+    }
+
+    /** The toy corpus as training items (short forms expanded). */
+    List<CorpusExamples.Item> items(KnowledgeBase kb) throws IOException {
+        Path corpus = Files.writeString(dir.resolve("train.pubtator"), pubtator());
+        return CorpusExamples.read(corpus, null, kb, "en", true, new Problems(false));
+    }
+
     @Test
     void aTinyModelLearnsTheCorpusAndOnlyEverAnswersKbNamesBeforeAndAfterSaving() throws IOException {
-        Path kbFile = Files.writeString(dir.resolve("kb.txt"), KB);
-        Path corpus = Files.writeString(dir.resolve("train.pubtator"), pubtator());
-        KnowledgeBase kb = TestData.build("dnorm", TestData.uri(kbFile), KbOptions.defaults());
-        List<CorpusExamples.Item> items = CorpusExamples.read(corpus, null, kb, "en", true, new Problems(false));
+        KnowledgeBase kb = kb();
+        List<CorpusExamples.Item> items = items(kb);
         assertThat(items).hasSize(10);
         assertThat(items.get(1).mention()).as("DMD expanded from its definition").isEqualTo("Duchenne muscular dystrophy");
 
@@ -137,10 +145,8 @@ public class LinkerTrainingTest {
 
     @Test
     void aStoppedRunResumesFromItsLastCheckpointWithoutRedoingTheEpochsBefore() throws IOException {
-        Path kbFile = Files.writeString(dir.resolve("kb.txt"), KB);
-        Path corpus = Files.writeString(dir.resolve("train.pubtator"), pubtator());
-        KnowledgeBase kb = TestData.build("dnorm", TestData.uri(kbFile), KbOptions.defaults());
-        List<CorpusExamples.Item> items = CorpusExamples.read(corpus, null, kb, "en", true, new Problems(false));
+        KnowledgeBase kb = kb();
+        List<CorpusExamples.Item> items = items(kb);
         TrainingSettings settings = new TrainingSettings(60, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
         LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
         List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb));
