@@ -29,21 +29,17 @@ public final class S3Reader implements StoreReader {
     private final MinioClient client;
     private final OkHttpClient http;
 
-    public S3Reader(String endpoint, String region, Boolean pathStyle, String accessKey, String secretKey) {
-        this(endpoint, region, pathStyle, accessKey, secretKey, null);
-    }
-
     /**
-     * @param caFile a PEM file of the CA(s) to trust instead of the JVM's (a store on a private CA, the chart's
-     *               {@code store.caSecret}); null: the JVM's default trust
+     * @param trust the CA(s) to trust instead of the JVM's ({@link #trusting}: a store on a private CA, the chart's
+     *              {@code store.caSecret}); null: the JVM's default trust
      */
-    public S3Reader(String endpoint, String region, Boolean pathStyle, String accessKey, String secretKey, Path caFile) {
+    public S3Reader(String endpoint, String region, Boolean pathStyle, String accessKey, String secretKey,
+            HandshakeCertificates trust) {
         OkHttpClient.Builder httpBuilder = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(Duration.ofSeconds(10))
                 .callTimeout(Duration.ofSeconds(15));
-        if (caFile != null) {
-            HandshakeCertificates trust = trusting(caFile);
+        if (trust != null) {
             httpBuilder.sslSocketFactory(trust.sslSocketFactory(), trust.trustManager());
         }
         http = httpBuilder.build();

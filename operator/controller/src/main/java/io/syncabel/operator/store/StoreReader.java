@@ -31,18 +31,17 @@ public interface StoreReader extends AutoCloseable {
             return new FolderReader();
         }
         String caFile = env.get("SYNCABEL_STORE_CA_FILE");
-        String endpoint = settings.storeEndpoint().orElse(S3Reader.AWS_ENDPOINT);
+        okhttp3.tls.HandshakeCertificates trust = null;
         if (caFile != null && !caFile.isBlank()) {
             try {
-                return new S3Reader(endpoint, settings.storeRegion().orElse(null), settings.storePathStyle().orElse(null),
-                        env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), java.nio.file.Path.of(caFile));
+                trust = S3Reader.trusting(java.nio.file.Path.of(caFile));
             } catch (IllegalArgumentException e) {
                 // progress reads are a convenience: the operator still reconciles, and each failed read says why
                 org.jboss.logging.Logger.getLogger(StoreReader.class).warnf(
                         "SYNCABEL_STORE_CA_FILE: %s; reading progress with the JVM's trusted CAs", e.getMessage());
             }
         }
-        return new S3Reader(endpoint, settings.storeRegion().orElse(null), settings.storePathStyle().orElse(null),
-                env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"));
+        return new S3Reader(settings.storeEndpoint().orElse(S3Reader.AWS_ENDPOINT), settings.storeRegion().orElse(null),
+                settings.storePathStyle().orElse(null), env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), trust);
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -83,14 +82,4 @@ final class AdamWState {
         moments.putAll(loaded);
     }
 
-    byte[] toBytes() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        save(out);
-        return out.toByteArray();
-    }
-
-    /** The mean and variance kept for a parameter path, or null before its first update (for tests). */
-    NDArray[] moments(String path) {
-        return moments.get(path);
-    }
 }

@@ -30,8 +30,7 @@ import java.util.function.Consumer;
  */
 public final class LinkerTraining {
 
-    /** Options beyond the optimiser's. */
-    /** {@code devEverySteps} > 0: dev evaluation and a checkpoint every that many steps besides each epoch's end. */
+    /** Options beyond the optimiser's; {@code devEverySteps} > 0: dev evaluation and a checkpoint every that many steps besides each epoch's end. */
     public record Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize, int syntheticPerEpoch, TrainingMix mix, int devMaxMentions,
             int devBeams, Shape shape, int devEverySteps) {
         public Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize,
@@ -224,11 +223,11 @@ public final class LinkerTraining {
                     if (better) {
                         bestRecall[0] = Double.isNaN(recall) ? bestRecall[0] : recall;
                         bestEpoch[0] = epoch + 1;
-                        best[0] = weights(model);
+                        best[0] = model.weights();
                     }
                     try {
                         checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
-                                List.copyOf(metrics), better ? best[0] : weights(model),
+                                List.copyOf(metrics), better ? best[0] : model.weights(),
                                 trainer.saveState(), best[0]));
                     } catch (IOException | RuntimeException e) {
                         // training goes on; only the ability to resume from this point is lost
@@ -269,16 +268,6 @@ public final class LinkerTraining {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] weights(Seq2SeqModel model) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            model.save(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** What a checkpoint must have been made with to be resumed: shape, optimiser settings, options, data. */

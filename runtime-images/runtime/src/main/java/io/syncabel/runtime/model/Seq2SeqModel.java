@@ -62,6 +62,17 @@ public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
         return model;
     }
 
+    /** The weights as {@link #save} writes them, in memory (the best weights, checkpoints). */
+    public byte[] weights() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            save(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a memory stream does not fail
+        }
+        return out.toByteArray();
+    }
+
     public void save(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         block.saveParameters(data);

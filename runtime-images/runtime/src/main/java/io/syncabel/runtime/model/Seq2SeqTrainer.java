@@ -89,6 +89,7 @@ public final class Seq2SeqTrainer {
         Seq2SeqBlock block = model.block();
         List<List<TrainingExample>> firstBatches = batches(epochData.apply(from.epoch()), from.epoch());
         long totalSteps = from.step() - from.batch() + (long) firstBatches.size() * (settings.epochs() - from.epoch());
+        ParameterStore store = new ParameterStore(model.manager(), false);
         List<Map.Entry<String, Parameter>> params = parameters(block);
         long step = from.step();
         List<List<TrainingExample>> batches = firstBatches;
@@ -99,7 +100,7 @@ public final class Seq2SeqTrainer {
             double lossSum = 0;
             int counted = 0;
             for (int b = epoch == from.epoch() ? from.batch() : 0; b < batches.size(); b++) {
-                float loss = step(block, batches.get(b));
+                float loss = step(block, store, batches.get(b));
                 if (clipAndUpdate(params, loss, totalSteps)) {
                     lossSum += loss;
                     counted++;
@@ -146,10 +147,6 @@ public final class Seq2SeqTrainer {
         return out;
     }
 
-    AdamWState optimizer() {
-        return optimizer;
-    }
-
     float learningRate(long update, long totalSteps) {
         float peak = settings.learningRate();
         int warmup = Math.max(1, settings.warmupSteps());
@@ -160,7 +157,7 @@ public final class Seq2SeqTrainer {
         return (float) (peak * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 
-    private float step(Seq2SeqBlock block, List<TrainingExample> batch) {
+    private float step(Seq2SeqBlock block, ParameterStore store, List<TrainingExample> batch) {
         ModelConfig config = block.config();
         List<int[]> sources = new ArrayList<>();
         List<int[]> inputs = new ArrayList<>();
@@ -181,7 +178,7 @@ public final class Seq2SeqTrainer {
             NDArray src = Seq2SeqModel.pad(manager, sources, config.maxSourceLength());
             NDArray tgtIn = Seq2SeqModel.pad(manager, inputs, config.maxTargetLength());
             NDArray tgtOut = Seq2SeqModel.pad(manager, outputs, config.maxTargetLength());
-            NDArray logits = block.forward(new ParameterStore(manager, false), new NDList(src, tgtIn), true).singletonOrThrow();
+            NDArray logits = block.forward(store, new NDList(src, tgtIn), true).singletonOrThrow();
             NDArray loss = smoothedCrossEntropy(logits, tgtOut, settings.labelSmoothing());
             collector.backward(loss);
             return loss.getFloat();
@@ -207,15 +204,15 @@ public final class Seq2SeqTrainer {
     private boolean clipAndUpdate(List<Map.Entry<String, Parameter>> params, float loss, long totalSteps) {
         double squares = 0;
         try (NDScope scope = new NDScope()) {
-            for (Parameter p : values(params)) {
+            for (Map.Entry<String, Parameter> e : params) {
                 // in float64: a large but finite gradient must be clipped, not overflow the norm to infinity
-                squares += p.getArray().getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).pow(2).sum().getDouble();
+                squares += e.getValue().getArray().getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).pow(2).sum().getDouble();
             }
         }
         double norm = Math.sqrt(squares);
         if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
-            for (Parameter p : values(params)) {
-                NDArray grad = p.getArray().getGradient();
+            for (Map.Entry<String, Parameter> e : params) {
+                NDArray grad = e.getValue().getArray().getGradient();
                 grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // assigned, not multiplied: NaN * 0 stays NaN
                 grad.close();
             }
@@ -237,10 +234,6 @@ public final class Seq2SeqTrainer {
             grad.close();
         }
         return true;
-    }
-
-    private static List<Parameter> values(List<Map.Entry<String, Parameter>> params) {
-        return params.stream().map(Map.Entry::getValue).toList();
     }
 
     /**

@@ -186,13 +186,13 @@ class Seq2SeqModelTest {
                     if (step == 3) {
                         assertThat(epochEnd).isFalse();
                         assertThat(next).isEqualTo(new Seq2SeqTrainer.Position(1, 1, 3));
-                        checkpoint[0] = weights(model);
+                        checkpoint[0] = model.weights();
                         checkpoint[1] = state(trainer);
                         resumeAt[0] = next;
                     }
                 }
             });
-            uninterrupted = weights(model);
+            uninterrupted = model.weights();
         }
         assertThat(resumeAt[0]).as("a point every 3 steps, inside epoch 1").isNotNull();
 
@@ -215,16 +215,6 @@ class Seq2SeqModelTest {
         try (Seq2SeqModel fresh = Seq2SeqModel.resume(tiny(), new ByteArrayInputStream(checkpoint[0]))) {
             new Seq2SeqTrainer(fresh, settings, 3).train(epoch -> examples, new Seq2SeqTrainer.Listener() { }, resumeAt[0]);
             assertThat(maxDifference(fresh, uninterrupted)).isGreaterThan(1e-3);
-        }
-    }
-
-    private static byte[] weights(Seq2SeqModel model) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            model.save(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
