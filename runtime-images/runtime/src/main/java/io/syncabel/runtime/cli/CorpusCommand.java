@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.corpus.CorpusReader;

@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.api.v1alpha1.common.CorpusSource;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.StoreUris;

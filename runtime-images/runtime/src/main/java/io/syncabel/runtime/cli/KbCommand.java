@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.syncabel.api.v1alpha1.KnowledgeBase;
 import io.syncabel.api.v1alpha1.KnowledgeBaseSpec;

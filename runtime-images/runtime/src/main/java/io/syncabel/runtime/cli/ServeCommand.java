@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.syncabel.runtime.Json;

@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.syncabel.api.v1alpha1.Kinds;
 import io.syncabel.runtime.store.ArtifactStore;

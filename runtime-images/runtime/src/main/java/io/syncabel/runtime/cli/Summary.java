@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.Json;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.text.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;

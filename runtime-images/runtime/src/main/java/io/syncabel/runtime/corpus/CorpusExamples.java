@@ -1,6 +1,6 @@
 package io.syncabel.runtime.corpus;
 
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.text.Problems;
 import java.nio.file.Files;

@@ -37,7 +37,7 @@ public final class ExampleBuilder {
             case "en", "eng" -> "is";
             case "fr", "fre" -> "est";
             case "es", "spa" -> "es";
-            default -> throw new io.syncabel.runtime.cli.UserError(
+            default -> throw new io.syncabel.runtime.text.UserError(
                     "language " + language + ": expected en, fr or es (the target's verb: is, est, es)");
         };
     }

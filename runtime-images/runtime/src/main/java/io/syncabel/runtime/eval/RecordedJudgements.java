@@ -1,6 +1,6 @@
 package io.syncabel.runtime.eval;
 
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.syncabel.runtime.kb;
 
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
 import io.syncabel.runtime.store.Manifest;

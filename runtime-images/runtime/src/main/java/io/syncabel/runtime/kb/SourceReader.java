@@ -15,7 +15,7 @@ public sealed interface SourceReader permits DnormReader, CtdReader, TsvReader, 
             case "tsv" -> new TsvReader();
             case "obo" -> new OboReader();
             case "umls-rrf" -> new UmlsRrfReader();
-            default -> throw new io.syncabel.runtime.cli.UserError(
+            default -> throw new io.syncabel.runtime.text.UserError(
                     "unknown format '" + format + "' (expected dnorm, ctd, tsv, obo or umls-rrf)");
         };
     }

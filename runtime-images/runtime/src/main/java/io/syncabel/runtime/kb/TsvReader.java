@@ -98,7 +98,7 @@ public final class TsvReader implements SourceReader {
             }
         }
         if (columns[1] < 0) {
-            throw new io.syncabel.runtime.cli.UserError(lines.name() + ":" + lines.lineNumber()
+            throw new io.syncabel.runtime.text.UserError(lines.name() + ":" + lines.lineNumber()
                     + ": field header: no 'name' column (expected code, name, group, is_preferred, language)");
         }
         return columns;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncabel.runtime.Json;
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.eval.CodeSet;
 import io.syncabel.runtime.kb.Concept;

@@ -12,7 +12,7 @@ import io.syncabel.api.v1alpha1.TrainingRun;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.cli.Env;
 import io.syncabel.runtime.cli.SyncabelCli;
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Manifest;
 import io.syncabel.runtime.store.Stores;

@@ -9,7 +9,7 @@ import io.syncabel.api.v1alpha1.LinkerDeployment;
 import io.syncabel.api.v1alpha1.SyntheticDataset;
 import io.syncabel.api.v1alpha1.TrainingRun;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

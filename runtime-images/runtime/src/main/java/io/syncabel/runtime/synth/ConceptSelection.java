@@ -27,7 +27,7 @@ public record ConceptSelection(Mode mode, Set<String> groups, Integer sampleSize
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new io.syncabel.runtime.cli.UserError("selection mode '" + s + "': expected all, groups, sample or unseen");
+                throw new io.syncabel.runtime.text.UserError("selection mode '" + s + "': expected all, groups, sample or unseen");
             }
         }
     }

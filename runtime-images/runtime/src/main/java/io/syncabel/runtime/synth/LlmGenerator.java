@@ -27,7 +27,7 @@ public final class LlmGenerator implements Generator {
 
     public LlmGenerator(LlmClient client, StyleCorpus style, String language, int perConcept, long seed) {
         if (!Prompts.supports(language)) {
-            throw new io.syncabel.runtime.cli.UserError("language " + language + ": expected en, fr or es");
+            throw new io.syncabel.runtime.text.UserError("language " + language + ": expected en, fr or es");
         }
         this.client = client;
         this.style = style;

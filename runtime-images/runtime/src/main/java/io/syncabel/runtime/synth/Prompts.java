@@ -149,7 +149,7 @@ public final class Prompts {
     private static Language lang(String language) {
         Language l = LANGUAGES.get(language);
         if (l == null) {
-            throw new io.syncabel.runtime.cli.UserError("language " + language + ": expected en, fr or es");
+            throw new io.syncabel.runtime.text.UserError("language " + language + ": expected en, fr or es");
         }
         return l;
     }

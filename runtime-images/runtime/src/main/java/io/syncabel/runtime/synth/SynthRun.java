@@ -47,11 +47,11 @@ public final class SynthRun {
     public record Options(int shard, int shards, int batchSize, int maxConsecutiveTransportFailures) {
         public Options {
             if (shards < 1 || shard < 0 || shard >= shards) {
-                throw new io.syncabel.runtime.cli.UserError("shard " + shard + " of " + shards
+                throw new io.syncabel.runtime.text.UserError("shard " + shard + " of " + shards
                         + ": the index must be in [0, shards) and shards >= 1");
             }
             if (batchSize < 1) {
-                throw new io.syncabel.runtime.cli.UserError("batch size must be >= 1, got " + batchSize);
+                throw new io.syncabel.runtime.text.UserError("batch size must be >= 1, got " + batchSize);
             }
         }
     }

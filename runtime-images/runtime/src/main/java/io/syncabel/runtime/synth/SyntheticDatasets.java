@@ -1,7 +1,7 @@
 package io.syncabel.runtime.synth;
 
 import io.syncabel.runtime.Json;
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Manifest;
 import java.io.BufferedReader;

@@ -68,7 +68,7 @@ public final class TemplateGenerator implements Generator {
 
     public TemplateGenerator(StyleCorpus style, String language, int perConcept, long seed) {
         if (!DISORDER_TEMPLATES.containsKey(language)) {
-            throw new io.syncabel.runtime.cli.UserError("language " + language + ": expected en, fr or es");
+            throw new io.syncabel.runtime.text.UserError("language " + language + ": expected en, fr or es");
         }
         this.style = style;
         this.language = language;

@@ -1,6 +1,5 @@
 package io.syncabel.runtime.text;
 
-import io.syncabel.runtime.cli.UserError;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;

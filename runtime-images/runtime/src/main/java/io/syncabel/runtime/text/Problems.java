@@ -1,6 +1,5 @@
 package io.syncabel.runtime.text;
 
-import io.syncabel.runtime.cli.UserError;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package io.syncabel.runtime.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncabel.runtime.cli.SyncabelCli;
-import io.syncabel.runtime.cli.UserError;
+import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

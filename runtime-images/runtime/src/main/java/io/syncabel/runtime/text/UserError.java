@@ -1,4 +1,4 @@
-package io.syncabel.runtime.cli;
+package io.syncabel.runtime.text;
 
 /**
  * A problem with the user's input that they can fix (a bad manifest, a missing file, a malformed
