@@ -133,6 +133,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
+    @Option(names = "--human-upsampling", description = "Human examples k times per epoch, mixed with the synthetic sample "
+            + "(TrainingRun spec.mixing.humanUpsampling; default: cycled as long as the synthetic side lasts).")
+    Integer humanUpsampling;
+
+    @Option(names = "--keep-case", description = "Train a case-sensitive model (default: case-folded text, tokenizer and tries).")
+    boolean keepCase;
+
+    @Option(names = "--dev-train-fraction", description = "Fraction of the dev documents (a seeded choice) trained on "
+            + "with the training split; the rest picks the checkpoint (default 0: dev only picks).")
+    Double devTrainFraction;
+
     @Option(names = "--language", defaultValue = "en")
     String language;
 
@@ -216,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
                 m == null ? null : m.getHeads(), m == null ? null : m.getFfnSize(),
                 m == null || m.getDropout() == null ? null : m.getDropout().floatValue(),
                 m == null ? null : m.getMaxTargetLength(),
-                mix == null ? null : mix.getHumanUpsampling());
+                humanUpsampling != null ? humanUpsampling : mix == null ? null : mix.getHumanUpsampling());
         String theMixing = mixing != null ? mixing : mix != null && mix.getStrategy() != null
                 ? mix.getStrategy().name().toLowerCase(Locale.ROOT) : "alternate";
         TrainingMix trainingMix;
@@ -231,7 +242,11 @@ final class TrainCommand implements Callable<Integer> {
                 maxSourceLength != null ? maxSourceLength : m == null ? null : m.getMaxSourceLength(),
                 vocabSize != null ? vocabSize : m != null && m.getVocabSize() != null ? m.getVocabSize() : 4000,
                 syntheticPerEpoch != null ? syntheticPerEpoch : 0, trainingMix, theDevMax, devBeams, shape,
-                theDevEvery);
+                theDevEvery, !keepCase);
+        double theDevTrainFraction = devTrainFraction != null ? devTrainFraction : 0;
+        if (!(theDevTrainFraction >= 0 && theDevTrainFraction < 1)) {
+            throw new UserError("--dev-train-fraction " + devTrainFraction + ": expected a fraction in [0, 1)");
+        }
         ModelConfig shapeCheck;
         try {
             shapeCheck = LinkerTraining.config(options, 1000);
@@ -267,13 +282,20 @@ final class TrainCommand implements Callable<Integer> {
                 String f = format != null ? format : devFormats.get(i);
                 devItems.addAll(CorpusExamples.read(devFiles.get(i), f, knowledgeBase, language, !noAbbreviations, problems));
             }
-            var names = io.syncabel.runtime.model.NameTable.of(knowledgeBase);
+            if (theDevTrainFraction > 0) {
+                List<CorpusExamples.Item> held = new ArrayList<>();
+                int folded = io.syncabel.runtime.corpus.DevSplit.fold(devItems, theDevTrainFraction, settings.seed(), trainItems, held);
+                err.printf("train: %d dev mentions trained on (%.0f%% of the dev documents), %d kept to pick the checkpoint%n",
+                        folded, 100 * theDevTrainFraction, held.size());
+                devItems = held;
+            }
+            var names = io.syncabel.runtime.model.NameTable.of(knowledgeBase, options.caseFold());
             List<LinkerTraining.SyntheticExample> syntheticExamples;
             long syntheticSkipped = 0;
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
             if (syntheticUris.isEmpty()) {
-                syntheticExamples = LinkerTraining.SyntheticExample.kbNames(names);
+                syntheticExamples = LinkerTraining.SyntheticExample.kbGuided(knowledgeBase, names);
             } else {
                 List<SynthRecord> records = new ArrayList<>();
                 for (String uri : syntheticUris) {
@@ -301,7 +323,9 @@ final class TrainCommand implements Callable<Integer> {
             counts.put("examples", result.examples());
             counts.put("humanExamples", trainItems.size());
             counts.put("syntheticExamples", syntheticExamples.size());
-            counts.put("syntheticSource", syntheticUris.isEmpty() ? "kb-names" : "datasets");
+            counts.put("syntheticSource", syntheticUris.isEmpty() ? "kb-guided" : "datasets");
+            counts.put("updates", result.updates());
+            counts.put("caseFold", options.caseFold());
             if (syntheticSkipped > 0) {
                 counts.put("syntheticSkipped", syntheticSkipped);
             }

@@ -55,13 +55,17 @@ public final class CorpusExamples {
         CorpusReader.forFormat(formatOf(path, format)).read(path, problems, doc -> {
             Abbreviations abbreviations = expandAbbreviations ? Abbreviations.find(doc.text()) : Abbreviations.find("");
             for (Example e : builder.examples(doc)) {
-                items.add(item(e, abbreviations));
+                items.add(item(e, abbreviations, builder));
             }
         });
         return items;
     }
 
-    static Item item(Example e, Abbreviations abbreviations) {
+    /**
+     * The example as the model reads it. An expanded mention's target names are chosen again against the long form:
+     * the original's were chosen against the short form ("HH" for a mention read as "hemochromatosis").
+     */
+    static Item item(Example e, Abbreviations abbreviations, ExampleBuilder builder) {
         List<String> names = Arrays.asList(e.annotation().split(ExampleBuilder.SEP, -1));
         String mention = e.mention();
         String source = e.source();
@@ -71,6 +75,10 @@ public final class CorpusExamples {
             if (at >= 0) {
                 source = source.substring(0, at + 1) + longForm + source.substring(at + 1 + mention.length());
                 mention = longForm;
+                List<String> again = builder.targetNames(mention, e.code());
+                if (again.size() == names.size()) {
+                    names = again;
+                }
             }
         }
         return new Item(e, source, mention, names);

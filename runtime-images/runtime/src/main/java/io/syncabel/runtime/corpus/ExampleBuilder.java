@@ -86,12 +86,11 @@ public final class ExampleBuilder {
             }
             codes.add(code.get());
             Concept c = kb.concept(code.get()).orElseThrow();
-            List<String> candidates = c.names();
-            if (candidates.isEmpty()) {
+            Optional<String> name = targetName(mentionText, c);
+            if (name.isEmpty()) {
                 continue; // every name of the concept went to other concepts: the original skips the sub-id
             }
-            // Candidates are the raw KB names; the winner is cleaned afterwards (reference §8.1).
-            names.add(cleanNatural(candidates.get(kb.tfidf().closest(mentionText, candidates))));
+            names.add(name.get());
             groups.add(group(c, m.type()));
         }
         if (names.isEmpty()) {
@@ -116,6 +115,29 @@ public final class ExampleBuilder {
         return Optional.of(new Example(m.id(), doc.id(), source.toString(), target, mentionText, annotation, group,
                 String.join("+", codes), m.ids(), m.type(), m.start(), m.end(),
                 m.ids().size() > 1 ? "COMPOSITE" : "EXACT"));
+    }
+
+    /**
+     * The concept's name a mention is trained to generate: the one closest to the mention by TF-IDF, cleaned
+     * (candidates are the raw KB names, the winner is cleaned afterwards, reference §8.1); empty when every name
+     * of the concept went to other concepts.
+     */
+    public Optional<String> targetName(String mention, Concept c) {
+        List<String> candidates = c.names();
+        return candidates.isEmpty() ? Optional.empty()
+                : Optional.of(cleanNatural(candidates.get(kb.tfidf().closest(mention, candidates))));
+    }
+
+    /**
+     * The target names for a mention as the model reads it (the long form of an abbreviation, say): one per
+     * code of {@code codes} ({@code +}-joined, as {@link Example#code()}) that has a name.
+     */
+    public List<String> targetNames(String mention, String codes) {
+        List<String> names = new ArrayList<>();
+        for (String code : codes.split("\\+")) {
+            kb.concept(code).flatMap(c -> targetName(mention, c)).ifPresent(names::add);
+        }
+        return names;
     }
 
     /**

@@ -39,6 +39,11 @@ public final class ExampleEncoder {
         return Arrays.copyOfRange(seq, verb.length, seq.length);
     }
 
+    /** A training pair: source, target and the forced prefix's length (masked from the loss). */
+    public TrainingExample example(String marked, String mention, List<String> names) {
+        return new TrainingExample(source(marked, mention), target(mention, names), prefix(mention).length);
+    }
+
     /** Decoder target without start/end tokens. */
     public int[] target(String mention, List<String> names) {
         int[] out = prefix(mention);

@@ -30,13 +30,17 @@ import java.util.function.Consumer;
  */
 public final class LinkerTraining {
 
-    /** Options beyond the optimiser's; {@code devEverySteps} > 0: dev evaluation and a checkpoint every that many steps besides each epoch's end. */
+    /**
+     * Options beyond the optimiser's; {@code devEverySteps} > 0: dev evaluation and a checkpoint every that many
+     * steps besides each epoch's end; {@code caseFold}: the model reads and writes lower-cased text and its tries
+     * hold lower-cased names (see {@link NameTable#of(KnowledgeBase, boolean)}).
+     */
     public record Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize, int syntheticPerEpoch, TrainingMix mix, int devMaxMentions,
-            int devBeams, Shape shape, int devEverySteps) {
+            int devBeams, Shape shape, int devEverySteps, boolean caseFold) {
         public Options(String size, Integer hiddenSize, Integer layers, Integer maxSourceLength, int vocabSize,
                 int syntheticPerEpoch, TrainingMix mix, int devMaxMentions, int devBeams) {
             this(size, hiddenSize, layers, maxSourceLength, vocabSize, syntheticPerEpoch, mix, devMaxMentions, devBeams,
-                    Shape.NONE, 0);
+                    Shape.NONE, 0, true);
         }
 
         public Options {
@@ -77,7 +81,7 @@ public final class LinkerTraining {
     /** The result, ready to be written as a model artifact. */
     public record Result(ModelConfig config, byte[] bestWeights, byte[] tokenizerJson, NameTable names, GroupTries tries,
             Set<String> seenCodes, List<String> metrics, double bestDevRecallAt1, int bestEpoch, long examples,
-            long parameters, double minutes) {
+            long updates, long parameters, double minutes) {
     }
 
     private final KnowledgeBase kb;
@@ -100,12 +104,12 @@ public final class LinkerTraining {
     public Result run(List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev, List<SyntheticExample> synthetic,
             Consumer<String> progress, TrainingCheckpoint.Checkpoints checkpoints) {
         long started = System.nanoTime();
-        NameTable names = NameTable.of(kb);
+        NameTable names = NameTable.of(kb, options.caseFold());
         List<String> texts = new ArrayList<>();
         names.entries().forEach(e -> texts.add(e.name()));
         train.forEach(i -> texts.add(i.source()));
         synthetic.forEach(s -> texts.add(s.source()));
-        BpeVocabulary vocabulary = new BpeTrainer(options.vocabSize(), 2).train(texts);
+        BpeVocabulary vocabulary = new BpeTrainer(options.vocabSize(), 2).train(texts, options.caseFold());
         log.printf("train: tokenizer %d tokens; %d names in %d groups%n", vocabulary.size(), names.entries().size(),
                 kb.groups().size());
         GroupTries tries = GroupTries.build(names.trieNames(), vocabulary::encode, BpeVocabulary.END);
@@ -114,13 +118,12 @@ public final class LinkerTraining {
         List<TrainingExample> human = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
         for (CorpusExamples.Item item : train) {
-            human.add(new TrainingExample(encoder.source(item.source(), item.mention()),
-                    encoder.target(item.mention(), item.names())));
+            human.add(encoder.example(item.source(), item.mention(), item.names()));
             seen.add(item.example().code());
         }
         List<TrainingExample> kbExamples = new ArrayList<>();
         for (SyntheticExample s : synthetic) {
-            kbExamples.add(new TrainingExample(encoder.source(s.source(), s.mention()), encoder.target(s.mention(), List.of(s.name()))));
+            kbExamples.add(encoder.example(s.source(), s.mention(), List.of(s.name())));
         }
         Random sampler = new Random(settings.seed());
         int perEpoch = options.syntheticPerEpoch() > 0 ? Math.min(options.syntheticPerEpoch(), kbExamples.size())
@@ -236,11 +239,12 @@ public final class LinkerTraining {
                     }
                 }
             }, from);
+            log.printf("train: %d optimiser updates in %d epochs%n", trainer.updates(), settings.epochs());
             if (trainer.skippedUpdates() > 0) {
                 log.printf("train: %d update(s) skipped because the loss or gradient was not finite%n", trainer.skippedUpdates());
             }
             return new Result(config, best[0], tokenizerJson.toByteArray(), names, tries, seen, metrics,
-                    bestRecall[0], bestEpoch[0], exampleCount[0], model.parameterCount(),
+                    bestRecall[0], bestEpoch[0], exampleCount[0], trainer.updates(), model.parameterCount(),
                     minutesBefore + (System.nanoTime() - started) / 6e10);
         }
     }
@@ -283,7 +287,7 @@ public final class LinkerTraining {
             for (List<TrainingExample> examples : List.of(human, synthetic)) {
                 add.accept("examples " + examples.size());
                 for (TrainingExample e : examples) {
-                    add.accept(Arrays.toString(e.source()) + Arrays.toString(e.target()));
+                    add.accept(Arrays.toString(e.source()) + Arrays.toString(e.target()) + e.prefix());
                 }
             }
             devInputs.forEach(m -> add.accept(m.toString()));
@@ -299,9 +303,50 @@ public final class LinkerTraining {
         public static List<SyntheticExample> kbNames(NameTable names) {
             List<SyntheticExample> out = new ArrayList<>();
             for (NameTable.Entry e : names.entries()) {
-                out.add(new SyntheticExample("[" + e.name() + "]{" + e.group() + "}", e.name(), e.name(), e.codes().get(0)));
+                out.add(of(e.name(), e.group(), e.name(), e.codes().get(0)));
             }
             return out;
+        }
+
+        /**
+         * KB-guided pairs (GenBioEL's KB-guided pre-training), what the model learns its output space from when no
+         * synthetic dataset is given: every name as a mention of itself ({@link #kbNames}); every other name of a
+         * concept as a mention of the concept's title; an inverted MeSH-style name ("Neoplasms, Breast") written
+         * the natural way ("Breast Neoplasms") as a mention of the inverted name. Targets are names of the table,
+         * so every target is a trie path.
+         */
+        public static List<SyntheticExample> kbGuided(KnowledgeBase kb, NameTable names) {
+            List<SyntheticExample> out = new ArrayList<>(kbNames(names));
+            java.util.Map<String, java.util.Map<String, NameTable.Entry>> byName = new java.util.HashMap<>();
+            for (NameTable.Entry e : names.entries()) {
+                byName.computeIfAbsent(e.group(), g -> new java.util.HashMap<>()).put(e.name(), e);
+            }
+            for (NameTable.Entry e : names.entries()) {
+                String code = e.codes().get(0);
+                java.util.Map<String, NameTable.Entry> group = byName.get(e.group());
+                kb.concept(code).map(io.syncabel.runtime.kb.Concept::title).map(io.syncabel.runtime.corpus.ExampleBuilder::cleanNatural)
+                        .map(t -> group.containsKey(t) ? group.get(t) : group.get(NameTable.fold(t)))
+                        .filter(title -> title.id() != e.id() && title.codes().get(0).equals(code))
+                        .ifPresent(title -> out.add(of(e.name(), e.group(), title.name(), code)));
+                String natural = uninverted(e.name());
+                if (natural != null && !group.containsKey(natural) && !group.containsKey(NameTable.fold(natural))) {
+                    out.add(of(natural, e.group(), e.name(), code));
+                }
+            }
+            return out;
+        }
+
+        /** "Neoplasms, Breast" -> "Breast Neoplasms" (one comma, no other punctuation that would make it a list); else null. */
+        static String uninverted(String name) {
+            int comma = name.indexOf(", ");
+            if (comma <= 0 || name.indexOf(',', comma + 1) >= 0 || name.matches(".*[()\\[\\];:/].*")) {
+                return null;
+            }
+            return name.substring(comma + 2) + " " + name.substring(0, comma);
+        }
+
+        private static SyntheticExample of(String mention, String group, String name, String code) {
+            return new SyntheticExample("[" + mention + "]{" + group + "}", mention, name, code);
         }
     }
 }

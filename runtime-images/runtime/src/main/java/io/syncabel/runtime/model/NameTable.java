@@ -29,16 +29,50 @@ public record NameTable(List<Entry> entries) {
      * (the original's clean_natural: brackets and braces become parentheses), so every target is a trie path.
      */
     public static NameTable of(KnowledgeBase kb) {
+        return of(kb, false);
+    }
+
+    /**
+     * As {@link #of(KnowledgeBase)}; with {@code caseFold} the names are lower-cased and names equal up to case
+     * become one entry ("Aniridia" and "ANIRIDIA"), whose codes are ordered so that the first, the one a decoded
+     * name answers with, is deterministic: the concepts whose title is this name (up to case) first, then the
+     * others in the KB dictionary's order (its own ambiguity resolution).
+     */
+    public static NameTable of(KnowledgeBase kb, boolean caseFold) {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<String>>> group : kb.dictionaries().entrySet()) {
             Map<String, java.util.LinkedHashSet<String>> cleaned = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, List<String>> name : group.getValue().entrySet()) {
-                cleaned.computeIfAbsent(ExampleBuilder.cleanNatural(name.getKey()), n -> new java.util.LinkedHashSet<>())
+                String text = ExampleBuilder.cleanNatural(name.getKey());
+                cleaned.computeIfAbsent(caseFold ? fold(text) : text, n -> new java.util.LinkedHashSet<>())
                         .addAll(name.getValue());
             }
-            cleaned.forEach((name, codes) -> entries.add(new Entry(entries.size(), group.getKey(), name, List.copyOf(codes))));
+            if (caseFold) {
+                // sorted like the unfolded table, so ids stay in name order
+                new java.util.TreeMap<>(cleaned).forEach((name, codes) -> entries.add(new Entry(entries.size(), group.getKey(),
+                        name, titlesFirst(kb, name, codes))));
+            } else {
+                cleaned.forEach((name, codes) -> entries.add(new Entry(entries.size(), group.getKey(), name, List.copyOf(codes))));
+            }
         }
         return new NameTable(List.copyOf(entries));
+    }
+
+    /** The case policy of case-folded models: lower case, locale-independent (as the tokenizer's normalizer). */
+    public static String fold(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static List<String> titlesFirst(KnowledgeBase kb, String folded, java.util.Collection<String> codes) {
+        List<String> titled = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String code : codes) {
+            boolean isTitle = kb.concept(code).map(c -> c.title() != null
+                    && fold(ExampleBuilder.cleanNatural(c.title())).equals(folded)).orElse(false);
+            (isTitle ? titled : others).add(code);
+        }
+        titled.addAll(others);
+        return List.copyOf(titled);
     }
 
     public Entry get(int id) {

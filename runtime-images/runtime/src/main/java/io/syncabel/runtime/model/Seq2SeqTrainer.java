@@ -16,16 +16,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 
 /**
- * Teacher forcing with label-smoothed cross-entropy, AdamW, linear warmup then cosine decay, and
- * global-norm gradient clipping (DJL's own clip is per element). Batches are length-bucketed under a
- * token budget so padding stays small. Deterministic for a seed.
+ * Teacher forcing with label-smoothed cross-entropy on the generated part of the target (the forced prefix is
+ * masked), AdamW, linear warmup then cosine decay, and
+ * global-norm gradient clipping (DJL's own clip is per element). Batches are random under a token budget,
+ * so human and synthetic examples mix inside each. Deterministic for a seed.
  */
 public final class Seq2SeqTrainer {
 
@@ -87,7 +87,7 @@ public final class Seq2SeqTrainer {
             return; // a checkpoint taken at the very end
         }
         Seq2SeqBlock block = model.block();
-        List<List<TrainingExample>> firstBatches = batches(epochData.apply(from.epoch()), from.epoch());
+        List<List<TrainingExample>> firstBatches = batches(epochData.apply(from.epoch()), settings.seed(), settings.maxBatchTokens(), from.epoch());
         long totalSteps = from.step() - from.batch() + (long) firstBatches.size() * (settings.epochs() - from.epoch());
         ParameterStore store = new ParameterStore(model.manager(), false);
         List<Map.Entry<String, Parameter>> params = parameters(block);
@@ -95,7 +95,7 @@ public final class Seq2SeqTrainer {
         List<List<TrainingExample>> batches = firstBatches;
         for (int epoch = from.epoch(); epoch < settings.epochs(); epoch++) {
             if (epoch > from.epoch()) {
-                batches = batches(epochData.apply(epoch), epoch);
+                batches = batches(epochData.apply(epoch), settings.seed(), settings.maxBatchTokens(), epoch);
             }
             double lossSum = 0;
             int counted = 0;
@@ -164,14 +164,8 @@ public final class Seq2SeqTrainer {
         List<int[]> outputs = new ArrayList<>();
         for (TrainingExample example : batch) {
             sources.add(example.source());
-            int[] target = Arrays.copyOf(example.target(), Math.min(example.target().length, config.maxTargetLength() - 1));
-            int[] in = new int[target.length + 1];
-            in[0] = BpeVocabulary.START;
-            System.arraycopy(target, 0, in, 1, target.length);
-            int[] out = Arrays.copyOf(target, target.length + 1);
-            out[target.length] = BpeVocabulary.END;
-            inputs.add(in);
-            outputs.add(out);
+            inputs.add(decoderInput(example, config.maxTargetLength()));
+            outputs.add(labels(example, config.maxTargetLength()));
         }
         NDManager manager = model.manager();
         try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -185,6 +179,28 @@ public final class Seq2SeqTrainer {
         }
     }
 
+    /** The target as the decoder reads it: start token, then the target cut to the decoder's positions. */
+    static int[] decoderInput(TrainingExample example, int maxTargetLength) {
+        int[] target = example.target();
+        int length = Math.min(target.length, maxTargetLength - 1);
+        int[] in = new int[length + 1];
+        in[0] = BpeVocabulary.START;
+        System.arraycopy(target, 0, in, 1, length);
+        return in;
+    }
+
+    /**
+     * What each decoder position must predict: the next target token, then the end token; the forced prefix's
+     * positions hold padding, which the loss ignores (decoding is given the prefix, it never predicts it).
+     */
+    static int[] labels(TrainingExample example, int maxTargetLength) {
+        int length = Math.min(example.target().length, maxTargetLength - 1);
+        int[] out = Arrays.copyOf(example.target(), length + 1);
+        out[length] = BpeVocabulary.END;
+        Arrays.fill(out, 0, Math.min(example.prefix(), length), BpeVocabulary.PAD);
+        return out;
+    }
+
     /** Mean over non-padding positions of (1-e)*NLL + e*uniform cross-entropy. */
     static NDArray smoothedCrossEntropy(NDArray logits, NDArray target, float epsilon) {
         NDArray logp = logits.logSoftmax(-1);
@@ -193,6 +209,11 @@ public final class Seq2SeqTrainer {
         NDArray mask = target.neq(BpeVocabulary.PAD).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         NDArray perToken = nll.mul(1 - epsilon).add(uniform.mul(epsilon)).mul(mask);
         return perToken.sum().div(mask.sum().maximum(1f));
+    }
+
+    /** Optimiser updates applied so far (a resumed run counts those before the checkpoint too). */
+    public long updates() {
+        return updates;
     }
 
     /** Updates whose loss or gradient was not finite: skipped, so one bad batch cannot turn every weight into NaN. */
@@ -237,20 +258,18 @@ public final class Seq2SeqTrainer {
     }
 
     /**
-     * Shuffled, length-bucketed batches whose padded size stays under the token budget; the same for the same
-     * examples, seed and epoch, so a resumed run rebuilds them.
+     * Batches of the epoch's examples in a seeded random order, each under the token budget (padded size); the
+     * same for the same examples, seed and epoch, so a resumed run rebuilds them. Not sorted by length: the
+     * short KB-name examples would then fill batches of their own and undo the human/synthetic mix, which must
+     * hold inside every batch.
      */
-    List<List<TrainingExample>> batches(List<TrainingExample> examples, int epoch) {
-        Random random = new Random(settings.seed() * 1_000_003L + epoch);
-        int n = examples.size();
-        double[] noise = new double[n];
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-            noise[i] = random.nextDouble();
+    static List<List<TrainingExample>> batches(List<TrainingExample> examples, long seed, int maxBatchTokens, int epoch) {
+        Random random = new Random(seed * 1_000_003L + epoch);
+        List<Integer> order = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            order.add(i);
         }
-        // sort by length with precomputed noise (a comparator drawing randomness breaks TimSort's contract)
-        Arrays.sort(order, Comparator.comparingDouble(i -> examples.get(i).source().length + noise[i]));
+        java.util.Collections.shuffle(order, random);
         List<List<TrainingExample>> batches = new ArrayList<>();
         List<TrainingExample> current = new ArrayList<>();
         int longest = 0;
@@ -258,7 +277,7 @@ public final class Seq2SeqTrainer {
             TrainingExample e = examples.get(i);
             int length = Math.max(e.source().length, e.target().length + 1);
             int newLongest = Math.max(longest, length);
-            if (!current.isEmpty() && newLongest * (current.size() + 1) > settings.maxBatchTokens()) {
+            if (!current.isEmpty() && newLongest * (current.size() + 1) > maxBatchTokens) {
                 batches.add(current);
                 current = new ArrayList<>();
                 newLongest = length;
@@ -269,7 +288,6 @@ public final class Seq2SeqTrainer {
         if (!current.isEmpty()) {
             batches.add(current);
         }
-        java.util.Collections.shuffle(batches, random);
         return batches;
     }
 }

@@ -91,7 +91,7 @@ public class LinkerTrainingTest {
 
         TrainingSettings settings = new TrainingSettings(60, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
         LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
-        NameTable names = NameTable.of(kb);
+        NameTable names = NameTable.of(kb, true);
         LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(new StringWriter()))
                 .run(items, items, LinkerTraining.SyntheticExample.kbNames(names), json -> { });
         // CPU training is not bit-reproducible across thread schedules, so the bar is "learnt", not "perfect"
@@ -149,7 +149,7 @@ public class LinkerTrainingTest {
         List<CorpusExamples.Item> items = items(kb);
         TrainingSettings settings = new TrainingSettings(60, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
         LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
-        List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb));
+        List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb, true));
         try (ArtifactStore store = new FolderStore()) {
             String checkpoints = "file:" + dir.resolve("model.checkpoints") + "/";
             StringWriter firstLog = new StringWriter();

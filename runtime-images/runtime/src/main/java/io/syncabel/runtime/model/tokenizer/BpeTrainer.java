@@ -41,9 +41,14 @@ public final class BpeTrainer {
     }
 
     public BpeVocabulary train(Iterable<String> texts) {
+        return train(texts, false);
+    }
+
+    /** @param lowercase fold case: learn merges on lower-cased text and lower-case every text encoded later */
+    public BpeVocabulary train(Iterable<String> texts, boolean lowercase) {
         Map<String, Integer> wordCounts = new HashMap<>();
         for (String text : texts) {
-            for (String piece : ByteLevel.pieces(text)) {
+            for (String piece : ByteLevel.pieces(lowercase ? text.toLowerCase(java.util.Locale.ROOT) : text)) {
                 wordCounts.merge(piece, 1, Integer::sum);
             }
         }
@@ -119,7 +124,7 @@ public final class BpeTrainer {
                 }
             }
         }
-        return new BpeVocabulary(tokens, merges.toArray(new int[0][]));
+        return new BpeVocabulary(tokens, merges.toArray(new int[0][]), lowercase);
     }
 
     private static void count(int[] s, long delta, int word, Map<Long, Long> pairCount,

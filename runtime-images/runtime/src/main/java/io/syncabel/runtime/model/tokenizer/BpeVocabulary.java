@@ -33,6 +33,8 @@ public final class BpeVocabulary {
 
     private final List<String> tokens;
     private final int[][] merges;
+    /** Whether text is lower-cased before tokenisation (tokenizer.json's Lowercase normalizer). */
+    private final boolean lowercase;
     private final Map<Long, Integer> rankOfPair = new HashMap<>();
     private final Map<String, int[]> pieceCache = new HashMap<>();
 
@@ -40,9 +42,10 @@ public final class BpeVocabulary {
      * @param tokens token strings by id (specials, then byte-level spellings)
      * @param merges by rank: {left id, right id, merged id}
      */
-    BpeVocabulary(List<String> tokens, int[][] merges) {
+    BpeVocabulary(List<String> tokens, int[][] merges, boolean lowercase) {
         this.tokens = List.copyOf(tokens);
         this.merges = merges;
+        this.lowercase = lowercase;
         for (int r = 0; r < merges.length; r++) {
             rankOfPair.putIfAbsent(pair(merges[r][0], merges[r][1]), r);
         }
@@ -64,8 +67,16 @@ public final class BpeVocabulary {
         return tokens.get(id);
     }
 
+    /** Whether this tokenizer folds case (every text is lower-cased first). */
+    public boolean lowercase() {
+        return lowercase;
+    }
+
     /** Encodes as the native tokenizer does with this file and no added special tokens. */
     public int[] encode(String text) {
+        if (lowercase) {
+            text = text.toLowerCase(java.util.Locale.ROOT); // the special tokens are lower-case already
+        }
         List<int[]> parts = new ArrayList<>();
         int total = 0;
         int from = 0;
@@ -153,7 +164,10 @@ public final class BpeVocabulary {
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Writes {@code tokenizer.json}: BPE model, ByteLevel pre-tokenizer and decoder, no post-processor. */
+    /**
+     * Writes {@code tokenizer.json}: BPE model, ByteLevel pre-tokenizer and decoder, no post-processor, and a
+     * Lowercase normalizer when the vocabulary folds case.
+     */
     public void writeTokenizerJson(OutputStream out) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
@@ -171,7 +185,11 @@ public final class BpeVocabulary {
                     .put("normalized", false)
                     .put("special", true);
         }
-        root.putNull("normalizer");
+        if (lowercase) {
+            root.putObject("normalizer").put("type", "Lowercase");
+        } else {
+            root.putNull("normalizer");
+        }
         root.set("pre_tokenizer", byteLevel(json));
         // no post-processor: nothing (no <s>) is added around encoded text, so trie sequences and the
         // forced prefix are exactly the text's tokens; the model code places <s> and </s> itself

@@ -93,6 +93,27 @@ class TokenizerTest {
         }
     }
 
+    @Test
+    void aCaseFoldingTokenizerLowerCasesInJavaAndNativelyAlike() throws IOException {
+        BpeVocabulary folded = new BpeTrainer(700, 2).train(texts(), true);
+        assertThat(folded.lowercase()).isTrue();
+        Path file = dir.resolve("folded.json");
+        folded.writeTokenizerJson(file);
+        try (Tokenizer tok = Tokenizer.load(file)) {
+            List<String> all = new ArrayList<>(TRICKY);
+            all.addAll(names.subList(0, 300));
+            for (String s : all) {
+                int[] ids = tok.encode(s);
+                assertThat(ids).as(s).isEqualTo(folded.encode(s)).isEqualTo(folded.encode(s.toLowerCase(java.util.Locale.ROOT)));
+                assertThat(tok.decode(ids)).isEqualTo(s.toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(tok.encode(" is ANIRIDIA")).isEqualTo(tok.encode(" is Aniridia"));
+            assertThat(tok.encode(" A<sep> B</s>")).contains(3).endsWith(2);
+        }
+        assertThat(vocab.lowercase()).isFalse();
+        assertThat(vocab.encode(" ANIRIDIA")).isNotEqualTo(vocab.encode(" aniridia"));
+    }
+
     /** Trained on the odd strings alone, merges span every byte pair, so any split point that differs shows. */
     @Test
     void javaPreTokenizationSplitsWhereTheNativeOneDoes() throws IOException {
