@@ -30,7 +30,8 @@ public final class DnormReader implements SourceReader {
                 }
                 List<String> ids = Fields.split(line.substring(0, sep), '|');
                 List<String> names = Fields.split(line.substring(sep + 2), '|');
-                String code = Codes.canonical(ids.get(0));
+                int primary = primary(ids);
+                String code = Codes.canonical(ids.get(primary));
                 if (code.isEmpty()) {
                     problems.report(lines.name(), lines.lineNumber(), "id", "empty concept id");
                     continue;
@@ -48,8 +49,8 @@ public final class DnormReader implements SourceReader {
                     sink.name(code, unescape(n), "en", first ? KbBuilder.TITLE : KbSink.NOT_A_TITLE);
                     first = false;
                 }
-                for (int i = 1; i < ids.size(); i++) {
-                    if (!ids.get(i).isBlank()) {
+                for (int i = 0; i < ids.size(); i++) {
+                    if (i != primary && !ids.get(i).isBlank()) {
                         sink.altId(code, Codes.canonical(ids.get(i)));
                     }
                 }
@@ -61,6 +62,20 @@ public final class DnormReader implements SourceReader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The id the concept answers with: its MeSH id where the line has one (MEDIC lists an OMIM number first for
+     * 774 diseases, "114480|D001943||Breast Neoplasms"; the corpora and the published systems answer in MeSH),
+     * else the first.
+     */
+    static int primary(List<String> ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            if (Codes.canonical(ids.get(i)).matches("[CD]\\d+")) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** The five predefined XML entities; anything else is left as written. */

@@ -31,7 +31,8 @@ class ExampleBuilderTest {
         assertThat(first.source()).isEqualTo("Genetic mapping of the [copper toxicosis]{DISO} locus in Bedlington "
                 + "terriers to dog chromosome 10, in a region syntenic to human chromosome region 2p13-p16.");
         assertThat(first.target()).startsWith("[copper toxicosis] is ");
-        assertThat(first.code()).isEqualTo("OMIM:215600");
+        assertThat(first.code()).isEqualTo("C566123"); // MEDIC: 215600|C566123|C565846||Cirrhosis, Familial (MeSH id preferred)
+        assertThat(first.goldIds()).containsExactly("OMIM:215600");
         assertThat(out).allMatch(e -> e.target().startsWith("[" + e.mention() + "] is "))
                 .allMatch(e -> e.source().contains("[" + e.mention() + "]{DISO}"))
                 .allMatch(e -> e.source().chars().filter(c -> c == '[').count() == 1);
@@ -44,7 +45,7 @@ class ExampleBuilderTest {
         Example sca = out.stream().filter(e -> e.mention().equals("spinocerebellar ataxias 1 and 2")).findFirst()
                 .orElseThrow();
         assertThat(sca.target()).isEqualTo("[spinocerebellar ataxias 1 and 2] is SPINOCEREBELLAR ATAXIA 1<SEP>SPINOCEREBELLAR ATAXIA 2");
-        assertThat(sca.code()).isEqualTo("OMIM:164400+OMIM:183090");
+        assertThat(sca.code()).isEqualTo("D020754+OMIM:183090");
         assertThat(sca.group()).isEqualTo("DISO"); // one distinct group, not repeated
     }
 

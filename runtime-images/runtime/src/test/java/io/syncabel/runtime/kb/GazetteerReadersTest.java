@@ -29,8 +29,13 @@ class GazetteerReadersTest {
                 D003550|219700||Cystic Fibrosis|CF|Mucoviscidosis|Fibrosis &amp; cysts
                 164400||SPINOCEREBELLAR ATAXIA 1|SCA1|Becker&apos;s ataxia
                 MESH:C536252||Some Syndrome
+                114480|D001943||Breast Neoplasms|Breast Cancer
                 """);
-        assertThat(kb.concepts()).containsOnlyKeys("D003550", "OMIM:164400", "C536252");
+        // a line listing an OMIM number before the MeSH id answers with the MeSH id, the OMIM number resolves to it
+        assertThat(kb.concepts()).containsOnlyKeys("D003550", "OMIM:164400", "C536252", "D001943");
+        assertThat(kb.resolve("OMIM:114480")).contains("D001943");
+        assertThat(kb.resolve("114480")).contains("D001943");
+        assertThat(kb.concept("D001943").orElseThrow().title()).isEqualTo("Breast Neoplasms");
         Concept cf = kb.concept("D003550").orElseThrow();
         assertThat(cf.title()).isEqualTo("Cystic Fibrosis");
         assertThat(cf.groups()).containsExactly("DISO");
