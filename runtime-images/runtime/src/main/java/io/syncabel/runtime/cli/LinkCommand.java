@@ -96,6 +96,14 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--no-abbreviations", description = "Do not expand short forms defined in the same document.")
     boolean noAbbreviations;
 
+    @Option(names = "--reranker", paramLabel = "FILE", description = "A learned re-ranker (`syncabel rerank --out FILE`) ranks "
+            + "the top K concepts after the exact lookup (default: the model's own reranker.json when it has one).")
+    Path reranker;
+
+    @Option(names = "--without-model", description = "With a re-ranker: rank by its model-free layer only, the model "
+            + "is not consulted (the same pipeline without the model, for comparison).")
+    boolean withoutModel;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -153,6 +161,11 @@ final class LinkCommand implements Callable<Integer> {
         if (generateOnly || unconstrained) {
             return new CorpusLinking.Settings(options, MentionDictionary.EMPTY, 0, null);
         }
+        io.syncabel.runtime.link.Reranker ranker = reranker != null ? RerankCommand.read(reranker) : fused == null && candidates == null
+                ? artifact.reranker() : null;
+        if (withoutModel && ranker == null) {
+            throw new UserError("--without-model needs a re-ranker (--reranker FILE, or a model that has one)");
+        }
         MentionDictionary dictionary = artifact.mentions();
         if (!dictionaryCorpora.isEmpty()) {
             List<CorpusExamples.Item> annotated = new ArrayList<>();
@@ -160,6 +173,13 @@ final class LinkCommand implements Callable<Integer> {
                 annotated.addAll(CorpusLinking.read(p, format, knowledgeBase, language, !noAbbreviations));
             }
             dictionary = MentionDictionary.of(annotated);
+        }
+        if (ranker != null) {
+            if (dictionary.isEmpty()) {
+                throw new UserError("a re-ranker needs the training mentions: give --dictionary-corpus FILE (the model has no mentions.tsv)");
+            }
+            return new CorpusLinking.Settings(options, dictionary, ranker.candidates(), null,
+                    withoutModel ? ranker.withoutModel() : ranker);
         }
         if (candidates == null && !fusion && dictionaryCorpora.isEmpty()) {
             CorpusLinking.Settings recommended = CorpusLinking.Settings.recommended(beams, dictionary);

@@ -52,9 +52,19 @@ public final class CorpusLinking {
      * @param dictionary annotated training mentions for the exact lookup and the TF-IDF retriever (may be empty)
      * @param candidates top-K TF-IDF concepts (0: generation over the whole KB)
      * @param fusion score-level fusion over those K concepts, or null for generation
+     * @param reranker a learned re-ranker of the top K concepts (its own K), instead of fusion; or null
      */
     public record Settings(Linker.Options options, MentionDictionary dictionary, int candidates,
-            HybridLinking.Fusion fusion) {
+            HybridLinking.Fusion fusion, Reranker reranker) {
+        public Settings(Linker.Options options, MentionDictionary dictionary, int candidates, HybridLinking.Fusion fusion) {
+            this(options, dictionary, candidates, fusion, null);
+        }
+
+        /** The exact lookup, then the re-ranker over the top K concepts. */
+        public static Settings reranked(int beams, MentionDictionary dictionary, Reranker reranker) {
+            return new Settings(new Linker.Options(beams, beams, true), dictionary, reranker.candidates(), null, reranker);
+        }
+
         /** The fusion settings tuned on the NCBI-disease dev split (docs/benchmarks.md, "Score-level fusion"). */
         public static final int DEFAULT_CANDIDATES = 8;
         public static final double DEFAULT_FUSION_WEIGHT = 0.15;
@@ -80,10 +90,13 @@ public final class CorpusLinking {
 
     /** The model in this process. */
     public static Backend model(GenerativeLinker linker, KnowledgeBase kb, Settings s) {
-        HybridLinking hybrid = !s.dictionary().isEmpty() || s.candidates() > 0 || s.fusion() != null
+        HybridLinking hybrid = !s.dictionary().isEmpty() || s.candidates() > 0 || s.fusion() != null || s.reranker() != null
                 ? new HybridLinking(linker, kb, s.dictionary(), s.candidates())
                 : null;
         return batch -> {
+            if (s.reranker() != null) {
+                return hybrid.rerank(batch, s.reranker(), s.options());
+            }
             if (s.fusion() != null) {
                 return hybrid.fuse(batch, s.fusion(), s.options());
             }
@@ -215,8 +228,9 @@ public final class CorpusLinking {
         int hits = 0;
         try {
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
-                for (int from = 0; from < items.size(); from += CHUNK) {
-                    List<CorpusExamples.Item> batch = items.subList(from, Math.min(items.size(), from + CHUNK));
+                for (int from = 0, to; from < items.size(); from = to) {
+                    to = chunkEnd(items, from);
+                    List<CorpusExamples.Item> batch = items.subList(from, to);
                     List<List<HybridLinking.Fused>> predicted = backend.link(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         List<HybridLinking.Fused> ranked = predicted.get(i);
@@ -242,6 +256,18 @@ public final class CorpusLinking {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         return new Result(items.size(), hits, Math.round(items.size() / Math.max(seconds, 1e-9) * 10) / 10.0);
+    }
+
+    /**
+     * Where the chunk starting at {@code from} ends: {@link #CHUNK} items, stretched to the end of the last
+     * document it holds, so a document's mentions are linked together (the re-ranker reads a batch as documents).
+     */
+    static int chunkEnd(List<CorpusExamples.Item> items, int from) {
+        int to = Math.min(items.size(), from + CHUNK);
+        while (to < items.size() && items.get(to).example().document().equals(items.get(to - 1).example().document())) {
+            to++;
+        }
+        return to;
     }
 
     /** Reads a corpus for linking (short forms expanded unless told otherwise). */

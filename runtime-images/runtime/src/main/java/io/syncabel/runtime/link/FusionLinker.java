@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A model linking the way it is evaluated by default ({@link CorpusLinking.Settings#recommended}): a mention
  * written as an annotated training mention takes that mention's code; otherwise the TF-IDF top K concepts are
- * ranked by the fusion of the model's score of their best name and the retrieval cosine. What `syncabel serve`
+ * ranked by the model's learned re-ranker when its artifact has one, else by the fusion of the model's score of
+ * their best name and the retrieval cosine. The mentions of one request text are read as one document. What `syncabel serve`
  * and `syncabel link` answer for a model whose artifact holds its training mentions. Unconstrained requests go
  * to the model alone (they exist to compare against the trie).
  */
@@ -17,14 +18,16 @@ public final class FusionLinker implements Linker {
     private final GenerativeLinker model;
     private final HybridLinking hybrid;
     private final HybridLinking.Fusion fusion;
+    private final Reranker reranker;
 
     public FusionLinker(GenerativeLinker model, KnowledgeBase kb, CorpusLinking.Settings settings) {
-        if (settings.fusion() == null) {
-            throw new IllegalArgumentException("FusionLinker needs fusion settings");
+        if (settings.fusion() == null && settings.reranker() == null) {
+            throw new IllegalArgumentException("FusionLinker needs fusion settings or a re-ranker");
         }
         this.model = model;
         this.hybrid = new HybridLinking(model, kb, settings.dictionary(), settings.candidates());
         this.fusion = settings.fusion();
+        this.reranker = settings.reranker();
     }
 
     @Override
@@ -33,7 +36,8 @@ public final class FusionLinker implements Linker {
             return model.link(queries, options);
         }
         List<CorpusExamples.Item> items = queries.stream().map(FusionLinker::item).toList();
-        List<List<HybridLinking.Fused>> fused = hybrid.fuse(items, fusion, options);
+        List<List<HybridLinking.Fused>> fused = reranker != null ? hybrid.rerank(items, reranker, options)
+                : hybrid.fuse(items, fusion, options);
         List<Result> results = new ArrayList<>(queries.size());
         for (int i = 0; i < queries.size(); i++) {
             List<Candidate> candidates = new ArrayList<>();
@@ -49,10 +53,10 @@ public final class FusionLinker implements Linker {
         return results;
     }
 
-    /** A query as a corpus item: the marked source the model reads, no gold. */
+    /** A query as a corpus item: the marked source the model reads, no gold; its text is its document. */
     static CorpusExamples.Item item(Query query) {
         GenerativeLinker.Marked m = GenerativeLinker.mark(query);
-        Example example = new Example("", "", m.source(), "", m.mention(), "", m.group(), "", List.of(), "", query.start(),
+        Example example = new Example("", query.text(), m.source(), "", m.mention(), "", m.group(), "", List.of(), "", query.start(),
                 query.end(), "EXACT");
         return new CorpusExamples.Item(example, m.source(), m.mention(), List.of());
     }

@@ -29,6 +29,8 @@ public final class HybridLinking {
     private final TfIdfLinker kbRetriever;
     private final TfIdfLinker mentionRetriever;
     private final int candidates;
+    private final MentionDictionary dictionary;
+    private CandidateFeatures features;
 
     public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, List<CorpusExamples.Item> training, int candidates) {
         this(linker, kb, MentionDictionary.of(training), candidates);
@@ -38,6 +40,7 @@ public final class HybridLinking {
         this.linker = linker;
         this.kb = kb;
         this.candidates = candidates;
+        this.dictionary = dictionary;
         Map<String, Map<String, List<String>>> mentions = new TreeMap<>();
         dictionary.votes().forEach((mention, codes) -> {
             String code = codes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
@@ -251,7 +254,8 @@ public final class HybridLinking {
         return out;
     }
 
-    private String exactCode(CorpusExamples.Item item) {
+    /** The answer of the exact training-mention lookup (as written, then as expanded), or null. */
+    String exactCode(CorpusExamples.Item item) {
         String code = exact.get(normalise(item.example().mention()));
         return code != null ? code : exact.get(normalise(item.mention()));
     }
@@ -278,6 +282,86 @@ public final class HybridLinking {
         // stable sort: equal cosines keep the insertion order above
         ranked.sort((x, y) -> Double.compare(y.score(), x.score()));
         return ranked.subList(0, Math.min(candidates, ranked.size()));
+    }
+
+    /** The re-ranker's view of the candidates (built on first use: word statistics of the whole KB). */
+    synchronized CandidateFeatures features() {
+        if (features == null) {
+            features = new CandidateFeatures(kb, dictionary, kbRetriever, mentionRetriever, this::exactCode);
+        }
+        return features;
+    }
+
+    /**
+     * Ranks each mention's top-K TF-IDF concepts with a learned re-ranker ({@link Reranker}): the exact lookup
+     * first, as {@link #fuse}; the model scores the candidates only when the re-ranker has a model layer. The
+     * items are read as documents: a candidate that other mentions of the same document point to gains (the
+     * caller passes whole documents). Scores are the softmax probabilities over the mention's candidates.
+     */
+    public List<List<Fused>> rerank(List<CorpusExamples.Item> items, Reranker reranker, Linker.Options fallback) {
+        List<CandidateFeatures.Listing> listings = features().listings(items, reranker.candidates());
+        List<Integer> toScore = new ArrayList<>();
+        for (int i = 0; i < listings.size(); i++) {
+            if (listings.get(i).exact() == null && !listings.get(i).codes().isEmpty() && reranker.usesModel()) {
+                toScore.add(i);
+            }
+        }
+        List<Map<String, GenerativeLinker.NameScore>> scores = new ArrayList<>(java.util.Collections.nCopies(items.size(), Map.of()));
+        if (!toScore.isEmpty()) {
+            List<Map<String, GenerativeLinker.NameScore>> scored = linker.scoreConcepts(
+                    toScore.stream().map(i -> marked(items.get(i))).toList(),
+                    toScore.stream().map(i -> listings.get(i).codes()).toList());
+            for (int x = 0; x < toScore.size(); x++) {
+                scores.set(toScore.get(x), scored.get(x));
+            }
+        }
+        List<List<Fused>> out = new ArrayList<>(items.size());
+        List<Integer> toGenerate = new ArrayList<>();
+        for (int i = 0; i < listings.size(); i++) {
+            CandidateFeatures.Listing l = listings.get(i);
+            if (l.exact() != null) {
+                out.add(List.of(new Fused(new Linker.Candidate(List.of(l.exact().split("\\+")), items.get(i).example().mention(),
+                        1.0, 1), null, Double.NaN, 0)));
+            } else if (l.codes().isEmpty()) {
+                out.add(null);
+                toGenerate.add(i);
+            } else {
+                out.add(ranked(l, reranker, scores.get(i)));
+            }
+        }
+        if (!toGenerate.isEmpty()) {
+            List<List<Linker.Candidate>> generated = linker.linkMarked(toGenerate.stream().map(i -> marked(items.get(i))).toList(),
+                    fallback);
+            for (int j = 0; j < toGenerate.size(); j++) {
+                out.set(toGenerate.get(j), generated.get(j).stream().map(c -> new Fused(c, null, Double.NaN, 0)).toList());
+            }
+        }
+        return out;
+    }
+
+    private static GenerativeLinker.Marked marked(CorpusExamples.Item item) {
+        return new GenerativeLinker.Marked(item.source(), item.mention(), item.example().group());
+    }
+
+    /** One mention's candidates by re-ranker score (ties in retrieval order), scores as softmax probabilities. */
+    static List<Fused> ranked(CandidateFeatures.Listing l, Reranker reranker, Map<String, GenerativeLinker.NameScore> model) {
+        double[] score = reranker.usesModel() ? CandidateFeatures.withModel(l, reranker.base(), model).stream()
+                .mapToDouble(reranker.model()::score).toArray()
+                : java.util.Arrays.stream(l.base()).mapToDouble(reranker.base()::score).toArray();
+        double max = java.util.Arrays.stream(score).max().orElse(0);
+        double sum = java.util.Arrays.stream(score).map(s -> Math.exp(s - max)).sum();
+        Integer[] order = new Integer[score.length];
+        for (int r = 0; r < order.length; r++) {
+            order[r] = r;
+        }
+        java.util.Arrays.sort(order, (x, y) -> score[x] != score[y] ? Double.compare(score[y], score[x]) : Integer.compare(x, y));
+        List<Fused> out = new ArrayList<>(order.length);
+        for (int r : order) {
+            GenerativeLinker.NameScore s = model.get(l.codes().get(r));
+            out.add(new Fused(new Linker.Candidate(List.of(l.codes().get(r)), s != null ? s.name() : l.names().get(r),
+                    Math.exp(score[r] - max) / sum, out.size() + 1), s, l.base()[r][CandidateFeatures.COSINE], r + 1));
+        }
+        return out;
     }
 
     /** The top-K concepts for the mention as written and as expanded, from KB names and training mentions. */

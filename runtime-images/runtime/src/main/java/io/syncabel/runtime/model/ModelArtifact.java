@@ -49,11 +49,14 @@ public final class ModelArtifact implements AutoCloseable {
     private final GroupTries tries;
     private final Set<String> seenCodes;
     private final io.syncabel.runtime.link.MentionDictionary mentions;
+    private final io.syncabel.runtime.link.Reranker reranker;
     private final Path scratch;
 
     private ModelArtifact(Info info, Seq2SeqModel model, Tokenizer tokenizer, NameTable names, GroupTries tries,
-            Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, Path scratch) {
+            Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, io.syncabel.runtime.link.Reranker reranker,
+            Path scratch) {
         this.mentions = mentions;
+        this.reranker = reranker;
         this.info = info;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -79,6 +82,19 @@ public final class ModelArtifact implements AutoCloseable {
     public static Manifest write(ArtifactWriter writer, Info info, Weights weights, byte[] tokenizerJson, NameTable names,
             GroupTries tries, Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, List<String> metricLines,
             Map<String, Object> counts, List<Manifest.Input> inputs) throws IOException {
+        return write(writer, info, weights, tokenizerJson, names, tries, seenCodes, mentions, null, metricLines, counts, inputs);
+    }
+
+    /** As above, with the learned re-ranker the default linker ranks candidates with (reranker.json, when not null). */
+    public static Manifest write(ArtifactWriter writer, Info info, Weights weights, byte[] tokenizerJson, NameTable names,
+            GroupTries tries, Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions,
+            io.syncabel.runtime.link.Reranker reranker, List<String> metricLines, Map<String, Object> counts,
+            List<Manifest.Input> inputs) throws IOException {
+        if (reranker != null) {
+            try (OutputStream out = writer.file(io.syncabel.runtime.link.Reranker.FILE)) {
+                reranker.write(out);
+            }
+        }
         if (!mentions.isEmpty()) {
             try (OutputStream out = writer.file(io.syncabel.runtime.link.MentionDictionary.FILE)) {
                 mentions.write(out);
@@ -142,7 +158,13 @@ public final class ModelArtifact implements AutoCloseable {
                 mentions = io.syncabel.runtime.link.MentionDictionary.read(in, StoreUris.join(prefix, io.syncabel.runtime.link.MentionDictionary.FILE));
             }
         }
-        return new ModelArtifact(info, model, tokenizer, names, tries, seen, mentions, scratch);
+        io.syncabel.runtime.link.Reranker reranker = null;
+        if (store.manifest(prefix).orElseThrow().files().stream().anyMatch(f -> f.name().equals(io.syncabel.runtime.link.Reranker.FILE))) {
+            try (InputStream in = store.openVerified(prefix, io.syncabel.runtime.link.Reranker.FILE)) {
+                reranker = io.syncabel.runtime.link.Reranker.read(in, StoreUris.join(prefix, io.syncabel.runtime.link.Reranker.FILE));
+            }
+        }
+        return new ModelArtifact(info, model, tokenizer, names, tries, seen, mentions, reranker, scratch);
     }
 
     /** The artifact's model.json (configuration, KB URI, language), verified, without loading the weights. */
@@ -224,8 +246,14 @@ public final class ModelArtifact implements AutoCloseable {
         if (mentions.isEmpty()) {
             return generative;
         }
-        return new io.syncabel.runtime.link.FusionLinker(generative, kb,
-                io.syncabel.runtime.link.CorpusLinking.Settings.recommended(1, mentions));
+        return new io.syncabel.runtime.link.FusionLinker(generative, kb, reranker != null
+                ? io.syncabel.runtime.link.CorpusLinking.Settings.reranked(1, mentions, reranker)
+                : io.syncabel.runtime.link.CorpusLinking.Settings.recommended(1, mentions));
+    }
+
+    /** The learned re-ranker saved with the model, or null (fusion with fixed settings ranks then). */
+    public io.syncabel.runtime.link.Reranker reranker() {
+        return reranker;
     }
 
     /** The training mentions saved with the model (empty for models trained before mentions.tsv existed). */

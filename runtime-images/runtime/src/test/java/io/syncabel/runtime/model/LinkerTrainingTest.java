@@ -140,6 +140,43 @@ public class LinkerTrainingTest {
             int exit = cli.execute("link", "--model", prefix, "--beams", "1", "Her [mammary cancer]{DISO} returned.");
             assertThat(exit).isZero();
             assertThat(out.toString()).contains("\"mention\":\"mammary cancer\"").containsPattern("\"codes\":\\[\"D00[1-6]\"\\]");
+
+            // a learned re-ranker for this model: model-free layer on the training corpus, model layer on unseen mentions
+            Path train = dir.resolve("train.pubtator");
+            Path dev = Files.writeString(dir.resolve("dev.pubtator"), """
+                    7|t|Breast carcinoma in mothers.
+                    7|a|Wilson's disease and colorectal cancer were rare.
+                    7\t0\t16\tBreast carcinoma\tDisease\tD002
+                    7\t29\t45\tWilson's disease\tDisease\tD003
+                    7\t50\t67\tcolorectal cancer\tDisease\tD006
+
+                    """);
+            Path reranker = dir.resolve("reranker.json");
+            String kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
+            assertThat(io.syncabel.runtime.cli.SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm",
+                    "--source", dir.resolve("kb.txt").toString(), "--out", kbArtifact)).isZero();
+            StringWriter fitted = new StringWriter();
+            var rerank = io.syncabel.runtime.cli.SyncabelCli.commandLine();
+            rerank.setOut(new PrintWriter(fitted));
+            assertThat(rerank.execute("rerank", "--model", prefix, "--kb", kbArtifact, "--train", train.toString(), "--dev", dev.toString(),
+                    "--candidates", "3", "--folds", "2", "--out", reranker.toString())).isZero();
+            assertThat(fitted.toString()).contains("\"devLists\":").contains("\"modelWeights\":");
+            assertThat(Files.readString(reranker)).contains("\"modelLogProb\"");
+            for (String without : List.of("", "--without-model")) {
+                Path predictions = dir.resolve("predictions" + without + ".jsonl");
+                List<String> args = new java.util.ArrayList<>(List.of("link", "--model", prefix, "--kb", kbArtifact, "--corpus", dev.toString(),
+                        "--reranker", reranker.toString(), "--out", predictions.toString()));
+                if (!without.isEmpty()) {
+                    args.add(without);
+                }
+                var link = io.syncabel.runtime.cli.SyncabelCli.commandLine();
+                link.setOut(new PrintWriter(new StringWriter()));
+                assertThat(link.execute(args.toArray(String[]::new))).isZero();
+                List<String> lines = Files.readAllLines(predictions);
+                assertThat(lines).hasSize(3).allMatch(l -> l.contains("\"retrievalScore\""));
+                assertThat(lines.stream().filter(l -> l.contains("\"modelLogProb\"")).count())
+                        .as("the model is consulted only with its layer").isEqualTo(without.isEmpty() ? 3 : 0);
+            }
         }
     }
 

@@ -1,0 +1,181 @@
+package io.syncabel.runtime.cli;
+
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.KbArtifact;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.link.CandidateFeatures;
+import io.syncabel.runtime.link.CorpusLinking;
+import io.syncabel.runtime.link.GenerativeLinker;
+import io.syncabel.runtime.link.HybridLinking;
+import io.syncabel.runtime.link.MentionDictionary;
+import io.syncabel.runtime.link.Reranker;
+import io.syncabel.runtime.link.RerankerTraining;
+import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.Stores;
+import io.syncabel.runtime.text.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * `syncabel rerank`: fits a model's learned re-ranker. The model-free layer learns on the training corpora (each
+ * mention retrieved with the other documents' mentions as dictionary); the model layer on the dev corpora, which
+ * the model must not have trained on, retrieved with all training mentions as dictionary.
+ */
+@Command(name = "rerank", mixinStandardHelpOptions = true,
+        description = "Fit a learned re-ranker of a model's candidates (training corpora: model-free layer; dev: model layer).")
+final class RerankCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "URI", description = "Model artifact (file: or s3://, or a folder).")
+    String model;
+
+    @Option(names = "--kb", paramLabel = "URI", description = "KB artifact (default: the model's).")
+    String kb;
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Annotated training corpora (repeatable): "
+            + "the model-free layer learns here, and their mentions are the dictionary.")
+    List<Path> train = new ArrayList<>();
+
+    @Option(names = "--dev", paramLabel = "FILE", description = "Held-out annotated corpora the model never trained on "
+            + "(repeatable): the model layer learns here. Without: a model-free re-ranker.")
+    List<Path> dev = new ArrayList<>();
+
+    @Option(names = "--candidates", defaultValue = "20", paramLabel = "K",
+            description = "TF-IDF candidates per mention (default ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--folds", defaultValue = "5", paramLabel = "N",
+            description = "Document folds of the leave-documents-out dictionary on the training corpora (default ${DEFAULT-VALUE}).")
+    int folds;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
+    String format;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the re-ranker JSON goes.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (candidates < 2 || folds < 2) {
+            throw new UserError("--candidates and --folds must be at least 2");
+        }
+        String modelUri = Uris.prefix(model);
+        try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
+            String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
+            KnowledgeBase knowledgeBase;
+            try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
+                knowledgeBase = KbArtifact.load(kbStore, kbUri);
+            }
+            String language = artifact.info().language();
+            List<CorpusExamples.Item> trainItems = read(train, knowledgeBase, language);
+            List<RerankerTraining.ListExample> baseLists = RerankerTraining.baseExamples(knowledgeBase, trainItems, candidates, folds);
+            Reranker.Layer base = RerankerTraining.fit(CandidateFeatures.BASE, baseLists);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("trainMentions", trainItems.size());
+            summary.put("trainLists", baseLists.size());
+            summary.put("trainTop1", round(RerankerTraining.top1(baseLists, base)));
+            err.printf("rerank: model-free layer from %d training lists (top-1 %.1f%% of the lists, leave-documents-out)%n",
+                    baseLists.size(), 100 * RerankerTraining.top1(baseLists, base));
+            Reranker.Layer withModel = null;
+            if (!dev.isEmpty()) {
+                List<CorpusExamples.Item> devItems = read(dev, knowledgeBase, language);
+                GenerativeLinker linker = artifact.linker(modelUri);
+                HybridLinking hybrid = new HybridLinking(linker, knowledgeBase, MentionDictionary.of(trainItems), candidates);
+                List<RerankerTraining.ListExample> devLists = RerankerTraining.modelExamples(hybrid, linker, devItems, base, candidates);
+                withModel = RerankerTraining.fit(CandidateFeatures.MODEL, devLists);
+                Reranker.Layer baseOnly = baseOnlyView(base);
+                double before = RerankerTraining.top1(devLists, baseOnly);
+                double after = RerankerTraining.top1(devLists, withModel);
+                summary.put("devMentions", devItems.size());
+                summary.put("devLists", devLists.size());
+                summary.put("devTop1WithoutModel", round(before));
+                summary.put("devTop1WithModel", round(after));
+                err.printf("rerank: model layer from %d dev lists: top-1 %.1f%% without the model, %.1f%% with it (in-sample)%n",
+                        devLists.size(), 100 * before, 100 * after);
+            }
+            Reranker reranker = new Reranker(candidates, base, withModel);
+            write(reranker, out);
+            summary.put("reranker", out.toString());
+            summary.put("baseWeights", weights(base));
+            if (withModel != null) {
+                summary.put("modelWeights", weights(withModel));
+            }
+            Summary.emit(spec.commandLine().getOut(), summary);
+        }
+        return 0;
+    }
+
+    /** The model layer's view of the base layer alone: all weight on the base score. */
+    private static Reranker.Layer baseOnlyView(Reranker.Layer base) {
+        double[] w = new double[CandidateFeatures.MODEL.size()];
+        double[] mean = new double[w.length];
+        double[] std = new double[w.length];
+        java.util.Arrays.fill(std, 1);
+        w[0] = 1;
+        return new Reranker.Layer(CandidateFeatures.MODEL, mean, std, w);
+    }
+
+    private static Map<String, Double> weights(Reranker.Layer layer) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int f = 0; f < layer.features().size(); f++) {
+            out.put(layer.features().get(f), Math.round(layer.weights()[f] * 1000) / 1000.0);
+        }
+        return out;
+    }
+
+    private static double round(double share) {
+        return Math.round(share * 1000) / 10.0;
+    }
+
+    private List<CorpusExamples.Item> read(List<Path> corpora, KnowledgeBase kb, String language) {
+        List<CorpusExamples.Item> items = new ArrayList<>();
+        for (Path p : corpora) {
+            items.addAll(CorpusLinking.read(p, format, kb, language, true));
+        }
+        return items;
+    }
+
+    /** Written whole or not at all. */
+    static void write(Reranker reranker, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".reranker", ".tmp");
+        try {
+            try (OutputStream o = Files.newOutputStream(tmp)) {
+                reranker.write(o);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A re-ranker file given on the command line. */
+    static Reranker read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Reranker.read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file (fit one with `syncabel rerank --out " + file + "`)", e);
+        } catch (IOException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+}

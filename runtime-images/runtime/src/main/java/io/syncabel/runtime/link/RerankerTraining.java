@@ -1,0 +1,192 @@
+package io.syncabel.runtime.link;
+
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fits a {@link Reranker}: a linear listwise model (softmax over each mention's candidates, cross-entropy on the
+ * gold one, L2 on standardised weights), by full-batch Adam. A dozen weights over a few thousand lists: plain
+ * arithmetic is exact, deterministic and takes a second, so no engine is involved.
+ */
+public final class RerankerTraining {
+    private RerankerTraining() {
+    }
+
+    /** One mention's candidate feature vectors and the index of its gold candidate. */
+    public record ListExample(List<double[]> candidates, int gold) {
+    }
+
+    /** L2 strength on the standardised weights, and Adam's steps and rate: fixed, not tuned per corpus. */
+    static final double L2 = 1e-3;
+    static final int STEPS = 400;
+    static final double RATE = 0.05;
+
+    /** The mention's training list, or null when the exact lookup answers it or its gold is not a candidate. */
+    static ListExample example(CandidateFeatures.Listing l, List<double[]> vectors) {
+        if (l.exact() != null) {
+            return null;
+        }
+        int gold = l.codes().indexOf(l.item().example().code());
+        return gold < 0 ? null : new ListExample(vectors, gold);
+    }
+
+    /**
+     * The base layer's lists from training items, each mention's candidates retrieved with a dictionary of the
+     * training mentions of the other documents ({@code folds} groups of documents): mentions are then looked up
+     * and retrieved as unseen test mentions are, not against their own annotation.
+     */
+    public static List<ListExample> baseExamples(KnowledgeBase kb, List<CorpusExamples.Item> train, int k, int folds) {
+        Map<String, Integer> foldOf = new LinkedHashMap<>();
+        train.forEach(i -> foldOf.computeIfAbsent(i.example().document(), d -> foldOf.size() % folds));
+        List<ListExample> out = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+            int fold = f;
+            List<CorpusExamples.Item> held = train.stream().filter(i -> foldOf.get(i.example().document()) == fold).toList();
+            List<CorpusExamples.Item> others = train.stream().filter(i -> foldOf.get(i.example().document()) != fold).toList();
+            HybridLinking retrieval = new HybridLinking(null, kb, MentionDictionary.of(others), k);
+            for (CandidateFeatures.Listing l : retrieval.features().listings(held, k)) {
+                ListExample e = example(l, l.exact() == null ? List.of(l.base()) : List.of());
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The model layer's lists from mentions the model never trained on, retrieved with {@code hybrid}'s
+     * dictionary (the training mentions) and scored by its model.
+     */
+    public static List<ListExample> modelExamples(HybridLinking hybrid, GenerativeLinker model, List<CorpusExamples.Item> dev,
+            Reranker.Layer base, int k) {
+        List<CandidateFeatures.Listing> listings = hybrid.features().listings(dev, k);
+        List<CandidateFeatures.Listing> ranked = listings.stream().filter(l -> l.exact() == null && !l.codes().isEmpty()).toList();
+        List<Map<String, GenerativeLinker.NameScore>> scores = model.scoreConcepts(
+                ranked.stream().map(l -> new GenerativeLinker.Marked(l.item().source(), l.item().mention(), l.item().example().group()))
+                        .toList(),
+                ranked.stream().map(CandidateFeatures.Listing::codes).toList());
+        List<ListExample> out = new ArrayList<>();
+        for (int i = 0; i < ranked.size(); i++) {
+            ListExample e = example(ranked.get(i), CandidateFeatures.withModel(ranked.get(i), base, scores.get(i)));
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Fits one layer over the lists. */
+    public static Reranker.Layer fit(List<String> features, List<ListExample> lists) {
+        if (lists.isEmpty()) {
+            throw new IllegalArgumentException("no mention whose gold concept is among its candidates: nothing to learn from");
+        }
+        int d = features.size();
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        long rows = 0;
+        for (ListExample l : lists) {
+            for (double[] x : l.candidates()) {
+                for (int f = 0; f < d; f++) {
+                    mean[f] += x[f];
+                }
+                rows++;
+            }
+        }
+        for (int f = 0; f < d; f++) {
+            mean[f] /= rows;
+        }
+        for (ListExample l : lists) {
+            for (double[] x : l.candidates()) {
+                for (int f = 0; f < d; f++) {
+                    std[f] += (x[f] - mean[f]) * (x[f] - mean[f]);
+                }
+            }
+        }
+        for (int f = 0; f < d; f++) {
+            std[f] = Math.sqrt(std[f] / rows);
+            if (!(std[f] > 1e-9)) {
+                std[f] = 1; // a constant feature: its weight stays 0 under L2
+            }
+        }
+        double[] w = new double[d];
+        double[] m = new double[d];
+        double[] v = new double[d];
+        for (int step = 1; step <= STEPS; step++) {
+            double[] grad = gradient(lists, w, mean, std);
+            for (int f = 0; f < d; f++) {
+                double g = grad[f] + 2 * L2 * w[f];
+                m[f] = 0.9 * m[f] + 0.1 * g;
+                v[f] = 0.999 * v[f] + 0.001 * g * g;
+                double mHat = m[f] / (1 - Math.pow(0.9, step));
+                double vHat = v[f] / (1 - Math.pow(0.999, step));
+                w[f] -= RATE * mHat / (Math.sqrt(vHat) + 1e-8);
+            }
+        }
+        return new Reranker.Layer(List.copyOf(features), mean, std, w);
+    }
+
+    /** Mean listwise cross-entropy of the lists under the weights (standardised inputs). */
+    static double loss(List<ListExample> lists, Reranker.Layer layer) {
+        double total = 0;
+        for (ListExample l : lists) {
+            double[] s = l.candidates().stream().mapToDouble(layer::score).toArray();
+            double max = java.util.Arrays.stream(s).max().orElse(0);
+            double logSum = max + Math.log(java.util.Arrays.stream(s).map(x -> Math.exp(x - max)).sum());
+            total += logSum - s[l.gold()];
+        }
+        return total / lists.size();
+    }
+
+    private static double[] gradient(List<ListExample> lists, double[] w, double[] mean, double[] std) {
+        int d = w.length;
+        double[] grad = new double[d];
+        for (ListExample l : lists) {
+            int n = l.candidates().size();
+            double[][] z = new double[n][d];
+            double[] s = new double[n];
+            for (int r = 0; r < n; r++) {
+                double[] x = l.candidates().get(r);
+                for (int f = 0; f < d; f++) {
+                    z[r][f] = (x[f] - mean[f]) / std[f];
+                    s[r] += w[f] * z[r][f];
+                }
+            }
+            double max = java.util.Arrays.stream(s).max().orElse(0);
+            double sum = 0;
+            for (int r = 0; r < n; r++) {
+                s[r] = Math.exp(s[r] - max);
+                sum += s[r];
+            }
+            for (int r = 0; r < n; r++) {
+                double p = s[r] / sum - (r == l.gold() ? 1 : 0);
+                for (int f = 0; f < d; f++) {
+                    grad[f] += p * z[r][f];
+                }
+            }
+        }
+        for (int f = 0; f < d; f++) {
+            grad[f] /= lists.size();
+        }
+        return grad;
+    }
+
+    /** Share of the lists whose gold candidate scores highest (ties: the earlier candidate wins, as ranking does). */
+    public static double top1(List<ListExample> lists, Reranker.Layer layer) {
+        long right = lists.stream().filter(l -> {
+            double[] s = l.candidates().stream().mapToDouble(layer::score).toArray();
+            int best = 0;
+            for (int r = 1; r < s.length; r++) {
+                if (s[r] > s[best]) {
+                    best = r;
+                }
+            }
+            return best == l.gold();
+        }).count();
+        return (double) right / lists.size();
+    }
+}
