@@ -3,11 +3,7 @@ package io.syncabel.runtime.cli;
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
-import io.syncabel.runtime.link.CandidateFeatures;
 import io.syncabel.runtime.link.CorpusLinking;
-import io.syncabel.runtime.link.GenerativeLinker;
-import io.syncabel.runtime.link.HybridLinking;
-import io.syncabel.runtime.link.MentionDictionary;
 import io.syncabel.runtime.link.Reranker;
 import io.syncabel.runtime.link.RerankerTraining;
 import io.syncabel.runtime.model.ModelArtifact;
@@ -57,11 +53,11 @@ final class RerankCommand implements Callable<Integer> {
             + "(repeatable): the model layer learns here. Without: a model-free re-ranker.")
     List<Path> dev = new ArrayList<>();
 
-    @Option(names = "--candidates", defaultValue = "20", paramLabel = "K",
+    @Option(names = "--candidates", defaultValue = "" + RerankerTraining.CANDIDATES, paramLabel = "K",
             description = "TF-IDF candidates per mention (default ${DEFAULT-VALUE}).")
     int candidates;
 
-    @Option(names = "--folds", defaultValue = "5", paramLabel = "N",
+    @Option(names = "--folds", defaultValue = "" + RerankerTraining.FOLDS, paramLabel = "N",
             description = "Document folds of the leave-documents-out dictionary on the training corpora (default ${DEFAULT-VALUE}).")
     int folds;
 
@@ -86,51 +82,43 @@ final class RerankCommand implements Callable<Integer> {
             }
             String language = artifact.info().language();
             List<CorpusExamples.Item> trainItems = read(train, knowledgeBase, language);
-            List<RerankerTraining.ListExample> baseLists = RerankerTraining.baseExamples(knowledgeBase, trainItems, candidates, folds);
-            Reranker.Layer base = RerankerTraining.fit(CandidateFeatures.BASE, baseLists);
-            Map<String, Object> summary = new LinkedHashMap<>();
+            List<CorpusExamples.Item> devItems = read(dev, knowledgeBase, language);
+            RerankerTraining.Fitted fitted;
+            try {
+                fitted = RerankerTraining.fit(knowledgeBase, trainItems, devItems,
+                        devItems.isEmpty() ? null : artifact.linker(modelUri), candidates, folds);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--train " + train + ": " + e.getMessage(), e);
+            }
+            write(fitted.reranker(), out);
+            Map<String, Object> summary = summary(fitted, err);
             summary.put("trainMentions", trainItems.size());
-            summary.put("trainLists", baseLists.size());
-            summary.put("trainTop1", round(RerankerTraining.top1(baseLists, base)));
-            err.printf("rerank: model-free layer from %d training lists (top-1 %.1f%% of the lists, leave-documents-out)%n",
-                    baseLists.size(), 100 * RerankerTraining.top1(baseLists, base));
-            Reranker.Layer withModel = null;
-            if (!dev.isEmpty()) {
-                List<CorpusExamples.Item> devItems = read(dev, knowledgeBase, language);
-                GenerativeLinker linker = artifact.linker(modelUri);
-                HybridLinking hybrid = new HybridLinking(linker, knowledgeBase, MentionDictionary.of(trainItems), candidates);
-                List<RerankerTraining.ListExample> devLists = RerankerTraining.modelExamples(hybrid, linker, devItems, base, candidates);
-                withModel = RerankerTraining.fit(CandidateFeatures.MODEL, devLists);
-                Reranker.Layer baseOnly = baseOnlyView(base);
-                double before = RerankerTraining.top1(devLists, baseOnly);
-                double after = RerankerTraining.top1(devLists, withModel);
-                summary.put("devMentions", devItems.size());
-                summary.put("devLists", devLists.size());
-                summary.put("devTop1WithoutModel", round(before));
-                summary.put("devTop1WithModel", round(after));
-                err.printf("rerank: model layer from %d dev lists: top-1 %.1f%% without the model, %.1f%% with it (in-sample)%n",
-                        devLists.size(), 100 * before, 100 * after);
-            }
-            Reranker reranker = new Reranker(candidates, base, withModel);
-            write(reranker, out);
+            summary.put("devMentions", devItems.size());
             summary.put("reranker", out.toString());
-            summary.put("baseWeights", weights(base));
-            if (withModel != null) {
-                summary.put("modelWeights", weights(withModel));
-            }
             Summary.emit(spec.commandLine().getOut(), summary);
         }
         return 0;
     }
 
-    /** The model layer's view of the base layer alone: all weight on the base score. */
-    private static Reranker.Layer baseOnlyView(Reranker.Layer base) {
-        double[] w = new double[CandidateFeatures.MODEL.size()];
-        double[] mean = new double[w.length];
-        double[] std = new double[w.length];
-        java.util.Arrays.fill(std, 1);
-        w[0] = 1;
-        return new Reranker.Layer(CandidateFeatures.MODEL, mean, std, w);
+    /** What a fit learnt, for the command's summary (and the train command's); also logged. */
+    static Map<String, Object> summary(RerankerTraining.Fitted fitted, PrintWriter err) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("rerankerTrainLists", fitted.baseLists());
+        summary.put("rerankerTrainTop1", round(fitted.baseTop1()));
+        err.printf("rerank: model-free layer from %d training lists (top-1 %.1f%% of them, leave-documents-out)%n",
+                fitted.baseLists(), 100 * fitted.baseTop1());
+        summary.put("rerankerBaseWeights", weights(fitted.reranker().base()));
+        if (fitted.reranker().usesModel()) {
+            summary.put("rerankerDevLists", fitted.devLists());
+            summary.put("rerankerDevTop1WithoutModel", round(fitted.devTop1WithoutModel()));
+            summary.put("rerankerDevTop1WithModel", round(fitted.devTop1WithModel()));
+            summary.put("rerankerModelWeights", weights(fitted.reranker().model()));
+            err.printf("rerank: model layer from %d dev lists: top-1 %.1f%% without the model, %.1f%% with it (in-sample)%n",
+                    fitted.devLists(), 100 * fitted.devTop1WithoutModel(), 100 * fitted.devTop1WithModel());
+        } else {
+            err.println("rerank: no model layer (no dev mention whose gold concept is among its candidates)");
+        }
+        return summary;
     }
 
     private static Map<String, Double> weights(Reranker.Layer layer) {

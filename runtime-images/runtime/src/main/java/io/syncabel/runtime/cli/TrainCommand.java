@@ -144,6 +144,10 @@ final class TrainCommand implements Callable<Integer> {
             + "with the training split; the rest picks the checkpoint (default 0: dev only picks).")
     Double devTrainFraction;
 
+    @Option(names = "--no-reranker", description = "Do not fit the learned re-ranker after training (default: fitted when "
+            + "there is a dev split, saved as reranker.json; the model then links with fixed-weight fusion).")
+    boolean noReranker;
+
     @Option(names = "--language", defaultValue = "en")
     String language;
 
@@ -344,11 +348,22 @@ final class TrainCommand implements Callable<Integer> {
             annotated.addAll(devItems);
             io.syncabel.runtime.link.MentionDictionary trainingMentions = io.syncabel.runtime.link.MentionDictionary.of(annotated);
             counts.put("dictionaryMentions", trainingMentions.size());
+            ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
+                    String.valueOf(knowledgeBase.metadata().get("version")), language, result.parameters());
+            io.syncabel.runtime.link.Reranker reranker = null;
+            if (!noReranker && !devItems.isEmpty() && !trainItems.isEmpty()) {
+                try {
+                    var fitted = fitReranker(knowledgeBase, trainItems, devItems, result, info);
+                    reranker = fitted.reranker();
+                    counts.putAll(RerankCommand.summary(fitted, err));
+                } catch (IllegalArgumentException e) {
+                    err.println("train: no re-ranker (" + e.getMessage() + "); the model links with fixed-weight fusion");
+                }
+            }
             try (ArtifactWriter writer = store.create(outUri)) {
-                ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
-                        String.valueOf(knowledgeBase.metadata().get("version")), language, result.parameters());
                 ModelArtifact.write(writer, info, o -> o.write(result.bestWeights()), result.tokenizerJson(),
-                        result.names(), result.tries(), result.seenCodes(), trainingMentions, result.metrics(), counts, inputs);
+                        result.names(), result.tries(), result.seenCodes(), trainingMentions, reranker, result.metrics(),
+                        counts, inputs);
             }
             try {
                 checkpoints.clear(); // the model is published: nothing left to resume
@@ -361,6 +376,30 @@ final class TrainCommand implements Callable<Integer> {
             Summary.emit(spec.commandLine().getOut(), summary, env);
         }
         return 0;
+    }
+
+    /**
+     * The re-ranker of the trained model (its best weights, in memory): the model-free layer learnt on the training
+     * mentions, the model layer on the dev mentions (held out from training; they only picked the checkpoint).
+     */
+    private static io.syncabel.runtime.link.RerankerTraining.Fitted fitReranker(KnowledgeBase kb, List<CorpusExamples.Item> train,
+            List<CorpusExamples.Item> dev, LinkerTraining.Result result, ModelArtifact.Info info) throws IOException {
+        Path tokenizerFile = Files.createTempFile("tokenizer", ".json");
+        try {
+            Files.write(tokenizerFile, result.tokenizerJson());
+            try (io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer = io.syncabel.runtime.model.tokenizer.Tokenizer.load(tokenizerFile);
+                    io.syncabel.runtime.model.Seq2SeqModel model = io.syncabel.runtime.model.Seq2SeqModel.load(result.config(),
+                            new java.io.ByteArrayInputStream(result.bestWeights()))) {
+                io.syncabel.runtime.link.GenerativeLinker linker = new io.syncabel.runtime.link.GenerativeLinker(model,
+                        new io.syncabel.runtime.model.ExampleEncoder(tokenizer::encode, result.config().maxSourceLength()),
+                        tokenizer::decode, result.tries(), result.names(),
+                        new io.syncabel.runtime.link.Linker.Info("syncabel", "training", info.kbVersion()));
+                return io.syncabel.runtime.link.RerankerTraining.fit(kb, train, dev, linker,
+                        io.syncabel.runtime.link.RerankerTraining.CANDIDATES, io.syncabel.runtime.link.RerankerTraining.FOLDS);
+            }
+        } finally {
+            Files.deleteIfExists(tokenizerFile);
+        }
     }
 
     /** --synthetic flags, else SYNCABEL_INPUT_SYNTHETIC_DATASETS; a manifest naming datasets needs the latter. */

@@ -25,6 +25,53 @@ public final class RerankerTraining {
     static final int STEPS = 400;
     static final double RATE = 0.05;
 
+    /** Defaults: TF-IDF candidates per mention and document folds of the leave-documents-out dictionary. */
+    public static final int CANDIDATES = 20;
+    public static final int FOLDS = 5;
+
+    /**
+     * A fitted re-ranker and how it fared on the lists it learnt from (shares in [0, 1]; the dev figures are
+     * in-sample for the model layer; NaN without dev lists).
+     */
+    public record Fitted(Reranker reranker, int baseLists, double baseTop1, int devLists, double devTop1WithoutModel,
+            double devTop1WithModel) {
+    }
+
+    /**
+     * Fits both layers: the model-free one on {@code train} (leave-documents-out), the model one on {@code dev}
+     * mentions scored by {@code model} (skipped when either is absent or no dev list has its gold among the
+     * candidates), retrieved with all training mentions as dictionary.
+     */
+    public static Fitted fit(KnowledgeBase kb, List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev,
+            GenerativeLinker model, int k, int folds) {
+        List<ListExample> baseLists = baseExamples(kb, train, k, folds);
+        Reranker.Layer base = fit(CandidateFeatures.BASE, baseLists);
+        Reranker.Layer withModel = null;
+        int devLists = 0;
+        double before = Double.NaN;
+        double after = Double.NaN;
+        if (model != null && dev != null && !dev.isEmpty()) {
+            HybridLinking hybrid = new HybridLinking(model, kb, MentionDictionary.of(train), k);
+            List<ListExample> lists = modelExamples(hybrid, model, dev, base, k);
+            if (!lists.isEmpty()) {
+                withModel = fit(CandidateFeatures.MODEL, lists);
+                devLists = lists.size();
+                before = top1(lists, baseAlone());
+                after = top1(lists, withModel);
+            }
+        }
+        return new Fitted(new Reranker(k, base, withModel), baseLists.size(), top1(baseLists, base), devLists, before, after);
+    }
+
+    /** The model layer's view of the base layer alone: all weight on the base score. */
+    static Reranker.Layer baseAlone() {
+        double[] w = new double[CandidateFeatures.MODEL.size()];
+        double[] std = new double[w.length];
+        java.util.Arrays.fill(std, 1);
+        w[0] = 1;
+        return new Reranker.Layer(CandidateFeatures.MODEL, new double[w.length], std, w);
+    }
+
     /** The mention's training list, or null when the exact lookup answers it or its gold is not a candidate. */
     static ListExample example(CandidateFeatures.Listing l, List<double[]> vectors) {
         if (l.exact() != null) {

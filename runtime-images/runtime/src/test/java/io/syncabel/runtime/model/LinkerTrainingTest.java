@@ -160,7 +160,7 @@ public class LinkerTrainingTest {
             rerank.setOut(new PrintWriter(fitted));
             assertThat(rerank.execute("rerank", "--model", prefix, "--kb", kbArtifact, "--train", train.toString(), "--dev", dev.toString(),
                     "--candidates", "3", "--folds", "2", "--out", reranker.toString())).isZero();
-            assertThat(fitted.toString()).contains("\"devLists\":").contains("\"modelWeights\":");
+            assertThat(fitted.toString()).contains("\"rerankerDevLists\":").contains("\"rerankerModelWeights\":");
             assertThat(Files.readString(reranker)).contains("\"modelLogProb\"");
             for (String without : List.of("", "--without-model")) {
                 Path predictions = dir.resolve("predictions" + without + ".jsonl");
