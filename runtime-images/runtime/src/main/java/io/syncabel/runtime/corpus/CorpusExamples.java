@@ -61,6 +61,30 @@ public final class CorpusExamples {
         return items;
     }
 
+    /** One mention of a plain text to link: its span and semantic group. */
+    public record TextMention(int start, int end, String group) {
+    }
+
+    /**
+     * Mentions of a plain text (a {@code POST /v1/link} input, a marked sentence) as the model reads them, exactly as
+     * {@link #read} gives a corpus's mentions: the sentence around each mention, marked, and a short form defined in
+     * the text expanded. No gold; the text is the document id, so its mentions are read as one document.
+     */
+    public static List<Item> ofText(String text, List<TextMention> mentions, boolean expandAbbreviations) {
+        String cleaned = ExampleBuilder.cleanNatural(text);
+        List<Document.Span> spans = mentions.stream().map(m -> new Document.Span(m.start(), m.end())).toList();
+        List<Document.Span> sentences = SentenceSplitter.split(cleaned, 0, cleaned.length(), spans);
+        Abbreviations abbreviations = Abbreviations.find(expandAbbreviations ? text : "");
+        List<Item> items = new ArrayList<>(mentions.size());
+        for (TextMention m : mentions) {
+            String mention = cleaned.substring(m.start(), m.end());
+            String source = ExampleBuilder.marked(cleaned, sentences, List.of(new Document.Span(m.start(), m.end())), m.group());
+            Example e = new Example("", text, source, "", mention, "", m.group(), "", List.of(), "", m.start(), m.end(), "EXACT");
+            items.add(item(e, abbreviations, null));
+        }
+        return items;
+    }
+
     /**
      * The example as the model reads it. An expanded mention's target names are chosen again against the long form:
      * the original's were chosen against the short form ("HH" for a mention read as "hemochromatosis").
@@ -75,8 +99,8 @@ public final class CorpusExamples {
             if (at >= 0) {
                 source = source.substring(0, at + 1) + longForm + source.substring(at + 1 + mention.length());
                 mention = longForm;
-                List<String> again = builder.targetNames(mention, e.code());
-                if (again.size() == names.size()) {
+                List<String> again = builder == null ? List.of() : builder.targetNames(mention, e.code());
+                if (!again.isEmpty() && again.size() == names.size()) {
                     names = again;
                 }
             }

@@ -99,11 +99,26 @@ public final class ExampleBuilder {
         }
         String annotation = String.join(SEP, names);
         String group = String.join(SEP, groups);
+        String source = marked(text, sentences, m.spans(), group);
+        String target = "[" + mentionText + "] " + verb + " " + annotation;
+        return Optional.of(new Example(m.id(), doc.id(), source, target, mentionText, annotation, group,
+                String.join("+", codes), m.ids(), m.type(), m.start(), m.end(),
+                m.ids().size() > 1 ? "COMPOSITE" : "EXACT"));
+    }
+
+    /**
+     * The sentence holding a mention (the one its first fragment starts in, else the whole text) with the mention
+     * marked: {@code [fragment]} for each fragment, the group after the last, {@code [mention]{Group}}.
+     *
+     * @param text      the cleaned text ({@link #cleanNatural}) the sentences and spans refer to
+     * @param sentences its sentence spans ({@link SentenceSplitter})
+     */
+    public static String marked(String text, List<Document.Span> sentences, List<Document.Span> spans, String group) {
+        int first = spans.get(0).start();
         Document.Span sentence = sentences.stream()
-                .filter(s -> s.start() <= m.start() && m.start() < s.end()).findFirst()
+                .filter(s -> s.start() <= first && first < s.end()).findFirst()
                 .orElse(new Document.Span(0, text.length()));
         StringBuilder source = new StringBuilder(text.substring(sentence.start(), sentence.end()));
-        List<Document.Span> spans = m.spans();
         // Right to left, so earlier offsets stay valid; the group follows the last fragment only.
         for (int i = spans.size() - 1; i >= 0; i--) {
             int s = Math.max(spans.get(i).start(), sentence.start()) - sentence.start();
@@ -111,10 +126,7 @@ public final class ExampleBuilder {
             source.insert(e, i == spans.size() - 1 ? "]{" + group + "}" : "]");
             source.insert(s, "[");
         }
-        String target = "[" + mentionText + "] " + verb + " " + annotation;
-        return Optional.of(new Example(m.id(), doc.id(), source.toString(), target, mentionText, annotation, group,
-                String.join("+", codes), m.ids(), m.type(), m.start(), m.end(),
-                m.ids().size() > 1 ? "COMPOSITE" : "EXACT"));
+        return source.toString();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.syncabel.runtime.link;
 
 import io.syncabel.runtime.corpus.CorpusExamples;
-import io.syncabel.runtime.corpus.Example;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class FusionLinker implements Linker {
         if (!options.constrained()) {
             return model.link(queries, options);
         }
-        List<CorpusExamples.Item> items = queries.stream().map(FusionLinker::item).toList();
+        List<CorpusExamples.Item> items = GenerativeLinker.items(queries);
         List<List<HybridLinking.Fused>> fused = reranker != null ? hybrid.rerank(items, reranker, options)
                 : hybrid.fuse(items, fusion, options);
         List<Result> results = new ArrayList<>(queries.size());
@@ -51,14 +50,6 @@ public final class FusionLinker implements Linker {
             results.add(new Result(queries.get(i), candidates));
         }
         return results;
-    }
-
-    /** A query as a corpus item: the marked source the model reads, no gold; its text is its document. */
-    static CorpusExamples.Item item(Query query) {
-        GenerativeLinker.Marked m = GenerativeLinker.mark(query);
-        Example example = new Example("", query.text(), m.source(), "", m.mention(), "", m.group(), "", List.of(), "", query.start(),
-                query.end(), "EXACT");
-        return new CorpusExamples.Item(example, m.source(), m.mention(), List.of());
     }
 
     @Override

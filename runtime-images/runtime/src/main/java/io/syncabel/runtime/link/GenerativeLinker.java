@@ -1,5 +1,7 @@
 package io.syncabel.runtime.link;
 
+import io.syncabel.runtime.corpus.CorpusExamples;
+
 import io.syncabel.runtime.corpus.ExampleBuilder;
 import io.syncabel.runtime.model.ExampleEncoder;
 import io.syncabel.runtime.model.NameTable;
@@ -56,17 +58,35 @@ public final class GenerativeLinker implements Linker {
         this.codesByName = byName;
     }
 
-    /** Writes the mention as training did: the text cleaned, the span marked {@code [mention]{Group}}. */
-    public static Marked mark(Query query) {
-        String mention = ExampleBuilder.cleanNatural(query.mention());
-        String source = ExampleBuilder.cleanNatural(query.text().substring(0, query.start())) + "[" + mention + "]{"
-                + query.group() + "}" + ExampleBuilder.cleanNatural(query.text().substring(query.end()));
-        return new Marked(source, mention, query.group());
+    /**
+     * Queries as the model reads them, exactly as {@code link --corpus} reads a corpus's mentions
+     * ({@link CorpusExamples#ofText}): the sentence around each mention, marked, short forms defined in its text
+     * expanded; the queries of one text are one document. In query order.
+     */
+    public static List<CorpusExamples.Item> items(List<Query> queries) {
+        Map<String, List<Integer>> byText = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < queries.size(); i++) {
+            byText.computeIfAbsent(queries.get(i).text(), t -> new ArrayList<>()).add(i);
+        }
+        CorpusExamples.Item[] out = new CorpusExamples.Item[queries.size()];
+        byText.forEach((text, at) -> {
+            List<CorpusExamples.Item> items = CorpusExamples.ofText(text, at.stream().map(queries::get)
+                    .map(q -> new CorpusExamples.TextMention(q.start(), q.end(), q.group())).toList(), true);
+            for (int j = 0; j < at.size(); j++) {
+                out[at.get(j)] = items.get(j);
+            }
+        });
+        return List.of(out);
+    }
+
+    /** The model's input for an item: its marked source, the mention as read, its group. */
+    public static Marked marked(CorpusExamples.Item item) {
+        return new Marked(item.source(), item.mention(), item.example().group());
     }
 
     @Override
     public List<Result> link(List<Query> queries, Options options) {
-        List<Marked> marked = queries.stream().map(GenerativeLinker::mark).toList();
+        List<Marked> marked = items(queries).stream().map(GenerativeLinker::marked).toList();
         List<List<Candidate>> candidates = linkMarked(marked, options);
         List<Result> results = new ArrayList<>(queries.size());
         for (int i = 0; i < queries.size(); i++) {

@@ -309,7 +309,7 @@ public final class HybridLinking {
         List<Map<String, GenerativeLinker.NameScore>> scores = new ArrayList<>(java.util.Collections.nCopies(items.size(), Map.of()));
         if (!toScore.isEmpty()) {
             List<Map<String, GenerativeLinker.NameScore>> scored = linker.scoreConcepts(
-                    toScore.stream().map(i -> marked(items.get(i))).toList(),
+                    toScore.stream().map(i -> GenerativeLinker.marked(items.get(i))).toList(),
                     toScore.stream().map(i -> listings.get(i).codes()).toList());
             for (int x = 0; x < toScore.size(); x++) {
                 scores.set(toScore.get(x), scored.get(x));
@@ -330,17 +330,13 @@ public final class HybridLinking {
             }
         }
         if (!toGenerate.isEmpty()) {
-            List<List<Linker.Candidate>> generated = linker.linkMarked(toGenerate.stream().map(i -> marked(items.get(i))).toList(),
+            List<List<Linker.Candidate>> generated = linker.linkMarked(toGenerate.stream().map(i -> GenerativeLinker.marked(items.get(i))).toList(),
                     fallback);
             for (int j = 0; j < toGenerate.size(); j++) {
                 out.set(toGenerate.get(j), generated.get(j).stream().map(c -> new Fused(c, null, Double.NaN, 0)).toList());
             }
         }
         return out;
-    }
-
-    private static GenerativeLinker.Marked marked(CorpusExamples.Item item) {
-        return new GenerativeLinker.Marked(item.source(), item.mention(), item.example().group());
     }
 
     /** One mention's candidates by re-ranker score (ties in retrieval order), scores as softmax probabilities. */
