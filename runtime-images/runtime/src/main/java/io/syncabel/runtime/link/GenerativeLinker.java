@@ -123,7 +123,7 @@ public final class GenerativeLinker implements Linker {
                         + " of " + decoder.maxSteps() + " decoder positions");
             }
             List<List<BeamSearch.Candidate>> found = search.search(queries,
-                    new BeamSearch.Options(options.beams(), options.topK(), room, options.constrained(), false));
+                    new BeamSearch.Options(options.beams(), options.topK(), room, options.constrained(), true));
             for (int i = 0; i < batch.size(); i++) {
                 out.add(toCandidates(groupOf(batch.get(i).group()), found.get(i)));
             }
