@@ -22,15 +22,17 @@ import java.util.function.Function;
 public final class CandidateFeatures {
     /** Model-free features, in vector order. */
     public static final List<String> BASE = List.of("cosine", "cosineKb", "cosineMentions", "retrievalRecipRank",
-            "cosineGapToTop", "wordRecall", "wordPrecision", "prior", "documentAgreement", "exactKbName");
+            "cosineGapToTop", "wordRecall", "wordPrecision", "prior", "documentAgreement", "exactKbName", "dictionaryShare", "dictionaryVotes");
     /** The model layer's inputs, in vector order: the base layer's score, then the model's. */
     public static final List<String> MODEL = List.of("baseScore", "modelLogProb", "modelSumLogProb", "modelLogMass",
             "modelRecipRank", "modelMissing");
     static final int COSINE = 0;
 
     /**
-     * One mention's candidates: {@code exact} is the exact lookup's answer (then no candidates are ranked);
-     * otherwise codes, their display names and base feature vectors, in retrieval order.
+     * One mention's candidates: codes ({@code +}-joined for a composite training annotation), their display names and
+     * base feature vectors, in retrieval order; {@code exact} is what the exact training-mention lookup alone would
+     * answer (its most frequent code), or null. A mention written as a training mention has its annotated codes among
+     * the candidates, with their share of the votes as a feature: the lookup is evidence, not a verdict.
      */
     public record Listing(CorpusExamples.Item item, String exact, List<String> codes, List<String> names, double[][] base) {
     }
@@ -39,6 +41,7 @@ public final class CandidateFeatures {
     private final TfIdfLinker kbRetriever;
     private final TfIdfLinker mentionRetriever;
     private final Function<CorpusExamples.Item, String> exactLookup;
+    private final MentionDictionary dictionary;
     private final Map<String, Integer> annotations = new HashMap<>();
     private final Map<String, List<String>> mentionsByCode = new HashMap<>();
     private final Map<String, Double> idf = new HashMap<>();
@@ -50,6 +53,7 @@ public final class CandidateFeatures {
         this.kbRetriever = kbRetriever;
         this.mentionRetriever = mentionRetriever;
         this.exactLookup = exactLookup;
+        this.dictionary = dictionary;
         dictionary.votes().forEach((mention, codes) -> codes.forEach((code, n) -> {
             annotations.merge(code, n, Integer::sum);
             for (String single : code.split("\\+")) {
@@ -93,8 +97,12 @@ public final class CandidateFeatures {
             exact.add(code);
             Map<String, double[]> cosines = new LinkedHashMap<>();
             Map<String, String> names = new HashMap<>();
-            if (code == null) {
-                retrieve(item, k, cosines, names);
+            retrieve(item, k, cosines, names);
+            for (String voted : votes(item).keySet()) {
+                if (!cosines.containsKey(voted)) {
+                    cosines.put(voted, new double[] {1, 0, 1}); // the mention is a training mention: cosine 1 to it
+                    names.put(voted, item.example().mention());
+                }
             }
             retrieved.add(cosines);
             shown.add(names);
@@ -104,16 +112,15 @@ public final class CandidateFeatures {
             }
         }
         List<Listing> out = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
+        for (int at = 0; at < items.size(); at++) {
+            int i = at;
             CorpusExamples.Item item = items.get(i);
-            if (exact.get(i) != null) {
-                out.add(new Listing(item, exact.get(i), List.of(), List.of(), new double[0][]));
-                continue;
-            }
+            Map<String, Integer> votes = votes(item);
+            int allVotes = votes.values().stream().mapToInt(Integer::intValue).sum();
             Map<String, Integer> agreeing = firstByDocument.getOrDefault(item.example().document(), Map.of());
             List<String> codes = new ArrayList<>(retrieved.get(i).keySet());
-            String first = codes.isEmpty() ? null : codes.get(0);
-            double top = codes.isEmpty() ? 0 : retrieved.get(i).get(first)[0];
+            String first = exact.get(i) != null ? exact.get(i) : codes.isEmpty() ? null : codes.get(0);
+            double top = codes.stream().mapToDouble(c -> retrieved.get(i).get(c)[0]).max().orElse(0);
             double[][] base = new double[codes.size()][];
             for (int r = 0; r < codes.size(); r++) {
                 String code = codes.get(r);
@@ -122,12 +129,23 @@ public final class CandidateFeatures {
                 int others = agreeing.getOrDefault(code, 0) - (code.equals(first) ? 1 : 0);
                 base[r] = new double[] {cos[0], cos[1], cos[2], 1.0 / (r + 1), cos[0] - top, overlap[0], overlap[1],
                         Math.log1p(annotations.getOrDefault(code, 0)), Math.log1p(Math.max(0, others)),
-                        isKbName(item, code) ? 1 : 0};
+                        isKbName(item, code) ? 1 : 0,
+                        allVotes == 0 ? 0 : votes.getOrDefault(code, 0) / (double) allVotes,
+                        Math.log1p(votes.getOrDefault(code, 0))};
             }
             List<String> names = codes.stream().map(shown.get(i)::get).toList();
-            out.add(new Listing(item, null, List.copyOf(codes), names, base));
+            out.add(new Listing(item, exact.get(i), List.copyOf(codes), names, base));
         }
         return out;
+    }
+
+    /** The training annotations of the mention as written, else as expanded (as the exact lookup reads it). */
+    private Map<String, Integer> votes(CorpusExamples.Item item) {
+        Map<String, Integer> written = dictionary.votes().get(HybridLinking.normalise(item.example().mention()));
+        if (written != null) {
+            return written;
+        }
+        return dictionary.votes().getOrDefault(HybridLinking.normalise(item.mention()), Map.of());
     }
 
     /**

@@ -138,6 +138,9 @@ public final class GenerativeLinker implements Linker {
             List<String> texts = new ArrayList<>();
             for (BeamSearch.Part part : h.parts()) {
                 String text = part.text().strip();
+                if (texts.contains(text)) {
+                    continue; // a composite that names one concept twice names it once
+                }
                 texts.add(text);
                 if (part.nameIds().length > 0) {
                     // several concepts may share a name: the trie payload lists them all, the first is the KB's choice

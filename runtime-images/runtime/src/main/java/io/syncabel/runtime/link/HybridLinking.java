@@ -285,7 +285,7 @@ public final class HybridLinking {
     }
 
     /** The re-ranker's view of the candidates (built on first use: word statistics of the whole KB). */
-    synchronized CandidateFeatures features() {
+    public synchronized CandidateFeatures features() {
         if (features == null) {
             features = new CandidateFeatures(kb, dictionary, kbRetriever, mentionRetriever, this::exactCode);
         }
@@ -293,8 +293,9 @@ public final class HybridLinking {
     }
 
     /**
-     * Ranks each mention's top-K TF-IDF concepts with a learned re-ranker ({@link Reranker}): the exact lookup
-     * first, as {@link #fuse}; the model scores the candidates only when the re-ranker has a model layer. The
+     * Ranks each mention's top-K TF-IDF concepts, and the codes a training mention written as it was annotated with,
+     * with a learned re-ranker ({@link Reranker}); the model scores the candidates only when the re-ranker has a
+     * model layer. The
      * items are read as documents: a candidate that other mentions of the same document point to gains (the
      * caller passes whole documents). Scores are the softmax probabilities over the mention's candidates.
      */
@@ -302,7 +303,7 @@ public final class HybridLinking {
         List<CandidateFeatures.Listing> listings = features().listings(items, reranker.candidates());
         List<Integer> toScore = new ArrayList<>();
         for (int i = 0; i < listings.size(); i++) {
-            if (listings.get(i).exact() == null && !listings.get(i).codes().isEmpty() && reranker.usesModel()) {
+            if (!listings.get(i).codes().isEmpty() && reranker.usesModel()) {
                 toScore.add(i);
             }
         }
@@ -319,10 +320,7 @@ public final class HybridLinking {
         List<Integer> toGenerate = new ArrayList<>();
         for (int i = 0; i < listings.size(); i++) {
             CandidateFeatures.Listing l = listings.get(i);
-            if (l.exact() != null) {
-                out.add(List.of(new Fused(new Linker.Candidate(List.of(l.exact().split("\\+")), items.get(i).example().mention(),
-                        1.0, 1), null, Double.NaN, 0)));
-            } else if (l.codes().isEmpty()) {
+            if (l.codes().isEmpty()) {
                 out.add(null);
                 toGenerate.add(i);
             } else {
@@ -354,7 +352,7 @@ public final class HybridLinking {
         List<Fused> out = new ArrayList<>(order.length);
         for (int r : order) {
             GenerativeLinker.NameScore s = model.get(l.codes().get(r));
-            out.add(new Fused(new Linker.Candidate(List.of(l.codes().get(r)), s != null ? s.name() : l.names().get(r),
+            out.add(new Fused(new Linker.Candidate(List.of(l.codes().get(r).split("\\+")), s != null ? s.name() : l.names().get(r),
                     Math.exp(score[r] - max) / sum, out.size() + 1), s, l.base()[r][CandidateFeatures.COSINE], r + 1));
         }
         return out;

@@ -72,11 +72,8 @@ public final class RerankerTraining {
         return new Reranker.Layer(CandidateFeatures.MODEL, new double[w.length], std, w);
     }
 
-    /** The mention's training list, or null when the exact lookup answers it or its gold is not a candidate. */
+    /** The mention's training list, or null when its gold is not a candidate. */
     static ListExample example(CandidateFeatures.Listing l, List<double[]> vectors) {
-        if (l.exact() != null) {
-            return null;
-        }
         int gold = l.codes().indexOf(l.item().example().code());
         return gold < 0 ? null : new ListExample(vectors, gold);
     }
@@ -96,7 +93,7 @@ public final class RerankerTraining {
             List<CorpusExamples.Item> others = train.stream().filter(i -> foldOf.get(i.example().document()) != fold).toList();
             HybridLinking retrieval = new HybridLinking(null, kb, MentionDictionary.of(others), k);
             for (CandidateFeatures.Listing l : retrieval.features().listings(held, k)) {
-                ListExample e = example(l, l.exact() == null ? List.of(l.base()) : List.of());
+                ListExample e = example(l, List.of(l.base()));
                 if (e != null) {
                     out.add(e);
                 }
@@ -112,7 +109,7 @@ public final class RerankerTraining {
     public static List<ListExample> modelExamples(HybridLinking hybrid, GenerativeLinker model, List<CorpusExamples.Item> dev,
             Reranker.Layer base, int k) {
         List<CandidateFeatures.Listing> listings = hybrid.features().listings(dev, k);
-        List<CandidateFeatures.Listing> ranked = listings.stream().filter(l -> l.exact() == null && !l.codes().isEmpty()).toList();
+        List<CandidateFeatures.Listing> ranked = listings.stream().filter(l -> !l.codes().isEmpty()).toList();
         List<Map<String, GenerativeLinker.NameScore>> scores = model.scoreConcepts(
                 ranked.stream().map(l -> new GenerativeLinker.Marked(l.item().source(), l.item().mention(), l.item().example().group()))
                         .toList(),

@@ -126,7 +126,8 @@ public class LinkerTrainingTest {
                 assertThat(correct).isGreaterThanOrEqualTo(8);
                 // ...and wider beams still only ever answer KB names
                 linker.linkMarked(marked, new Linker.Options(3, 3, true))
-                        .forEach(candidates -> candidates.forEach(c -> assertThat(kbNames).contains(c.name())));
+                        .forEach(candidates -> candidates.forEach(c -> assertThat(kbNames)
+                                .containsAll(List.of(c.name().split(io.syncabel.runtime.corpus.ExampleBuilder.SEP)))));
                 List<Linker.Result> viaInterface = linker.link(List.of(
                         new Linker.Query("Her mammary cancer returned.", 4, 18, "DISO")), new Linker.Options(1, 1, true));
                 assertThat(viaInterface.get(0).candidates().get(0).codes()).hasSize(1)
@@ -165,13 +166,15 @@ public class LinkerTrainingTest {
             for (String without : List.of("", "--without-model")) {
                 Path predictions = dir.resolve("predictions" + without + ".jsonl");
                 List<String> args = new java.util.ArrayList<>(List.of("link", "--model", prefix, "--kb", kbArtifact, "--corpus", dev.toString(),
-                        "--reranker", reranker.toString(), "--out", predictions.toString()));
+                        "--reranker", reranker.toString(), "--dictionary-corpus", train.toString(), "--out", predictions.toString()));
                 if (!without.isEmpty()) {
                     args.add(without);
                 }
                 var link = io.syncabel.runtime.cli.SyncabelCli.commandLine();
                 link.setOut(new PrintWriter(new StringWriter()));
-                assertThat(link.execute(args.toArray(String[]::new))).isZero();
+                StringWriter linkErr = new StringWriter();
+                link.setErr(new PrintWriter(linkErr, true));
+                assertThat(link.execute(args.toArray(String[]::new))).as(linkErr::toString).isZero();
                 List<String> lines = Files.readAllLines(predictions);
                 assertThat(lines).hasSize(3).allMatch(l -> l.contains("\"retrievalScore\""));
                 assertThat(lines.stream().filter(l -> l.contains("\"modelLogProb\"")).count())
