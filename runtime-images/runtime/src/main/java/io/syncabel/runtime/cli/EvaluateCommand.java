@@ -155,6 +155,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     private final Function<String, String> env;
     /** The KB of the model run (or --kb), for the judge's synonyms. */
     private KnowledgeBase knowledgeBase;
+    /** What a model run linked, with what: the report names these, not its scratch copy of the predictions. */
+    private String linkedModel;
+    private String linkedTest;
 
     public EvaluateCommand() {
         this(System::getenv);
@@ -224,6 +227,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path corpus = localCorpus(testUri, scratch);
         String fmt = corpusFormat(spec);
         String prefix = Uris.prefix(modelUri);
+        linkedModel = serviceUrl != null ? serviceUrl : modelUri;
+        linkedTest = testUri;
         PrintWriter err = this.spec.commandLine().getErr();
         try (ArtifactStore store = Stores.forUri(prefix)) {
             CorpusLinking.Result result;
@@ -357,14 +362,24 @@ public final class EvaluateCommand implements Callable<Integer> {
                 judgeSummary = RecordedJudgements.summary("file", null, null, judgements, null);
             }
             report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
+            if (linked != null) {
+                report = report.withInput(new EvaluationReport.Input(ReportRenderer.PREDICTIONS, report.input().format(),
+                        sha256, linkedModel, linkedTest));
+            }
             summary = summary(report);
             // labels read from the file are already in it: judgements.jsonl only for a run that judged
             Map<String, byte[]> files = new LinkedHashMap<>(ReportRenderer.render(report, judgeConfig != null ? judgements : null));
             if (linked != null) {
-                files.put("predictions.jsonl", linked);
+                files.put(ReportRenderer.PREDICTIONS, linked);
             }
-            where = output.finish(files, summary,
-                    List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
+            List<Manifest.Input> inputs = new java.util.ArrayList<>();
+            if (linked != null) {
+                inputs.add(new Manifest.Input(linkedModel, null));
+                inputs.add(new Manifest.Input(linkedTest, null));
+            } else {
+                inputs.add(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256));
+            }
+            where = output.finish(files, summary, inputs);
         }
 
         PrintWriter stdout = spec.commandLine().getOut();
@@ -373,17 +388,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (writeTerminationLog(json)) {
             stdout.println(json);
         }
-        Figure r1 = report.overall().recallAt1();
-        // from the counts, not the 0.01-rounded value: rounding twice could move the last digit
-        double recall = r1.total() == 0 ? 0 : 100.0 * r1.hits() / r1.total();
-        stdout.printf(Locale.ROOT, "mentions=%d recall_at_1=%.1f ci_low=%s ci_high=%s%n", report.counts().mentions(),
-                recall, ci(r1.ciLow()), ci(r1.ciHigh()));
+        stdout.println(lastLine(report));
         stdout.flush();
         return 0;
     }
 
-    private static String ci(Double v) {
-        return v == null ? "NA" : String.format(Locale.ROOT, "%.1f", v);
+    /** The contract line; each figure rounded once, from its exact value, as in report.md. */
+    static String lastLine(EvaluationReport report) {
+        Figure r1 = report.overall().recallAt1();
+        return "mentions=" + report.counts().mentions() + " recall_at_1=" + r1.valueText()
+                + " ci_low=" + Figure.oneDecimal(r1.ciLow()) + " ci_high=" + Figure.oneDecimal(r1.ciHigh());
     }
 
     private PredictionFormat predictionFormat() {
@@ -503,21 +517,21 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         Figure r1 = r.overall().recallAt1();
         m.put("mentions", r.counts().mentions());
-        m.put("recallAt1", r1.value());
+        m.put("recallAt1", Figure.round(r1.value()));
         if (r1.ciLow() != null) {
-            m.put("ciLow", r1.ciLow());
-            m.put("ciHigh", r1.ciHigh());
+            m.put("ciLow", Figure.round(r1.ciLow()));
+            m.put("ciHigh", Figure.round(r1.ciHigh()));
         }
         Map<String, Double> atK = new LinkedHashMap<>();
-        r.overall().recallAtK().forEach((key, f) -> atK.put(key, f.value()));
+        r.overall().recallAtK().forEach((key, f) -> atK.put(key, Figure.round(f.value())));
         m.put("recallAtK", atK);
         for (EvaluationReport.Stratum s : r.strata()) {
             if (s.dimension().equals("seen")) {
-                m.put(s.name().equals("seen") ? "recallAt1Seen" : "recallAt1Unseen", s.recallAt1().value());
+                m.put(s.name().equals("seen") ? "recallAt1Seen" : "recallAt1Unseen", Figure.round(s.recallAt1().value()));
             }
         }
         if (r.overall().judge() != null) {
-            m.put("judgeCorrect", r.overall().judge().get("correct").value());
+            m.put("judgeCorrect", Figure.round(r.overall().judge().get("correct").value()));
             m.put("judgeFailed", r.judge().failed());
         }
         return m;

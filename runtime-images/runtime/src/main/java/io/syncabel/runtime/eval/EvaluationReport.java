@@ -14,8 +14,18 @@ public record EvaluationReport(
         JudgeSummary judge,
         List<String> notes) {
 
-    /** The prediction file and its sha256 (lineage). */
-    public record Input(String file, String format, String sha256) {
+    /**
+     * The prediction file and its sha256 (lineage).
+     *
+     * @param file       the file as given, or {@code predictions.jsonl} (beside the report) when evaluate linked it
+     * @param model      the model that linked it (or the linker service's URL), when evaluate ran one
+     * @param testCorpus the corpus it linked, when evaluate ran a model
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Input(String file, String format, String sha256, String model, String testCorpus) {
+        public Input(String file, String format, String sha256) {
+            this(file, format, sha256, null, null);
+        }
     }
 
     /** rows read; duplicates and noCode dropped; mentions scored; documents they come from. */
@@ -52,6 +62,10 @@ public record EvaluationReport(
     public record JudgeSummary(String source, String endpoint, String model, int judged, int byRule, int byLlm,
                                int failed, Map<String, Integer> labels, Map<String, Integer> failures,
                                Map<String, Long> usage) {
+    }
+
+    public EvaluationReport withInput(Input i) {
+        return new EvaluationReport(i, counts, settings, strata, judge, notes);
     }
 
     public Stratum overall() {

@@ -14,6 +14,8 @@ public final class ReportRenderer {
     public static final String MARKDOWN = "report.md";
     public static final String CHART = "recall_at_1.svg";
     public static final String JUDGEMENTS = "judgements.jsonl";
+    /** The predictions evaluate wrote when it ran the model itself. */
+    public static final String PREDICTIONS = "predictions.jsonl";
 
     private ReportRenderer() {
     }
@@ -47,7 +49,11 @@ public final class ReportRenderer {
         if (r.input().sha256() != null) {
             md.append(", sha256 ").append(r.input().sha256(), 0, 12).append('…');
         }
-        md.append(").  \n");
+        md.append(")");
+        if (r.input().model() != null) {
+            md.append(", linked by `").append(r.input().model()).append("` from `").append(r.input().testCorpus()).append('`');
+        }
+        md.append(".  \n");
         md.append(String.format(Locale.ROOT, "%d mentions scored in %d documents (%d rows read, %d duplicates and "
                 + "%d without a code dropped).%n%n", c.mentions(), c.documents(), c.rows(), c.duplicates(), c.noCode()));
         md.append("**Recall@1 ").append(r.overall().recallAt1().text()).append("**");
@@ -158,7 +164,7 @@ public final class ReportRenderer {
                         lo, mid, hi, lo, mid - 5, mid + 5, hi, mid - 5, mid + 5));
             }
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n",
-                    labelWidth + barWidth + 8, y + 19, xml(String.format(Locale.ROOT, "%.1f", f.value()))));
+                    labelWidth + barWidth + 8, y + 19, xml(f.valueText())));
         }
         s.append("</svg>\n");
         return s.toString();

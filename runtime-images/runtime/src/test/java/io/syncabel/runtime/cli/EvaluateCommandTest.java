@@ -132,6 +132,27 @@ class EvaluateCommandTest {
         assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA" + System.lineSeparator());
     }
 
+    String lastLine() {
+        List<String> lines = out.toString().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void stdoutAndReportMdRoundOnceFromTheCounts() throws IOException {
+        // 215/254 = 84.6457...: 84.6, never 84.7 (84.65 rounded again)
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 254; i++) {
+            lines.add(LINE_1.replace("\"start\":0,\"end\":5", "\"start\":" + (10 * i) + ",\"end\":" + (10 * i + 5))
+                    .replace("\"candidates\":[{\"codes\":[\"D1\"]", "\"candidates\":[{\"codes\":[\"" + (i < 215 ? "D1" : "D9") + "\"]"));
+        }
+        Path p = Files.write(dir.resolve("254.jsonl"), lines);
+        Path folder = dir.resolve("rounding");
+        assertThat(run("--predictions", p.toString(), "--bootstrap", "0", "--out", folder.toString())).isZero();
+        assertThat(lastLine()).isEqualTo("mentions=254 recall_at_1=84.6 ci_low=NA ci_high=NA");
+        assertThat(folder.resolve("report.md")).content().contains("**Recall@1 84.6**").doesNotContain("84.7")
+                .contains("Predictions: `" + p + "` (jsonl");
+    }
+
     @Test
     void badInputExitsTwoNamingFileAndLine() throws IOException {
         Path bad = Files.write(dir.resolve("bad.jsonl"), List.of(LINE_1, "{oops"));

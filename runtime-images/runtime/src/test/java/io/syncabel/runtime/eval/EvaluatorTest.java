@@ -96,6 +96,29 @@ class EvaluatorTest {
     }
 
     @Test
+    void everyFigureIsRoundedOnceFromTheExactFraction() throws IOException {
+        // 215/254 = 84.6457...: rounded to 0.01 first (84.65) and then to 0.1 it would read 84.7
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 254; i++) {
+            lines.add(line("d" + i % 7, i, "[\"G\"]", i < 215 ? "[{\"codes\":[\"G\"]}]" : "[{\"codes\":[\"X\"]}]"));
+        }
+        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(Fixtures.write(dir, "254.jsonl", lines)),
+                new Evaluator.Options(List.of(1), 0, 42, null, null), null, null, null);
+        Map<String, byte[]> files = ReportRenderer.render(r, null);
+        assertThat(new String(files.get("report.md"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("**Recall@1 84.6**").contains("| all | 254 | 7 | 84.6 |").doesNotContain("84.7");
+        assertThat(new String(files.get("recall_at_1.svg"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains(">84.6</text>").doesNotContain("84.7");
+        assertThat(Figure.oneDecimal(84.649999)).isEqualTo("84.6");
+        assertThat(Figure.oneDecimal(-0.04)).isEqualTo("0.0");
+    }
+
+    static String line(String document, int start, String gold, String candidates) {
+        return "{\"document\":\"" + document + "\",\"start\":" + start + ",\"end\":" + (start + 4)
+                + ",\"text\":\"abcd\",\"gold\":" + gold + ",\"candidates\":" + candidates + "}";
+    }
+
+    @Test
     void percentilesInterpolateLinearlyLikeNumpy() {
         double[] v = {0, 10, 20, 30, 40};
         assertThat(Bootstrap.percentile(v, 0.025)).isEqualTo(1.0);
