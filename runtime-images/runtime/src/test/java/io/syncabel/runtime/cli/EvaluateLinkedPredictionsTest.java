@@ -24,7 +24,7 @@ import picocli.CommandLine;
 
 /**
  * `syncabel evaluate` linking a corpus itself, through a fake linker service so that no model is trained: the
- * report names what was linked, not a scratch file.
+ * predictions it writes carry the corpus's own gold ids, and the report names what was linked, not a scratch file.
  */
 class EvaluateLinkedPredictionsTest {
     /** MEDIC-like: the OMIM number first, the MeSH id the concept answers with. */
@@ -95,7 +95,7 @@ class EvaluateLinkedPredictionsTest {
     }
 
     @Test
-    void theReportNamesWhatWasLinked() throws IOException {
+    void predictionsCarryTheCorpusIdsAndTheReportNamesWhatWasLinked() throws IOException {
         Path kbFile = Files.writeString(dir.resolve("kb.txt"), KB);
         String kbUri = "file:" + dir.resolve("kb") + "/";
         assertThat(run("kb", "build", "--format", "dnorm", "--source", kbFile.toString(), "--out", kbUri)).isZero();
@@ -114,6 +114,15 @@ class EvaluateLinkedPredictionsTest {
         // the composite needs both codes
         List<String> lines = out.toString().lines().toList();
         assertThat(lines.get(lines.size() - 1)).isEqualTo("mentions=2 recall_at_1=50.0 ci_low=NA ci_high=NA");
+
+        List<JsonNode> predictions = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(report.resolve("predictions.jsonl"))) {
+            predictions.add(Json.MAPPER.readTree(l));
+        }
+        assertThat(predictions.get(0).path("gold").toString()).isEqualTo("[\"D001\"]");
+        assertThat(predictions.get(0).path("goldIds").toString()).isEqualTo("[\"OMIM:310200\"]");
+        assertThat(predictions.get(1).path("gold").toString()).isEqualTo("[\"D002\",\"D003\"]");
+        assertThat(predictions.get(1).path("goldIds").toString()).isEqualTo("[\"D002\",\"D003\"]");
 
         String md = Files.readString(report.resolve("report.md"));
         assertThat(md).contains("Predictions: `predictions.jsonl` (jsonl, sha256 ")
