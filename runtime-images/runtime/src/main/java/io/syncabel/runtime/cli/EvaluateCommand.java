@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
 /**
  * `syncabel evaluate`: scores a prediction file (the original's TSV or `syncabel link` JSONL), optionally
  * judges the errors with an LLM, writes report.json / report.md / recall_at_1.svg, and ends with the one
- * line `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h>`. Settings come from flags, else from an
+ * line `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h> lenient_recall_at_1=<y>`. Settings come from flags, else from an
  * Evaluation manifest (-f, or SYNCABEL_RESOURCE in a pod), else the defaults.
  */
 @Command(name = "evaluate", description = "Recall@k with bootstrap intervals, strata and LLM-as-a-judge over a prediction file.")
@@ -397,7 +397,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     static String lastLine(EvaluationReport report) {
         Figure r1 = report.overall().recallAt1();
         return "mentions=" + report.counts().mentions() + " recall_at_1=" + r1.valueText()
-                + " ci_low=" + Figure.oneDecimal(r1.ciLow()) + " ci_high=" + Figure.oneDecimal(r1.ciHigh());
+                + " ci_low=" + Figure.oneDecimal(r1.ciLow()) + " ci_high=" + Figure.oneDecimal(r1.ciHigh())
+                + " lenient_recall_at_1=" + report.overall().lenientRecallAt1().valueText();
     }
 
     private PredictionFormat predictionFormat() {

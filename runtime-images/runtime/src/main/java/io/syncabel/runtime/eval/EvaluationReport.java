@@ -42,11 +42,12 @@ public record EvaluationReport(
     /**
      * @param dimension all | group | seen | exactNameInKb
      * @param recallAtK keyed by k ("1", "5")
+     * @param lenientRecallAt1 the BioSyn/GenBioEL papers' protocol: the top prediction shares a code with the gold
      * @param judge     correct, exact, broad, partial, narrow, noRelation, strict, failed (when judged)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Stratum(String name, String dimension, int mentions, int documents, Map<String, Figure> recallAtK,
-                          Map<String, Figure> judge) {
+                          Figure lenientRecallAt1, Map<String, Figure> judge) {
         public Figure recallAt1() {
             return recallAtK.get("1");
         }

@@ -61,17 +61,21 @@ public final class ReportRenderer {
             md.append(String.format(Locale.ROOT, " (95%% document-level bootstrap interval, %d resamples, seed %d)",
                     r.settings().bootstrapResamples(), r.settings().seed()));
         }
+        md.append("  \nLenient Recall@1 ").append(r.overall().lenientRecallAt1().text())
+                .append(" (the BioSyn/GenBioEL papers' protocol: right when the top prediction shares a code with the gold)");
         md.append("\n\n![Recall@1 per stratum with 95% intervals](").append(CHART).append(")\n\n");
 
         List<Integer> ks = r.settings().k();
         boolean judged = r.judge() != null;
         md.append("| stratum | mentions | documents |");
         ks.forEach(k -> md.append(" Recall@").append(k).append(" |"));
+        md.append(" lenient R@1 |");
         if (judged) {
             md.append(" judge correct | judge broad | narrow | no relation |");
         }
         md.append("\n|---|---:|---:|");
         ks.forEach(k -> md.append("---:|"));
+        md.append("---:|");
         if (judged) {
             md.append("---:|---:|---:|---:|");
         }
@@ -80,6 +84,7 @@ public final class ReportRenderer {
             md.append("| ").append(cell(s.dimension().equals("group") ? "group " + s.name() : s.name()))
                     .append(" | ").append(s.mentions()).append(" | ").append(s.documents()).append(" |");
             ks.forEach(k -> md.append(' ').append(s.recallAtK().get(Integer.toString(k)).text()).append(" |"));
+            md.append(' ').append(s.lenientRecallAt1().text()).append(" |");
             if (judged) {
                 for (String f : List.of("correct", "broad", "narrow", "noRelation")) {
                     md.append(' ').append(s.judge().get(f).text()).append(" |");

@@ -57,7 +57,7 @@ class EvaluateCommandTest {
             assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer sk-cli-secret");
         }
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines.get(lines.size() - 1)).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d");
+        assertThat(lines.get(lines.size() - 1)).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d lenient_recall_at_1=50\\.0");
         assertThat(out.toString()).doesNotContain("sk-cli-secret");
 
         Path artifact = dir.resolve("store/evaluations/e1/1");
@@ -111,8 +111,8 @@ class EvaluateCommandTest {
             assertThat(code).as(err.toString()).isZero();
             assertThat(server.requests().get(0).body().path("model").asText()).isEqualTo("from-manifest");
             assertThat(server.requests().get(0).body().path("temperature").asDouble()).isEqualTo(0.1);
-            assertThat(out.toString()).endsWith("mentions=2 recall_at_1=50.0 ci_low=NA ci_high=NA" + System.lineSeparator());
-            assertThat(folder.resolve("report.md")).content().contains("| all | 2 | 2 | 50.0 | 100.0 |");
+            assertThat(out.toString()).endsWith("mentions=2 recall_at_1=50.0 ci_low=NA ci_high=NA lenient_recall_at_1=50.0" + System.lineSeparator());
+            assertThat(folder.resolve("report.md")).content().contains("| all | 2 | 2 | 50.0 | 50.0 | 100.0 |"); // R@1, lenient R@1, judge correct
         }
     }
 
@@ -129,7 +129,7 @@ class EvaluateCommandTest {
         assertThat(report.path("judge").path("source").asText()).isEqualTo("file");
         assertThat(report.path("strata").get(0).path("judge").path("correct").path("hits").asInt()).isEqualTo(2);
         assertThat(folder.resolve("judgements.jsonl")).doesNotExist();
-        assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA" + System.lineSeparator());
+        assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA lenient_recall_at_1=33.3" + System.lineSeparator());
     }
 
     String lastLine() {
@@ -148,7 +148,7 @@ class EvaluateCommandTest {
         Path p = Files.write(dir.resolve("254.jsonl"), lines);
         Path folder = dir.resolve("rounding");
         assertThat(run("--predictions", p.toString(), "--bootstrap", "0", "--out", folder.toString())).isZero();
-        assertThat(lastLine()).isEqualTo("mentions=254 recall_at_1=84.6 ci_low=NA ci_high=NA");
+        assertThat(lastLine()).isEqualTo("mentions=254 recall_at_1=84.6 ci_low=NA ci_high=NA lenient_recall_at_1=84.6");
         assertThat(folder.resolve("report.md")).content().contains("**Recall@1 84.6**").doesNotContain("84.7")
                 .contains("Predictions: `" + p + "` (jsonl");
     }

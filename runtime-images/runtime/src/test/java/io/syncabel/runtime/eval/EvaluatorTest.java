@@ -96,6 +96,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void theLenientProtocolSplitsCompositesAndTakesAnyCode() throws IOException {
+        Path file = Fixtures.write(dir, "composites.jsonl", List.of(
+                line("a", 0, "[\"D3\",\"D4\"]", "[{\"codes\":[\"D3\"]}]"),        // part of a composite gold
+                line("a", 10, "[\"D5\"]", "[{\"codes\":[\"D5\",\"D6\"]}]"),       // composite prediction, one code right
+                line("b", 0, "[\"D7\"]", "[{\"codes\":[\"D8\"]},{\"codes\":[\"D7\"]}]"), // right only at 2
+                line("b", 10, "[\"D1\",\"D2\"]", "[{\"codes\":[\"D2\",\"D1\"]}]"), // the whole composite
+                line("c", 0, "[\"D9\"]", "[]")));
+        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(file), new Evaluator.Options(List.of(1), 0, 42, null, null),
+                null, null, null);
+        assertThat(r.overall().recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 5L);
+        assertThat(r.overall().lenientRecallAt1()).extracting(Figure::hits, Figure::total).containsExactly(3L, 5L);
+        String md = ReportRenderer.markdown(r);
+        assertThat(md).contains("Lenient Recall@1 60.0").contains("| all | 5 | 3 | 20.0 | 60.0 |");
+    }
+
+    @Test
     void everyFigureIsRoundedOnceFromTheExactFraction() throws IOException {
         // 215/254 = 84.6457...: rounded to 0.01 first (84.65) and then to 0.1 it would read 84.7
         List<String> lines = new java.util.ArrayList<>();
@@ -106,7 +122,7 @@ class EvaluatorTest {
                 new Evaluator.Options(List.of(1), 0, 42, null, null), null, null, null);
         Map<String, byte[]> files = ReportRenderer.render(r, null);
         assertThat(new String(files.get("report.md"), java.nio.charset.StandardCharsets.UTF_8))
-                .contains("**Recall@1 84.6**").contains("| all | 254 | 7 | 84.6 |").doesNotContain("84.7");
+                .contains("**Recall@1 84.6**").contains("| all | 254 | 7 | 84.6 | 84.6 |").doesNotContain("84.7");
         assertThat(new String(files.get("recall_at_1.svg"), java.nio.charset.StandardCharsets.UTF_8))
                 .contains(">84.6</text>").doesNotContain("84.7");
         assertThat(Figure.oneDecimal(84.649999)).isEqualTo("84.6");
