@@ -22,6 +22,7 @@ import io.syncabel.runtime.eval.Evaluator;
 import io.syncabel.runtime.eval.Figure;
 import io.syncabel.runtime.eval.Judge;
 import io.syncabel.runtime.eval.Judgement;
+import io.syncabel.runtime.eval.PairedComparison;
 import io.syncabel.runtime.eval.PredictionFormat;
 import io.syncabel.runtime.eval.PredictionReader;
 import io.syncabel.runtime.eval.Predictions;
@@ -59,8 +60,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * `syncabel evaluate`: scores a prediction file (the original's TSV or `syncabel link` JSONL), optionally
- * judges the errors with an LLM, writes report.json / report.md / recall_at_1.svg, and ends with the one
- * line `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h> lenient_recall_at_1=<y>`. Settings come from flags, else from an
+ * judges the errors with an LLM, optionally compares it with another file on the same mentions, writes
+ * report.json / report.md / recall_at_1.svg, and ends with the one line
+ * `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h> lenient_recall_at_1=<y>` (then
+ * ` delta=<d> delta_ci_low=<l> delta_ci_high=<h>` with --compare-to). Settings come from flags, else from an
  * Evaluation manifest (-f, or SYNCABEL_RESOURCE in a pod), else the defaults.
  */
 @Command(name = "evaluate", description = "Recall@k with bootstrap intervals, strata and LLM-as-a-judge over a prediction file.")
@@ -74,6 +77,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--predictions", paramLabel = "FILE",
             description = "Prediction file: the original's TSV (.tsv) or syncabel link JSONL (.jsonl).")
     Path predictions;
+
+    @Option(names = "--compare-to", paramLabel = "FILE",
+            description = "Another prediction file on the same mentions: reports the difference in Recall@1 (these "
+                    + "predictions minus those) with its paired-bootstrap 95% interval.")
+    Path compareTo;
 
     @Option(names = "--model", paramLabel = "URI",
             description = "Run this model artifact over --test and evaluate its predictions (default in a pod: $SYNCABEL_INPUT_MODEL).")
@@ -184,7 +192,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 runModel(fromManifest, predictions, scratch);
                 linked = Files.readAllBytes(predictions);
             }
-            p = PredictionReader.read(predictions, predictionFormat());
+            p = PredictionReader.read(predictions, predictionFormat(predictions));
             if (test != null && linked == null) {
                 requireDocumentsIn(p, test, fromManifest, scratch == null ? scratch = Files.createTempDirectory("syncabel-evaluate") : scratch);
             }
@@ -329,6 +337,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
         String target = out != null ? out : env.apply("SYNCABEL_OUTPUT_URI") != null ? env.apply("SYNCABEL_OUTPUT_URI") : "evaluation";
         String sha256 = sha256(predictions);
+        Predictions other = compareTo == null ? null : PredictionReader.read(compareTo, predictionFormat(compareTo));
         LlmConfig judgeConfig = judgeConfig(fromManifest == null ? null : fromManifest.getJudge()); // checked before output is touched
         EvaluationReport report;
         Map<String, Object> summary;
@@ -366,6 +375,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 report = report.withInput(new EvaluationReport.Input(ReportRenderer.PREDICTIONS, report.input().format(),
                         sha256, linkedModel, linkedTest));
             }
+            if (other != null) {
+                report = report.withComparison(PairedComparison.compare(p, other, sha256(compareTo), resamples, s));
+            }
             summary = summary(report);
             // labels read from the file are already in it: judgements.jsonl only for a run that judged
             Map<String, byte[]> files = new LinkedHashMap<>(ReportRenderer.render(report, judgeConfig != null ? judgements : null));
@@ -378,6 +390,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 inputs.add(new Manifest.Input(linkedTest, null));
             } else {
                 inputs.add(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256));
+            }
+            if (other != null) {
+                inputs.add(new Manifest.Input(compareTo.toAbsolutePath().toUri().toString(), report.comparison().other().sha256()));
             }
             where = output.finish(files, summary, inputs);
         }
@@ -396,14 +411,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The contract line; each figure rounded once, from its exact value, as in report.md. */
     static String lastLine(EvaluationReport report) {
         Figure r1 = report.overall().recallAt1();
-        return "mentions=" + report.counts().mentions() + " recall_at_1=" + r1.valueText()
+        String line = "mentions=" + report.counts().mentions() + " recall_at_1=" + r1.valueText()
                 + " ci_low=" + Figure.oneDecimal(r1.ciLow()) + " ci_high=" + Figure.oneDecimal(r1.ciHigh())
                 + " lenient_recall_at_1=" + report.overall().lenientRecallAt1().valueText();
+        if (report.comparison() != null) {
+            EvaluationReport.Delta d = report.comparison().delta();
+            line += " delta=" + Figure.percent(d.difference(), d.mentions()) + " delta_ci_low=" + Figure.oneDecimal(d.ciLow())
+                    + " delta_ci_high=" + Figure.oneDecimal(d.ciHigh());
+        }
+        return line;
     }
 
-    private PredictionFormat predictionFormat() {
+    /** --format for every prediction file read, else by extension. */
+    private PredictionFormat predictionFormat(Path file) {
         if (format == null) {
-            return PredictionFormat.of(predictions);
+            return PredictionFormat.of(file);
         }
         try {
             return PredictionFormat.valueOf(format.toUpperCase(Locale.ROOT));

@@ -12,7 +12,8 @@ public record EvaluationReport(
         Settings settings,
         List<Stratum> strata,
         JudgeSummary judge,
-        List<String> notes) {
+        List<String> notes,
+        Comparison comparison) {
 
     /**
      * The prediction file and its sha256 (lineage).
@@ -65,8 +66,39 @@ public record EvaluationReport(
                                Map<String, Long> usage) {
     }
 
+    /**
+     * Recall@1 of this report's predictions against another file's on the same mentions (--compare-to).
+     *
+     * @param other           the other prediction file (file, format, sha256)
+     * @param recallAt1       this file's Recall@1 on the paired mentions
+     * @param otherRecallAt1  the other file's
+     * @param delta           this minus other, in points, with its paired-bootstrap interval
+     * @param onlyThisCorrect mentions this file gets right and the other wrong
+     * @param onlyOtherCorrect mentions the other file gets right and this one wrong
+     */
+    public record Comparison(Input other, int mentions, Figure recallAt1, Figure otherRecallAt1, Delta delta,
+                             int onlyThisCorrect, int onlyOtherCorrect, int bothCorrect, int neitherCorrect) {
+    }
+
+    /**
+     * A difference in points: {@code difference} (this file's hits minus the other's) out of {@code mentions}, its
+     * exact value, and the 95% interval of the paired bootstrap (null when bootstrapping is off).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delta(long difference, long mentions, double value, Double ciLow, Double ciHigh) {
+        /** "+1.2 [0.3, 2.0]" */
+        public String text() {
+            String v = (difference > 0 ? "+" : "") + Figure.percent(difference, mentions);
+            return ciLow == null ? v : v + " [" + Figure.oneDecimal(ciLow) + ", " + Figure.oneDecimal(ciHigh) + "]";
+        }
+    }
+
     public EvaluationReport withInput(Input i) {
-        return new EvaluationReport(i, counts, settings, strata, judge, notes);
+        return new EvaluationReport(i, counts, settings, strata, judge, notes, comparison);
+    }
+
+    public EvaluationReport withComparison(Comparison c) {
+        return new EvaluationReport(input, counts, settings, strata, judge, notes, c);
     }
 
     public Stratum overall() {

@@ -134,7 +134,7 @@ public final class Evaluator {
                 new EvaluationReport.Counts(predictions.rows(), predictions.duplicates(), predictions.noCode(),
                         mentions.size(), documents.size()),
                 new EvaluationReport.Settings(ks, options.resamples(), options.seed(), 0.95, seenSource),
-                out, judgeSummary, notes);
+                out, judgeSummary, notes, null);
     }
 
     private static boolean is(Judgement j, JudgeLabel... labels) {

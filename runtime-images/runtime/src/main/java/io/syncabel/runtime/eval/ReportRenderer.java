@@ -92,6 +92,9 @@ public final class ReportRenderer {
             }
             md.append('\n');
         }
+        if (r.comparison() != null) {
+            comparison(md, r.comparison(), r.settings());
+        }
         if (judged) {
             EvaluationReport.JudgeSummary j = r.judge();
             md.append("\n## LLM-as-a-judge\n\n");
@@ -120,6 +123,26 @@ public final class ReportRenderer {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    private static void comparison(StringBuilder md, EvaluationReport.Comparison c, EvaluationReport.Settings settings) {
+        md.append("\n## Paired comparison\n\n");
+        md.append("Against `").append(c.other().file()).append("` (").append(c.other().format());
+        if (c.other().sha256() != null) {
+            md.append(", sha256 ").append(c.other().sha256(), 0, 12).append('…');
+        }
+        md.append(String.format(Locale.ROOT, "), on the same %d mentions (paired on document, start, end and text).%n%n",
+                c.mentions()));
+        md.append("| predictions | Recall@1 |\n|---|---:|\n");
+        md.append("| this file | ").append(c.recallAt1().text()).append(" |\n");
+        md.append("| `").append(cell(c.other().file())).append("` | ").append(c.otherRecallAt1().text()).append(" |\n");
+        md.append("| **difference (this − other), points** | **").append(c.delta().text()).append("** |\n\n");
+        if (settings.bootstrapResamples() > 0) {
+            md.append(String.format(Locale.ROOT, "95%% paired bootstrap interval: mentions resampled with replacement, the same "
+                    + "resamples for both files, %d resamples, seed %d.%n%n", settings.bootstrapResamples(), settings.seed()));
+        }
+        md.append(String.format(Locale.ROOT, "Right in this file only: %d; right in the other only: %d; right in both: %d; "
+                + "wrong in both: %d.%n", c.onlyThisCorrect(), c.onlyOtherCorrect(), c.bothCorrect(), c.neitherCorrect()));
     }
 
     /** A horizontal bar per stratum (Recall@1), with the interval as an error bar: plain SVG, no library. */

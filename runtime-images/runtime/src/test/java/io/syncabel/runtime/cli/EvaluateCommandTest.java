@@ -138,6 +138,42 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void comparesTwoPredictionFilesOnTheSameMentions() throws IOException {
+        // A gets d1 right (D1) and d2 right at 1 (D2); B is predictions(): d1 right, d2 wrong at 1
+        String a2 = LINE_2.replace("[{\"codes\":[\"D7\"],\"name\":\"copd\"},", "[");
+        Path a = Files.write(dir.resolve("a.jsonl"), List.of(LINE_1, a2));
+        Path folder = dir.resolve("compared");
+        int code = run("--predictions", a.toString(), "--compare-to", predictions().toString(), "--bootstrap", "0",
+                "--out", folder.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(lastLine()).isEqualTo("mentions=2 recall_at_1=100.0 ci_low=NA ci_high=NA lenient_recall_at_1=100.0 "
+                + "delta=50.0 delta_ci_low=NA delta_ci_high=NA");
+        JsonNode comparison = Json.MAPPER.readTree(folder.resolve("report.json").toFile()).path("comparison");
+        assertThat(comparison.path("other").path("file").asText()).isEqualTo(dir.resolve("p.jsonl").toString());
+        assertThat(comparison.path("delta").path("value").asDouble()).isEqualTo(50.0);
+        assertThat(comparison.path("onlyThisCorrect").asInt()).isEqualTo(1);
+        assertThat(comparison.path("onlyOtherCorrect").asInt()).isZero();
+        assertThat(folder.resolve("report.md")).content().contains("## Paired comparison")
+                .contains("| **difference (this − other), points** | **+50.0** |")
+                .contains("Right in this file only: 1; right in the other only: 0; right in both: 1; wrong in both: 0.");
+
+        assertThat(run("--predictions", predictions().toString(), "--compare-to", a.toString(), "--bootstrap", "50",
+                "--out", folder.toString())).isZero();
+        assertThat(lastLine()).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d "
+                + "lenient_recall_at_1=50\\.0 delta=-50\\.0 delta_ci_low=-?\\d+\\.\\d delta_ci_high=-?\\d+\\.\\d");
+    }
+
+    @Test
+    void aMentionMissingFromTheComparedFileExitsTwoNamingItAndWritesNothing() throws IOException {
+        Path b = Files.write(dir.resolve("b.jsonl"), List.of(LINE_1));
+        Path folder = dir.resolve("not-compared");
+        assertThat(run("--predictions", predictions().toString(), "--compare-to", b.toString(), "--out", folder.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: " + dir.resolve("p.jsonl") + ":2: mention document 'd2' 0-6 'asthma' is not in " + b);
+        assertThat(folder.resolve("report.json")).doesNotExist();
+    }
+
+    @Test
     void stdoutAndReportMdRoundOnceFromTheCounts() throws IOException {
         // 215/254 = 84.6457...: 84.6, never 84.7 (84.65 rounded again)
         List<String> lines = new java.util.ArrayList<>();
