@@ -17,8 +17,9 @@ public final class PairedComparison {
     }
 
     /**
-     * Pairs the mentions of {@code self} and {@code other} on (document, start, end, text): a mention in one file
-     * only, or with another gold, is an error naming its file and the mention.
+     * Pairs the mentions of {@code self} and {@code other} on (document, group, start, end, text): a mention in one
+     * file only, or with another gold, is an error naming its file and the mention. The group is part of the key as
+     * it is of the cleaning's: SPACCC annotates one span in two groups, two mentions to score.
      */
     public static EvaluationReport.Comparison compare(Predictions self, Predictions other, String otherSha256,
             int resamples, long seed) {
@@ -81,11 +82,12 @@ public final class PairedComparison {
     }
 
     private static String key(Mention m) {
-        return m.document() + '\u0000' + m.start() + '\u0000' + m.end() + '\u0000' + m.text();
+        return m.document() + '\u0000' + m.group() + '\u0000' + m.start() + '\u0000' + m.end() + '\u0000' + m.text();
     }
 
-    /** document 'd1' 0-5 'tumor' */
+    /** document 'd1' 0-5 'tumor' (Disease) */
     private static String describe(Mention m) {
-        return "document '" + m.document() + "' " + m.start() + "-" + m.end() + " '" + m.text() + "'";
+        return "document '" + m.document() + "' " + m.start() + "-" + m.end() + " '" + m.text() + "'"
+                + (m.group().isEmpty() ? "" : " (" + m.group() + ")");
     }
 }

@@ -131,7 +131,7 @@ public final class ReportRenderer {
         if (c.other().sha256() != null) {
             md.append(", sha256 ").append(c.other().sha256(), 0, 12).append('…');
         }
-        md.append(String.format(Locale.ROOT, "), on the same %d mentions (paired on document, start, end and text).%n%n",
+        md.append(String.format(Locale.ROOT, "), on the same %d mentions (paired on document, group, start, end and text).%n%n",
                 c.mentions()));
         md.append("| predictions | Recall@1 |\n|---|---:|\n");
         md.append("| this file | ").append(c.recallAt1().text()).append(" |\n");

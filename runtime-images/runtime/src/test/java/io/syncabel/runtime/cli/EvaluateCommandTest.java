@@ -169,7 +169,7 @@ class EvaluateCommandTest {
         Path folder = dir.resolve("not-compared");
         assertThat(run("--predictions", predictions().toString(), "--compare-to", b.toString(), "--out", folder.toString()))
                 .isEqualTo(2);
-        assertThat(err.toString()).startsWith("error: " + dir.resolve("p.jsonl") + ":2: mention document 'd2' 0-6 'asthma' is not in " + b);
+        assertThat(err.toString()).startsWith("error: " + dir.resolve("p.jsonl") + ":2: mention document 'd2' 0-6 'asthma' (Disease) is not in " + b);
         assertThat(folder.resolve("report.json")).doesNotExist();
     }
 

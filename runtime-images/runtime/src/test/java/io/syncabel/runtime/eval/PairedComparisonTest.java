@@ -86,6 +86,18 @@ class PairedComparisonTest {
     }
 
     @Test
+    void oneSpanInTwoGroupsIsTwoMentions() throws IOException {
+        String symptom = line("d1", 0, "[\"G\"]", RIGHT).replace("\"gold\"", "\"group\":\"SINTOMA\",\"gold\"");
+        String disease = line("d1", 0, "[\"H\"]", WRONG).replace("\"gold\"", "\"group\":\"ENFERMEDAD\",\"gold\"");
+        Path a = Fixtures.write(dir, "a.jsonl", List.of(symptom, disease));
+        Path b = Fixtures.write(dir, "b.jsonl", List.of(disease, symptom.replace(RIGHT, WRONG)));
+        EvaluationReport.Comparison c = PairedComparison.compare(PredictionReader.read(a), PredictionReader.read(b), null, 0, 42);
+        assertThat(c.mentions()).isEqualTo(2);
+        assertThat(c.onlyThisCorrect()).isEqualTo(1);
+        assertThat(c.delta().value()).isEqualTo(50.0);
+    }
+
+    @Test
     void aMentionWithAnotherGoldIsAnError() throws IOException {
         Path a = Fixtures.write(dir, "a.jsonl", List.of(line("d1", 0, "[\"G\"]", RIGHT)));
         Path b = Fixtures.write(dir, "b.jsonl", List.of(line("d1", 0, "[\"H\"]", RIGHT)));
