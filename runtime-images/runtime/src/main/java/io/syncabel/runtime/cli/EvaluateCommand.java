@@ -22,6 +22,7 @@ import io.syncabel.runtime.eval.Evaluator;
 import io.syncabel.runtime.eval.Figure;
 import io.syncabel.runtime.eval.Judge;
 import io.syncabel.runtime.eval.Judgement;
+import io.syncabel.runtime.eval.PairedComparison;
 import io.syncabel.runtime.eval.PredictionFormat;
 import io.syncabel.runtime.eval.PredictionReader;
 import io.syncabel.runtime.eval.Predictions;
@@ -59,8 +60,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * `syncabel evaluate`: scores a prediction file (the original's TSV or `syncabel link` JSONL), optionally
- * judges the errors with an LLM, writes report.json / report.md / recall_at_1.svg, and ends with the one
- * line `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h>`. Settings come from flags, else from an
+ * judges the errors with an LLM, optionally compares it with another file on the same mentions, writes
+ * report.json / report.md / recall_at_1.svg, and ends with the one line
+ * `mentions=<n> recall_at_1=<x> ci_low=<l> ci_high=<h> lenient_recall_at_1=<y>` (then
+ * ` delta=<d> delta_ci_low=<l> delta_ci_high=<h>` with --compare-to). Settings come from flags, else from an
  * Evaluation manifest (-f, or SYNCABEL_RESOURCE in a pod), else the defaults.
  */
 @Command(name = "evaluate", description = "Recall@k with bootstrap intervals, strata and LLM-as-a-judge over a prediction file.")
@@ -74,6 +77,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--predictions", paramLabel = "FILE",
             description = "Prediction file: the original's TSV (.tsv) or syncabel link JSONL (.jsonl).")
     Path predictions;
+
+    @Option(names = "--compare-to", paramLabel = "FILE",
+            description = "Another prediction file on the same mentions: reports the difference in Recall@1 (these "
+                    + "predictions minus those) with its paired-bootstrap 95% interval.")
+    Path compareTo;
 
     @Option(names = "--model", paramLabel = "URI",
             description = "Run this model artifact over --test and evaluate its predictions (default in a pod: $SYNCABEL_INPUT_MODEL).")
@@ -155,6 +163,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     private final Function<String, String> env;
     /** The KB of the model run (or --kb), for the judge's synonyms. */
     private KnowledgeBase knowledgeBase;
+    /** What a model run linked, with what: the report names these, not its scratch copy of the predictions. */
+    private String linkedModel;
+    private String linkedTest;
 
     public EvaluateCommand() {
         this(System::getenv);
@@ -181,7 +192,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 runModel(fromManifest, predictions, scratch);
                 linked = Files.readAllBytes(predictions);
             }
-            p = PredictionReader.read(predictions, predictionFormat());
+            p = PredictionReader.read(predictions, predictionFormat(predictions));
             if (test != null && linked == null) {
                 requireDocumentsIn(p, test, fromManifest, scratch == null ? scratch = Files.createTempDirectory("syncabel-evaluate") : scratch);
             }
@@ -224,6 +235,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path corpus = localCorpus(testUri, scratch);
         String fmt = corpusFormat(spec);
         String prefix = Uris.prefix(modelUri);
+        linkedModel = serviceUrl != null ? serviceUrl : modelUri;
+        linkedTest = testUri;
         PrintWriter err = this.spec.commandLine().getErr();
         try (ArtifactStore store = Stores.forUri(prefix)) {
             CorpusLinking.Result result;
@@ -324,6 +337,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
         String target = out != null ? out : env.apply("SYNCABEL_OUTPUT_URI") != null ? env.apply("SYNCABEL_OUTPUT_URI") : "evaluation";
         String sha256 = sha256(predictions);
+        Predictions other = compareTo == null ? null : PredictionReader.read(compareTo, predictionFormat(compareTo));
         LlmConfig judgeConfig = judgeConfig(fromManifest == null ? null : fromManifest.getJudge()); // checked before output is touched
         EvaluationReport report;
         Map<String, Object> summary;
@@ -357,14 +371,30 @@ public final class EvaluateCommand implements Callable<Integer> {
                 judgeSummary = RecordedJudgements.summary("file", null, null, judgements, null);
             }
             report = Evaluator.evaluate(p, options, sha256, judgements, judgeSummary);
+            if (linked != null) {
+                report = report.withInput(new EvaluationReport.Input(ReportRenderer.PREDICTIONS, report.input().format(),
+                        sha256, linkedModel, linkedTest));
+            }
+            if (other != null) {
+                report = report.withComparison(PairedComparison.compare(p, other, sha256(compareTo), resamples, s));
+            }
             summary = summary(report);
             // labels read from the file are already in it: judgements.jsonl only for a run that judged
             Map<String, byte[]> files = new LinkedHashMap<>(ReportRenderer.render(report, judgeConfig != null ? judgements : null));
             if (linked != null) {
-                files.put("predictions.jsonl", linked);
+                files.put(ReportRenderer.PREDICTIONS, linked);
             }
-            where = output.finish(files, summary,
-                    List.of(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256)));
+            List<Manifest.Input> inputs = new java.util.ArrayList<>();
+            if (linked != null) {
+                inputs.add(new Manifest.Input(linkedModel, null));
+                inputs.add(new Manifest.Input(linkedTest, null));
+            } else {
+                inputs.add(new Manifest.Input(predictions.toAbsolutePath().toUri().toString(), sha256));
+            }
+            if (other != null) {
+                inputs.add(new Manifest.Input(compareTo.toAbsolutePath().toUri().toString(), report.comparison().other().sha256()));
+            }
+            where = output.finish(files, summary, inputs);
         }
 
         PrintWriter stdout = spec.commandLine().getOut();
@@ -373,22 +403,29 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (writeTerminationLog(json)) {
             stdout.println(json);
         }
-        Figure r1 = report.overall().recallAt1();
-        // from the counts, not the 0.01-rounded value: rounding twice could move the last digit
-        double recall = r1.total() == 0 ? 0 : 100.0 * r1.hits() / r1.total();
-        stdout.printf(Locale.ROOT, "mentions=%d recall_at_1=%.1f ci_low=%s ci_high=%s%n", report.counts().mentions(),
-                recall, ci(r1.ciLow()), ci(r1.ciHigh()));
+        stdout.println(lastLine(report));
         stdout.flush();
         return 0;
     }
 
-    private static String ci(Double v) {
-        return v == null ? "NA" : String.format(Locale.ROOT, "%.1f", v);
+    /** The contract line; each figure rounded once, from its exact value, as in report.md. */
+    static String lastLine(EvaluationReport report) {
+        Figure r1 = report.overall().recallAt1();
+        String line = "mentions=" + report.counts().mentions() + " recall_at_1=" + r1.valueText()
+                + " ci_low=" + Figure.oneDecimal(r1.ciLow()) + " ci_high=" + Figure.oneDecimal(r1.ciHigh())
+                + " lenient_recall_at_1=" + report.overall().lenientRecallAt1().valueText();
+        if (report.comparison() != null) {
+            EvaluationReport.Delta d = report.comparison().delta();
+            line += " delta=" + Figure.percent(d.difference(), d.mentions()) + " delta_ci_low=" + Figure.oneDecimal(d.ciLow())
+                    + " delta_ci_high=" + Figure.oneDecimal(d.ciHigh());
+        }
+        return line;
     }
 
-    private PredictionFormat predictionFormat() {
+    /** --format for every prediction file read, else by extension. */
+    private PredictionFormat predictionFormat(Path file) {
         if (format == null) {
-            return PredictionFormat.of(predictions);
+            return PredictionFormat.of(file);
         }
         try {
             return PredictionFormat.valueOf(format.toUpperCase(Locale.ROOT));
@@ -503,21 +540,21 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         Figure r1 = r.overall().recallAt1();
         m.put("mentions", r.counts().mentions());
-        m.put("recallAt1", r1.value());
+        m.put("recallAt1", Figure.round(r1.value()));
         if (r1.ciLow() != null) {
-            m.put("ciLow", r1.ciLow());
-            m.put("ciHigh", r1.ciHigh());
+            m.put("ciLow", Figure.round(r1.ciLow()));
+            m.put("ciHigh", Figure.round(r1.ciHigh()));
         }
         Map<String, Double> atK = new LinkedHashMap<>();
-        r.overall().recallAtK().forEach((key, f) -> atK.put(key, f.value()));
+        r.overall().recallAtK().forEach((key, f) -> atK.put(key, Figure.round(f.value())));
         m.put("recallAtK", atK);
         for (EvaluationReport.Stratum s : r.strata()) {
             if (s.dimension().equals("seen")) {
-                m.put(s.name().equals("seen") ? "recallAt1Seen" : "recallAt1Unseen", s.recallAt1().value());
+                m.put(s.name().equals("seen") ? "recallAt1Seen" : "recallAt1Unseen", Figure.round(s.recallAt1().value()));
             }
         }
         if (r.overall().judge() != null) {
-            m.put("judgeCorrect", r.overall().judge().get("correct").value());
+            m.put("judgeCorrect", Figure.round(r.overall().judge().get("correct").value()));
             m.put("judgeFailed", r.judge().failed());
         }
         return m;

@@ -10,17 +10,28 @@ import java.util.SplittableRandom;
  * resample has no mention of the stratum); the interval is the 2.5/97.5 percentiles with linear
  * interpolation (numpy's default). The same weights serve every figure and stratum, as in the original.
  * A Java RNG cannot replay NumPy's stream, so intervals match the original's in distribution, not digit for digit.
+ * {@link #ofUnits} resamples mentions instead, for the paired comparison of two prediction files.
  */
 final class Bootstrap {
     static final double LOW = 0.025;
     static final double HIGH = 0.975;
 
     private final List<String> documents;
+    private final int units;
     private final int[][] weights;
 
     Bootstrap(List<String> sortedDocuments, int resamples, long seed) {
-        this.documents = List.copyOf(sortedDocuments);
-        int d = documents.size();
+        this(List.copyOf(sortedDocuments), sortedDocuments.size(), resamples, seed);
+    }
+
+    /** Resamples {@code units} anonymous units (mentions, by position) with the same seed and weights scheme. */
+    static Bootstrap ofUnits(int units, int resamples, long seed) {
+        return new Bootstrap(List.of(), units, resamples, seed);
+    }
+
+    private Bootstrap(List<String> documents, int d, int resamples, long seed) {
+        this.documents = documents;
+        this.units = d;
         this.weights = new int[resamples][d];
         SplittableRandom random = new SplittableRandom(seed);
         for (int[] w : weights) {
@@ -30,8 +41,9 @@ final class Bootstrap {
         }
     }
 
+    /** Units resampled: documents, or the mentions of {@link #ofUnits}. */
     int documents() {
-        return documents.size();
+        return units;
     }
 
     int resamples() {

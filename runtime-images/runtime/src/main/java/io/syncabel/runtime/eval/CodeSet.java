@@ -39,6 +39,11 @@ public record CodeSet(List<String> codes) {
         return !isEmpty() && codes.size() < other.codes.size() && other.codes.containsAll(codes);
     }
 
+    /** Some code is in both sets: the lenient protocol's match (composites split, any of). */
+    boolean sharesACodeWith(CodeSet other) {
+        return codes.stream().anyMatch(other.codes::contains);
+    }
+
     @Override
     public String toString() {
         return key();

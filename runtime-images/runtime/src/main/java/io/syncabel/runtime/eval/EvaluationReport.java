@@ -12,10 +12,21 @@ public record EvaluationReport(
         Settings settings,
         List<Stratum> strata,
         JudgeSummary judge,
-        List<String> notes) {
+        List<String> notes,
+        Comparison comparison) {
 
-    /** The prediction file and its sha256 (lineage). */
-    public record Input(String file, String format, String sha256) {
+    /**
+     * The prediction file and its sha256 (lineage).
+     *
+     * @param file       the file as given, or {@code predictions.jsonl} (beside the report) when evaluate linked it
+     * @param model      the model that linked it (or the linker service's URL), when evaluate ran one
+     * @param testCorpus the corpus it linked, when evaluate ran a model
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Input(String file, String format, String sha256, String model, String testCorpus) {
+        public Input(String file, String format, String sha256) {
+            this(file, format, sha256, null, null);
+        }
     }
 
     /** rows read; duplicates and noCode dropped; mentions scored; documents they come from. */
@@ -32,11 +43,12 @@ public record EvaluationReport(
     /**
      * @param dimension all | group | seen | exactNameInKb
      * @param recallAtK keyed by k ("1", "5")
+     * @param lenientRecallAt1 the BioSyn/GenBioEL papers' protocol: the top prediction shares a code with the gold
      * @param judge     correct, exact, broad, partial, narrow, noRelation, strict, failed (when judged)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Stratum(String name, String dimension, int mentions, int documents, Map<String, Figure> recallAtK,
-                          Map<String, Figure> judge) {
+                          Figure lenientRecallAt1, Map<String, Figure> judge) {
         public Figure recallAt1() {
             return recallAtK.get("1");
         }
@@ -52,6 +64,41 @@ public record EvaluationReport(
     public record JudgeSummary(String source, String endpoint, String model, int judged, int byRule, int byLlm,
                                int failed, Map<String, Integer> labels, Map<String, Integer> failures,
                                Map<String, Long> usage) {
+    }
+
+    /**
+     * Recall@1 of this report's predictions against another file's on the same mentions (--compare-to).
+     *
+     * @param other           the other prediction file (file, format, sha256)
+     * @param recallAt1       this file's Recall@1 on the paired mentions
+     * @param otherRecallAt1  the other file's
+     * @param delta           this minus other, in points, with its paired-bootstrap interval
+     * @param onlyThisCorrect mentions this file gets right and the other wrong
+     * @param onlyOtherCorrect mentions the other file gets right and this one wrong
+     */
+    public record Comparison(Input other, int mentions, Figure recallAt1, Figure otherRecallAt1, Delta delta,
+                             int onlyThisCorrect, int onlyOtherCorrect, int bothCorrect, int neitherCorrect) {
+    }
+
+    /**
+     * A difference in points: {@code difference} (this file's hits minus the other's) out of {@code mentions}, its
+     * exact value, and the 95% interval of the paired bootstrap (null when bootstrapping is off).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delta(long difference, long mentions, double value, Double ciLow, Double ciHigh) {
+        /** "+1.2 [0.3, 2.0]" */
+        public String text() {
+            String v = (difference > 0 ? "+" : "") + Figure.percent(difference, mentions);
+            return ciLow == null ? v : v + " [" + Figure.oneDecimal(ciLow) + ", " + Figure.oneDecimal(ciHigh) + "]";
+        }
+    }
+
+    public EvaluationReport withInput(Input i) {
+        return new EvaluationReport(i, counts, settings, strata, judge, notes, comparison);
+    }
+
+    public EvaluationReport withComparison(Comparison c) {
+        return new EvaluationReport(input, counts, settings, strata, judge, notes, c);
     }
 
     public Stratum overall() {

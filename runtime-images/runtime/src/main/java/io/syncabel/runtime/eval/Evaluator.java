@@ -111,6 +111,7 @@ public final class Evaluator {
                 int kk = k;
                 recall.put(Integer.toString(k), figure(mentions, in, docOf, bootstrap, i -> mentions.get(i).hitAt(kk)));
             }
+            Figure lenient = figure(mentions, in, docOf, bootstrap, i -> mentions.get(i).lenientHitAt1());
             Map<String, Figure> judge = null;
             if (judgements != null) {
                 judge = new LinkedHashMap<>();
@@ -126,14 +127,14 @@ public final class Evaluator {
                         i -> is(judgements.get(i), JudgeLabel.NO_RELATION)));
                 judge.put("failed", figure(mentions, in, docOf, bootstrap, i -> judgements.get(i).failed()));
             }
-            out.add(new EvaluationReport.Stratum(s.name(), s.dimension(), n, docs.size(), recall, judge));
+            out.add(new EvaluationReport.Stratum(s.name(), s.dimension(), n, docs.size(), recall, lenient, judge));
         }
         return new EvaluationReport(
                 new EvaluationReport.Input(predictions.file(), predictions.format().name().toLowerCase(java.util.Locale.ROOT), sha256),
                 new EvaluationReport.Counts(predictions.rows(), predictions.duplicates(), predictions.noCode(),
                         mentions.size(), documents.size()),
                 new EvaluationReport.Settings(ks, options.resamples(), options.seed(), 0.95, seenSource),
-                out, judgeSummary, notes);
+                out, judgeSummary, notes, null);
     }
 
     private static boolean is(Judgement j, JudgeLabel... labels) {

@@ -50,6 +50,14 @@ public record Mention(
         return false;
     }
 
+    /**
+     * Correct at 1 under the lenient protocol of the BioSyn/GenBioEL papers: the top prediction shares a code
+     * with the gold set (a composite gold is matched by any of its parts, a composite prediction by any of its codes).
+     */
+    public boolean lenientHitAt1() {
+        return top1().sharesACodeWith(gold);
+    }
+
     /** The original's dedup key: (document, label, start, end). */
     String dedupKey() {
         return document + '\u0000' + group + '\u0000' + start + '\u0000' + end;

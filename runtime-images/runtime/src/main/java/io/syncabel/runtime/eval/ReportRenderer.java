@@ -14,6 +14,8 @@ public final class ReportRenderer {
     public static final String MARKDOWN = "report.md";
     public static final String CHART = "recall_at_1.svg";
     public static final String JUDGEMENTS = "judgements.jsonl";
+    /** The predictions evaluate wrote when it ran the model itself. */
+    public static final String PREDICTIONS = "predictions.jsonl";
 
     private ReportRenderer() {
     }
@@ -47,7 +49,11 @@ public final class ReportRenderer {
         if (r.input().sha256() != null) {
             md.append(", sha256 ").append(r.input().sha256(), 0, 12).append('…');
         }
-        md.append(").  \n");
+        md.append(")");
+        if (r.input().model() != null) {
+            md.append(", linked by `").append(r.input().model()).append("` from `").append(r.input().testCorpus()).append('`');
+        }
+        md.append(".  \n");
         md.append(String.format(Locale.ROOT, "%d mentions scored in %d documents (%d rows read, %d duplicates and "
                 + "%d without a code dropped).%n%n", c.mentions(), c.documents(), c.rows(), c.duplicates(), c.noCode()));
         md.append("**Recall@1 ").append(r.overall().recallAt1().text()).append("**");
@@ -55,17 +61,21 @@ public final class ReportRenderer {
             md.append(String.format(Locale.ROOT, " (95%% document-level bootstrap interval, %d resamples, seed %d)",
                     r.settings().bootstrapResamples(), r.settings().seed()));
         }
+        md.append("  \nLenient Recall@1 ").append(r.overall().lenientRecallAt1().text())
+                .append(" (the BioSyn/GenBioEL papers' protocol: right when the top prediction shares a code with the gold)");
         md.append("\n\n![Recall@1 per stratum with 95% intervals](").append(CHART).append(")\n\n");
 
         List<Integer> ks = r.settings().k();
         boolean judged = r.judge() != null;
         md.append("| stratum | mentions | documents |");
         ks.forEach(k -> md.append(" Recall@").append(k).append(" |"));
+        md.append(" lenient R@1 |");
         if (judged) {
             md.append(" judge correct | judge broad | narrow | no relation |");
         }
         md.append("\n|---|---:|---:|");
         ks.forEach(k -> md.append("---:|"));
+        md.append("---:|");
         if (judged) {
             md.append("---:|---:|---:|---:|");
         }
@@ -74,12 +84,16 @@ public final class ReportRenderer {
             md.append("| ").append(cell(s.dimension().equals("group") ? "group " + s.name() : s.name()))
                     .append(" | ").append(s.mentions()).append(" | ").append(s.documents()).append(" |");
             ks.forEach(k -> md.append(' ').append(s.recallAtK().get(Integer.toString(k)).text()).append(" |"));
+            md.append(' ').append(s.lenientRecallAt1().text()).append(" |");
             if (judged) {
                 for (String f : List.of("correct", "broad", "narrow", "noRelation")) {
                     md.append(' ').append(s.judge().get(f).text()).append(" |");
                 }
             }
             md.append('\n');
+        }
+        if (r.comparison() != null) {
+            comparison(md, r.comparison(), r.settings());
         }
         if (judged) {
             EvaluationReport.JudgeSummary j = r.judge();
@@ -109,6 +123,26 @@ public final class ReportRenderer {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    private static void comparison(StringBuilder md, EvaluationReport.Comparison c, EvaluationReport.Settings settings) {
+        md.append("\n## Paired comparison\n\n");
+        md.append("Against `").append(c.other().file()).append("` (").append(c.other().format());
+        if (c.other().sha256() != null) {
+            md.append(", sha256 ").append(c.other().sha256(), 0, 12).append('…');
+        }
+        md.append(String.format(Locale.ROOT, "), on the same %d mentions (paired on document, group, start, end and text).%n%n",
+                c.mentions()));
+        md.append("| predictions | Recall@1 |\n|---|---:|\n");
+        md.append("| this file | ").append(c.recallAt1().text()).append(" |\n");
+        md.append("| `").append(cell(c.other().file())).append("` | ").append(c.otherRecallAt1().text()).append(" |\n");
+        md.append("| **difference (this − other), points** | **").append(c.delta().text()).append("** |\n\n");
+        if (settings.bootstrapResamples() > 0) {
+            md.append(String.format(Locale.ROOT, "95%% paired bootstrap interval: mentions resampled with replacement, the same "
+                    + "resamples for both files, %d resamples, seed %d.%n%n", settings.bootstrapResamples(), settings.seed()));
+        }
+        md.append(String.format(Locale.ROOT, "Right in this file only: %d; right in the other only: %d; right in both: %d; "
+                + "wrong in both: %d.%n", c.onlyThisCorrect(), c.onlyOtherCorrect(), c.bothCorrect(), c.neitherCorrect()));
     }
 
     /** A horizontal bar per stratum (Recall@1), with the interval as an error bar: plain SVG, no library. */
@@ -158,7 +192,7 @@ public final class ReportRenderer {
                         lo, mid, hi, lo, mid - 5, mid + 5, hi, mid - 5, mid + 5));
             }
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n",
-                    labelWidth + barWidth + 8, y + 19, xml(String.format(Locale.ROOT, "%.1f", f.value()))));
+                    labelWidth + barWidth + 8, y + 19, xml(f.valueText())));
         }
         s.append("</svg>\n");
         return s.toString();

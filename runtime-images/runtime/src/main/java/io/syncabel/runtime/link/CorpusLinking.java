@@ -293,6 +293,9 @@ public final class CorpusLinking {
         for (String code : e.code().split("\\+")) {
             gold.add(code);
         }
+        // gold holds KB codes (what evaluate scores); the corpus's own ids let a reader check the mapping
+        ArrayNode goldIds = line.putArray("goldIds");
+        e.goldIds().forEach(goldIds::add);
         line.put("goldName", e.annotation());
         ArrayNode out = line.putArray("candidates");
         for (HybridLinking.Fused f : candidates) {

@@ -57,7 +57,7 @@ class EvaluateCommandTest {
             assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer sk-cli-secret");
         }
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines.get(lines.size() - 1)).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d");
+        assertThat(lines.get(lines.size() - 1)).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d lenient_recall_at_1=50\\.0");
         assertThat(out.toString()).doesNotContain("sk-cli-secret");
 
         Path artifact = dir.resolve("store/evaluations/e1/1");
@@ -111,8 +111,8 @@ class EvaluateCommandTest {
             assertThat(code).as(err.toString()).isZero();
             assertThat(server.requests().get(0).body().path("model").asText()).isEqualTo("from-manifest");
             assertThat(server.requests().get(0).body().path("temperature").asDouble()).isEqualTo(0.1);
-            assertThat(out.toString()).endsWith("mentions=2 recall_at_1=50.0 ci_low=NA ci_high=NA" + System.lineSeparator());
-            assertThat(folder.resolve("report.md")).content().contains("| all | 2 | 2 | 50.0 | 100.0 |");
+            assertThat(out.toString()).endsWith("mentions=2 recall_at_1=50.0 ci_low=NA ci_high=NA lenient_recall_at_1=50.0" + System.lineSeparator());
+            assertThat(folder.resolve("report.md")).content().contains("| all | 2 | 2 | 50.0 | 50.0 | 100.0 |"); // R@1, lenient R@1, judge correct
         }
     }
 
@@ -129,7 +129,64 @@ class EvaluateCommandTest {
         assertThat(report.path("judge").path("source").asText()).isEqualTo("file");
         assertThat(report.path("strata").get(0).path("judge").path("correct").path("hits").asInt()).isEqualTo(2);
         assertThat(folder.resolve("judgements.jsonl")).doesNotExist();
-        assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA" + System.lineSeparator());
+        assertThat(out.toString()).endsWith("mentions=3 recall_at_1=33.3 ci_low=NA ci_high=NA lenient_recall_at_1=33.3" + System.lineSeparator());
+    }
+
+    String lastLine() {
+        List<String> lines = out.toString().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void comparesTwoPredictionFilesOnTheSameMentions() throws IOException {
+        // A gets d1 right (D1) and d2 right at 1 (D2); B is predictions(): d1 right, d2 wrong at 1
+        String a2 = LINE_2.replace("[{\"codes\":[\"D7\"],\"name\":\"copd\"},", "[");
+        Path a = Files.write(dir.resolve("a.jsonl"), List.of(LINE_1, a2));
+        Path folder = dir.resolve("compared");
+        int code = run("--predictions", a.toString(), "--compare-to", predictions().toString(), "--bootstrap", "0",
+                "--out", folder.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(lastLine()).isEqualTo("mentions=2 recall_at_1=100.0 ci_low=NA ci_high=NA lenient_recall_at_1=100.0 "
+                + "delta=50.0 delta_ci_low=NA delta_ci_high=NA");
+        JsonNode comparison = Json.MAPPER.readTree(folder.resolve("report.json").toFile()).path("comparison");
+        assertThat(comparison.path("other").path("file").asText()).isEqualTo(dir.resolve("p.jsonl").toString());
+        assertThat(comparison.path("delta").path("value").asDouble()).isEqualTo(50.0);
+        assertThat(comparison.path("onlyThisCorrect").asInt()).isEqualTo(1);
+        assertThat(comparison.path("onlyOtherCorrect").asInt()).isZero();
+        assertThat(folder.resolve("report.md")).content().contains("## Paired comparison")
+                .contains("| **difference (this − other), points** | **+50.0** |")
+                .contains("Right in this file only: 1; right in the other only: 0; right in both: 1; wrong in both: 0.");
+
+        assertThat(run("--predictions", predictions().toString(), "--compare-to", a.toString(), "--bootstrap", "50",
+                "--out", folder.toString())).isZero();
+        assertThat(lastLine()).matches("mentions=2 recall_at_1=50\\.0 ci_low=\\d+\\.\\d ci_high=\\d+\\.\\d "
+                + "lenient_recall_at_1=50\\.0 delta=-50\\.0 delta_ci_low=-?\\d+\\.\\d delta_ci_high=-?\\d+\\.\\d");
+    }
+
+    @Test
+    void aMentionMissingFromTheComparedFileExitsTwoNamingItAndWritesNothing() throws IOException {
+        Path b = Files.write(dir.resolve("b.jsonl"), List.of(LINE_1));
+        Path folder = dir.resolve("not-compared");
+        assertThat(run("--predictions", predictions().toString(), "--compare-to", b.toString(), "--out", folder.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: " + dir.resolve("p.jsonl") + ":2: mention document 'd2' 0-6 'asthma' (Disease) is not in " + b);
+        assertThat(folder.resolve("report.json")).doesNotExist();
+    }
+
+    @Test
+    void stdoutAndReportMdRoundOnceFromTheCounts() throws IOException {
+        // 215/254 = 84.6457...: 84.6, never 84.7 (84.65 rounded again)
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 254; i++) {
+            lines.add(LINE_1.replace("\"start\":0,\"end\":5", "\"start\":" + (10 * i) + ",\"end\":" + (10 * i + 5))
+                    .replace("\"candidates\":[{\"codes\":[\"D1\"]", "\"candidates\":[{\"codes\":[\"" + (i < 215 ? "D1" : "D9") + "\"]"));
+        }
+        Path p = Files.write(dir.resolve("254.jsonl"), lines);
+        Path folder = dir.resolve("rounding");
+        assertThat(run("--predictions", p.toString(), "--bootstrap", "0", "--out", folder.toString())).isZero();
+        assertThat(lastLine()).isEqualTo("mentions=254 recall_at_1=84.6 ci_low=NA ci_high=NA lenient_recall_at_1=84.6");
+        assertThat(folder.resolve("report.md")).content().contains("**Recall@1 84.6**").doesNotContain("84.7")
+                .contains("Predictions: `" + p + "` (jsonl");
     }
 
     @Test

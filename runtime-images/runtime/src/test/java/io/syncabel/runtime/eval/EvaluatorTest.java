@@ -96,6 +96,45 @@ class EvaluatorTest {
     }
 
     @Test
+    void theLenientProtocolSplitsCompositesAndTakesAnyCode() throws IOException {
+        Path file = Fixtures.write(dir, "composites.jsonl", List.of(
+                line("a", 0, "[\"D3\",\"D4\"]", "[{\"codes\":[\"D3\"]}]"),        // part of a composite gold
+                line("a", 10, "[\"D5\"]", "[{\"codes\":[\"D5\",\"D6\"]}]"),       // composite prediction, one code right
+                line("b", 0, "[\"D7\"]", "[{\"codes\":[\"D8\"]},{\"codes\":[\"D7\"]}]"), // right only at 2
+                line("b", 10, "[\"D1\",\"D2\"]", "[{\"codes\":[\"D2\",\"D1\"]}]"), // the whole composite
+                line("c", 0, "[\"D9\"]", "[]")));
+        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(file), new Evaluator.Options(List.of(1), 0, 42, null, null),
+                null, null, null);
+        assertThat(r.overall().recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 5L);
+        assertThat(r.overall().lenientRecallAt1()).extracting(Figure::hits, Figure::total).containsExactly(3L, 5L);
+        String md = ReportRenderer.markdown(r);
+        assertThat(md).contains("Lenient Recall@1 60.0").contains("| all | 5 | 3 | 20.0 | 60.0 |");
+    }
+
+    @Test
+    void everyFigureIsRoundedOnceFromTheExactFraction() throws IOException {
+        // 215/254 = 84.6457...: rounded to 0.01 first (84.65) and then to 0.1 it would read 84.7
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 254; i++) {
+            lines.add(line("d" + i % 7, i, "[\"G\"]", i < 215 ? "[{\"codes\":[\"G\"]}]" : "[{\"codes\":[\"X\"]}]"));
+        }
+        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(Fixtures.write(dir, "254.jsonl", lines)),
+                new Evaluator.Options(List.of(1), 0, 42, null, null), null, null, null);
+        Map<String, byte[]> files = ReportRenderer.render(r, null);
+        assertThat(new String(files.get("report.md"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("**Recall@1 84.6**").contains("| all | 254 | 7 | 84.6 | 84.6 |").doesNotContain("84.7");
+        assertThat(new String(files.get("recall_at_1.svg"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains(">84.6</text>").doesNotContain("84.7");
+        assertThat(Figure.oneDecimal(84.649999)).isEqualTo("84.6");
+        assertThat(Figure.oneDecimal(-0.04)).isEqualTo("0.0");
+    }
+
+    static String line(String document, int start, String gold, String candidates) {
+        return "{\"document\":\"" + document + "\",\"start\":" + start + ",\"end\":" + (start + 4)
+                + ",\"text\":\"abcd\",\"gold\":" + gold + ",\"candidates\":" + candidates + "}";
+    }
+
+    @Test
     void percentilesInterpolateLinearlyLikeNumpy() {
         double[] v = {0, 10, 20, 30, 40};
         assertThat(Bootstrap.percentile(v, 0.025)).isEqualTo(1.0);
