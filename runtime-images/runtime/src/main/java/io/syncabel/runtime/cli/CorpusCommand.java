@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +60,9 @@ final class CorpusCommand {
         @Option(names = "--lenient", description = "Skip bad lines and unknown concept ids (counted) instead of failing.")
         boolean lenient;
 
+        @Mixin
+        UnknownCodesOption unknownCodes;
+
         @Override
         public Integer call() throws IOException {
             String kbUri = StoreUris.isS3(kb) || StoreUris.isFile(kb) ? kb : "file:" + Path.of(kb).toAbsolutePath();
@@ -72,7 +76,7 @@ final class CorpusCommand {
             try (ArtifactStore store = Stores.forUri(kbUri)) {
                 knowledgeBase = KbArtifact.load(store, kbUri);
             }
-            Problems problems = new Problems(lenient);
+            Problems problems = unknownCodes.problems(lenient);
             ExampleBuilder builder = new ExampleBuilder(knowledgeBase, language, problems);
             CorpusReader reader = CorpusReader.forFormat(CorpusExamples.formatOf(corpus, format));
             Path parent = out.toAbsolutePath().getParent();
@@ -96,6 +100,12 @@ final class CorpusCommand {
                             System.err.printf("corpus prepare: %,d documents, %,d examples%n", counts[0], counts[1]);
                         }
                     });
+                }
+                unknownCodes.report(problems, "corpus prepare", spec.commandLine().getErr());
+                if (counts[1] == 0) {
+                    throw new UserError(corpus + ": no linkable mention (" + builder.mentions() + " mentions: "
+                            + builder.withoutIds() + " without a gold code, " + builder.unknownIds()
+                            + " codes not in the knowledge base, " + builder.withoutNames() + " whose concepts own no name)");
                 }
                 Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
