@@ -20,6 +20,8 @@ public final class Problems {
     private final List<String> examples = new ArrayList<>();
     private final Set<String> skippedFields = new HashSet<>();
     private final Map<String, Long> skippedPerField = new LinkedHashMap<>();
+    private long warnings;
+    private final List<String> warningExamples = new ArrayList<>();
 
     public Problems(boolean lenient) {
         this.lenient = lenient;
@@ -46,6 +48,26 @@ public final class Problems {
         if (examples.size() < MAX_EXAMPLES) {
             examples.add(text);
         }
+    }
+
+    /**
+     * Reports something the format allows but that is probably not what the author meant (an extra column, a
+     * concept id on two lines): counted and sampled, never fatal; the record is still read.
+     */
+    public void warn(String file, long line, String field, String message) {
+        warnings++;
+        if (warningExamples.size() < MAX_EXAMPLES) {
+            warningExamples.add(file + ":" + line + ": field " + field + ": " + message);
+        }
+    }
+
+    public long warnings() {
+        return warnings;
+    }
+
+    /** The first warnings, as {@code file:line: field F: message}. */
+    public List<String> warningExamples() {
+        return List.copyOf(warningExamples);
     }
 
     public long skipped() {
