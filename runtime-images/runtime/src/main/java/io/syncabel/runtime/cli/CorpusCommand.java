@@ -9,6 +9,7 @@ import io.syncabel.runtime.corpus.ExampleBuilder;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.FolderStore;
 import io.syncabel.runtime.store.StoreUris;
 import io.syncabel.runtime.store.Stores;
 import io.syncabel.runtime.text.Problems;
@@ -81,7 +82,7 @@ final class CorpusCommand {
             CorpusReader reader = CorpusReader.forFormat(CorpusExamples.formatOf(corpus, format));
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".examples", ".tmp");
+            Path tmp = FolderStore.newTempFile(parent, ".examples");
             long[] counts = new long[2];
             try {
                 try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {

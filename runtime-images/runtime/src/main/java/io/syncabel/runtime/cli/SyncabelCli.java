@@ -31,7 +31,16 @@ public final class SyncabelCli {
     public static CommandLine commandLine(Env env) {
         CommandLine cli = new CommandLine(new SyncabelCli(), new EnvFactory(env));
         cli.setExecutionExceptionHandler(new UserErrorHandler());
+        withHelpOptions(cli);
         return cli;
+    }
+
+    /** Every command answers {@code --help} (and {@code --version}), whether or not its class asked for them. */
+    private static void withHelpOptions(CommandLine command) {
+        if (command.getCommandSpec().findOption("--help") == null) {
+            command.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        command.getSubcommands().values().forEach(SyncabelCli::withHelpOptions);
     }
 
     /** Builds commands with an {@code (Env)} constructor from the given environment, the rest as picocli does. */

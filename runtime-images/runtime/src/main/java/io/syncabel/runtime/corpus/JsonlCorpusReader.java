@@ -54,7 +54,10 @@ public final class JsonlCorpusReader implements CorpusReader {
         try {
             node = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            problems.report(lines.name(), lines.lineNumber(), "json", e.getOriginalMessage());
+            var at = e.getLocation();
+            problems.report(lines.name(), lines.lineNumber(), "json", "malformed JSON"
+                    + (at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage().replaceAll(" \\(code \\d+\\)", ""));
             return null;
         }
         String where = lines.name() + ":" + lines.lineNumber();
