@@ -35,10 +35,13 @@ public final class SyncabelCli {
         return cli;
     }
 
-    /** Every command answers {@code --help} (and {@code --version}), whether or not its class asked for them. */
+    /** Every command answers {@code -h}/{@code --help}, whether or not its class asked for it. */
     private static void withHelpOptions(CommandLine command) {
-        if (command.getCommandSpec().findOption("--help") == null) {
-            command.getCommandSpec().mixinStandardHelpOptions(true);
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            String[] names = spec.findOption("-h") == null ? new String[] {"-h", "--help"} : new String[] {"--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                    .description("Show this help message and exit.").build());
         }
         command.getSubcommands().values().forEach(SyncabelCli::withHelpOptions);
     }
