@@ -124,14 +124,14 @@ class KbCommandTest {
 
         err.getBuffer().setLength(0);
         assertThat(run("kb", "build", "--format", "obo", "--source", obo, "--out", kbUri)).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("error: " + kbUri + ": already published, and artifacts are immutable; "
+        assertThat(err.toString().strip()).isEqualTo("error: " + kbUri + "/: already published, and artifacts are immutable; "
                 + "give --out another prefix (e.g. a new version folder), or remove this one first with "
-                + "`syncabel store delete --prefix " + kbUri + " --force`");
+                + "`syncabel store delete --prefix " + kbUri + "/ --force`");
 
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         err.getBuffer().setLength(0);
         assertThat(run("kb", "build", "--format", "obo", "--source", obo, "--out", "file:" + file.resolve("kb"))).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("error: file:" + file.resolve("kb") + ": cannot write there: " + file
+        assertThat(err.toString().strip()).isEqualTo("error: file:" + file.resolve("kb") + "/: cannot write there: " + file
                 + " is a file, not a folder; give --out a folder path");
 
         err.getBuffer().setLength(0);
