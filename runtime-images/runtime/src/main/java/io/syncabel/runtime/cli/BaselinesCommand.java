@@ -7,6 +7,7 @@ import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Stores;
 import io.syncabel.runtime.text.Problems;
+import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +39,9 @@ final class BaselinesCommand implements Callable<Integer> {
     @Option(names = "--corpus-format", paramLabel = "FORMAT")
     String format;
 
+    @Mixin
+    UnknownCodesOption unknownCodes;
+
     @Override
     public Integer call() throws IOException {
         String kbUri = Uris.prefix(kb);
@@ -44,12 +49,16 @@ final class BaselinesCommand implements Callable<Integer> {
         try (ArtifactStore store = Stores.forUri(kbUri)) {
             knowledgeBase = KbArtifact.load(store, kbUri);
         }
-        Problems problems = new Problems(false);
+        Problems problems = unknownCodes.problems(false);
         List<CorpusExamples.Item> trainItems = new ArrayList<>();
         for (Path p : train) {
             trainItems.addAll(CorpusExamples.read(p, format, knowledgeBase, "en", false, problems));
         }
         List<CorpusExamples.Item> testItems = CorpusExamples.read(test, format, knowledgeBase, "en", false, problems);
+        unknownCodes.report(problems, "baselines", spec.commandLine().getErr());
+        if (testItems.isEmpty()) {
+            throw new UserError(test + ": no linkable mention (no gold code of the corpus is in the knowledge base)");
+        }
         Map<String, Double> figures = Baselines.compute(knowledgeBase, trainItems, testItems);
         StringBuilder line = new StringBuilder("mentions=" + testItems.size());
         figures.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));

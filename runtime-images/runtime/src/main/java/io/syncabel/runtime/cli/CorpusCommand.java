@@ -9,6 +9,7 @@ import io.syncabel.runtime.corpus.ExampleBuilder;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.FolderStore;
 import io.syncabel.runtime.store.StoreUris;
 import io.syncabel.runtime.store.Stores;
 import io.syncabel.runtime.text.Problems;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +61,9 @@ final class CorpusCommand {
         @Option(names = "--lenient", description = "Skip bad lines and unknown concept ids (counted) instead of failing.")
         boolean lenient;
 
+        @Mixin
+        UnknownCodesOption unknownCodes;
+
         @Override
         public Integer call() throws IOException {
             String kbUri = StoreUris.isS3(kb) || StoreUris.isFile(kb) ? kb : "file:" + Path.of(kb).toAbsolutePath();
@@ -72,12 +77,12 @@ final class CorpusCommand {
             try (ArtifactStore store = Stores.forUri(kbUri)) {
                 knowledgeBase = KbArtifact.load(store, kbUri);
             }
-            Problems problems = new Problems(lenient);
+            Problems problems = unknownCodes.problems(lenient);
             ExampleBuilder builder = new ExampleBuilder(knowledgeBase, language, problems);
             CorpusReader reader = CorpusReader.forFormat(CorpusExamples.formatOf(corpus, format));
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".examples", ".tmp");
+            Path tmp = FolderStore.newTempFile(parent, ".examples");
             long[] counts = new long[2];
             try {
                 try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
@@ -96,6 +101,12 @@ final class CorpusCommand {
                             System.err.printf("corpus prepare: %,d documents, %,d examples%n", counts[0], counts[1]);
                         }
                     });
+                }
+                unknownCodes.report(problems, "corpus prepare", spec.commandLine().getErr());
+                if (counts[1] == 0) {
+                    throw new UserError(corpus + ": no linkable mention (" + builder.mentions() + " mentions: "
+                            + builder.withoutIds() + " without a gold code, " + builder.unknownIds()
+                            + " codes not in the knowledge base, " + builder.withoutNames() + " whose concepts own no name)");
                 }
                 Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {

@@ -147,6 +147,7 @@ final class KbCommand {
             Map<String, ArtifactStore> stores = new HashMap<>();
             try {
                 ArtifactStore outStore = store(stores, outUri);
+                checkOutput(outStore, outUri);
                 Map<String, Object> summary = new KbBuild(outStore, uri -> store(stores, uri), log)
                         .run(sources, options, metadata, outUri);
                 Summary.emit(spec.commandLine().getOut(), summary, env);
@@ -156,6 +157,33 @@ final class KbCommand {
                 }
             }
             return 0;
+        }
+
+        /**
+         * Refuses, before reading anything, an output that cannot become an artifact: a prefix already published
+         * (artifacts are immutable) or, in a folder store, a path beneath a regular file or a read-only folder.
+         */
+        static void checkOutput(ArtifactStore store, String outUri) throws IOException {
+            if (StoreUris.isFile(outUri)) {
+                Path dir = StoreUris.toPath(outUri).toAbsolutePath();
+                Path existing = dir;
+                while (existing != null && !Files.exists(existing)) {
+                    existing = existing.getParent();
+                }
+                if (existing != null && !Files.isDirectory(existing)) {
+                    throw new UserError(outUri + ": cannot write there: " + existing + " is a file, not a folder; "
+                            + "give --out a folder path");
+                }
+                if (existing != null && !Files.isWritable(existing)) {
+                    throw new UserError(outUri + ": cannot write there: " + existing + " is not writable");
+                }
+            }
+            String prefix = outUri.endsWith("/") ? outUri : outUri + "/";
+            if (store.manifest(prefix).isPresent()) {
+                throw new UserError(outUri + ": already published, and artifacts are immutable; give --out another "
+                        + "prefix (e.g. a new version folder), or remove this one first with "
+                        + "`syncabel store delete --prefix " + outUri + " --force`");
+            }
         }
 
         private ArtifactStore store(Map<String, ArtifactStore> stores, String uri) {

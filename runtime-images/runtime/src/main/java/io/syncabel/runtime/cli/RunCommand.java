@@ -32,8 +32,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--plan", description = "Only print the execution order.")
     boolean planOnly;
 
-    @Option(names = "--store", paramLabel = "URI",
-            description = "Artifact store root, file: or s3:// (default: file:./" + DEFAULT_STORE + ").")
+    @Option(names = "--store", paramLabel = "PATH|URI",
+            description = "Artifact store root: a folder, file: or s3:// (default: file:./" + DEFAULT_STORE + ").")
     String store;
 
     @Option(names = "--namespace", defaultValue = "default",

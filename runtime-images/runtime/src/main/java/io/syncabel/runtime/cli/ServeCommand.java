@@ -119,6 +119,20 @@ final class ServeCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    /** Why no loader opens the model: most often a local path that holds no model artifact. */
+    static UserError noLoader(String model) {
+        if (!model.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !model.startsWith("file:")) {
+            java.nio.file.Path path = java.nio.file.Path.of(model);
+            if (!java.nio.file.Files.exists(path)) {
+                return new UserError(model + ": no such folder; --model takes a model artifact, the --out of `syncabel train`");
+            }
+            return new UserError(model + ": not a model artifact (no manifest.json in it); --model takes the --out of "
+                    + "`syncabel train`");
+        }
+        return new UserError("no linker loader in this build can open " + model + " (" + LinkerLoader.installed().size()
+                + " installed); a model-backed loader registers a LinkerLoader.Provider");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (model == null || model.isBlank()) {
@@ -127,9 +141,7 @@ final class ServeCommand implements Callable<Integer> {
         if (model == null || model.isBlank()) {
             throw new UserError("no model: pass --model URI or set SYNCABEL_INPUT_MODEL");
         }
-        LinkerLoader loader = loaders.apply(model).orElseThrow(() -> new UserError(
-                "no linker loader in this build can open " + model + " (" + LinkerLoader.installed().size()
-                        + " installed); a model-backed loader registers a LinkerLoader.Provider"));
+        LinkerLoader loader = loaders.apply(model).orElseThrow(() -> noLoader(model));
         ServeConfig config = config();
         LinkerServer server;
         try {

@@ -31,7 +31,19 @@ public final class SyncabelCli {
     public static CommandLine commandLine(Env env) {
         CommandLine cli = new CommandLine(new SyncabelCli(), new EnvFactory(env));
         cli.setExecutionExceptionHandler(new UserErrorHandler());
+        withHelpOptions(cli);
         return cli;
+    }
+
+    /** Every command answers {@code -h}/{@code --help}, whether or not its class asked for it. */
+    private static void withHelpOptions(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            String[] names = spec.findOption("-h") == null ? new String[] {"-h", "--help"} : new String[] {"--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().forEach(SyncabelCli::withHelpOptions);
     }
 
     /** Builds commands with an {@code (Env)} constructor from the given environment, the rest as picocli does. */

@@ -21,12 +21,19 @@ import java.util.stream.Stream;
  * mention, whose text BRAT writes with the fragments joined by a space) and normalisations
  * {@code N1<TAB>Reference T1 DB:ID<TAB>name} carrying the gold ids (several N lines: a composite mention).
  * The DB prefix is dropped ({@code MeSH:D001} → D001) except OMIM's, which is part of the id the corpora use.
- * Other lines (relations, events, attributes, notes) are ignored.
+ * A file without N lines takes its gold codes from the notes, {@code #1<TAB>AnnotatorNotes T1<TAB>code},
+ * the convention of CANTEMIST, DisTEMIST, SympTEMIST, MedProcNER and QUAERO (composites joined by
+ * {@code |} or {@code +}, as everywhere). Other lines (relations, events, attributes) are ignored.
  */
 public final class BratReader implements CorpusReader {
 
     @Override
-    public void read(Path path, Problems problems, Consumer<Document> documents) {
+    public String codesHint() {
+        return "BRAT keeps them in N1<TAB>Reference T1 DB:ID lines or #1<TAB>AnnotatorNotes T1<TAB>code lines";
+    }
+
+    @Override
+    public void readDocuments(Path path, Problems problems, Consumer<Document> documents) {
         List<Path> anns;
         if (Files.isDirectory(path)) {
             try (Stream<Path> s = Files.walk(path)) {
@@ -55,6 +62,9 @@ public final class BratReader implements CorpusReader {
         String docId = txt.getFileName().toString().replaceAll("\\.txt$", "");
         Map<String, Document.Mention> mentions = new LinkedHashMap<>();
         Map<String, List<String>> ids = new LinkedHashMap<>();
+        Map<String, List<String>> notes = new LinkedHashMap<>();
+        Map<String, Long> referencedAt = new LinkedHashMap<>();
+        Map<String, Long> notedAt = new LinkedHashMap<>();
         try (LineSource lines = new LineSource(ann.toString(), Files.newInputStream(ann))) {
             for (String line = lines.next(); line != null; line = lines.next()) {
                 if (line.isBlank()) {
@@ -113,12 +123,25 @@ public final class BratReader implements CorpusReader {
                     String db = ref[2].substring(0, ref[2].indexOf(':'));
                     String id = ref[2].substring(ref[2].indexOf(':') + 1);
                     ids.computeIfAbsent(ref[1], k -> new ArrayList<>()).add(db.equalsIgnoreCase("OMIM") ? "OMIM:" + id : id);
+                    referencedAt.putIfAbsent(ref[1], lines.lineNumber());
+                } else if (kind == '#' && f.size() > 2 && f.get(1).startsWith("AnnotatorNotes ")) {
+                    String target = f.get(1).substring("AnnotatorNotes ".length()).strip();
+                    List<String> codes = CorpusReader.splitIds(f.get(2)).stream().filter(c -> !c.equals("-1")).toList();
+                    if (target.startsWith("T") && !codes.isEmpty()) {
+                        notes.computeIfAbsent(target, k -> new ArrayList<>()).addAll(codes);
+                        notedAt.putIfAbsent(target, lines.lineNumber());
+                    }
                 }
+            }
+            if (ids.isEmpty()) {
+                ids.putAll(notes); // in a file with N lines, notes are the annotators' comments
+                referencedAt.putAll(notedAt);
             }
             for (var e : ids.entrySet()) {
                 Document.Mention m = mentions.get(e.getKey());
                 if (m == null) {
-                    problems.report(lines.name(), 0, "normalization", "refers to unknown annotation " + e.getKey());
+                    problems.report(lines.name(), referencedAt.get(e.getKey()), "normalization",
+                            "refers to unknown annotation " + e.getKey());
                     continue;
                 }
                 mentions.put(e.getKey(), new Document.Mention(m.id(), m.spans(), m.text(), m.type(),

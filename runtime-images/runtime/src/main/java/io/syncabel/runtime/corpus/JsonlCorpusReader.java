@@ -23,7 +23,12 @@ import java.util.function.Consumer;
 public final class JsonlCorpusReader implements CorpusReader {
 
     @Override
-    public void read(Path path, Problems problems, Consumer<Document> documents) {
+    public String codesHint() {
+        return "JSONL keeps them in mentions[].ids";
+    }
+
+    @Override
+    public void readDocuments(Path path, Problems problems, Consumer<Document> documents) {
         try (LineSource lines = new LineSource(path.toString(), Files.newInputStream(path))) {
             int count = 0;
             for (String line = lines.next(); line != null; line = lines.next()) {
@@ -49,7 +54,10 @@ public final class JsonlCorpusReader implements CorpusReader {
         try {
             node = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            problems.report(lines.name(), lines.lineNumber(), "json", e.getOriginalMessage());
+            var at = e.getLocation();
+            problems.report(lines.name(), lines.lineNumber(), "json", "malformed JSON"
+                    + (at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage().replaceAll(" \\(code \\d+\\)", ""));
             return null;
         }
         String where = lines.name() + ":" + lines.lineNumber();

@@ -20,7 +20,12 @@ import java.util.function.Consumer;
 public final class PubtatorReader implements CorpusReader {
 
     @Override
-    public void read(Path path, Problems problems, Consumer<Document> documents) {
+    public String codesHint() {
+        return "PubTator keeps them in the 6th column of a mention line";
+    }
+
+    @Override
+    public void readDocuments(Path path, Problems problems, Consumer<Document> documents) {
         try (LineSource lines = new LineSource(path.toString(), Files.newInputStream(path))) {
             String id = null;
             String title = null;

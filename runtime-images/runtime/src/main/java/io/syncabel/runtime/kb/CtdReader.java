@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class CtdReader implements SourceReader {
     static final int NAME = 0, ID = 1, ALT_IDS = 2, DEFINITION = 3, SYNONYMS = 7;
+    static final List<String> COLUMNS = List.of("DiseaseName", "DiseaseID", "AltDiseaseIDs", "Definition", "ParentIDs",
+            "TreeNumbers", "ParentTreeNumbers", "Synonyms", "SlimMappings");
 
     @Override
     public void read(String uri, Inputs inputs, KbOptions options, Problems problems, KbBuilder sink) {
@@ -25,10 +27,15 @@ public final class CtdReader implements SourceReader {
                     continue;
                 }
                 List<String> f = Fields.split(line, '\t');
-                if (f.size() < 2) {
-                    problems.report(lines.name(), lines.lineNumber(), "DiseaseID (column 2)",
+                if (f.size() < COLUMNS.size()) {
+                    problems.report(lines.name(), lines.lineNumber(),
+                            COLUMNS.get(f.size()) + " (column " + (f.size() + 1) + ")",
                             "missing: a CTD row has 9 tab-separated columns, found " + f.size());
                     continue;
+                }
+                if (f.size() > COLUMNS.size()) {
+                    problems.warn(lines.name(), lines.lineNumber(), "column " + (COLUMNS.size() + 1),
+                            "a CTD row has 9 tab-separated columns, found " + f.size() + "; the extra ones are ignored");
                 }
                 String code = Codes.canonical(f.get(ID));
                 if (code.isEmpty()) {

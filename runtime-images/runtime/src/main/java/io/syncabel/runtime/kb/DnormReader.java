@@ -5,7 +5,9 @@ import io.syncabel.runtime.text.LineSource;
 import io.syncabel.runtime.text.Problems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * DNorm's lexicon format, as MEDIC ships for NCBI-disease: {@code id|altid...||name|synonym|...}. Left of
@@ -18,6 +20,7 @@ public final class DnormReader implements SourceReader {
     public void read(String uri, Inputs inputs, KbOptions options, Problems problems, KbBuilder sink) {
         try (LineSource lines = inputs.open(uri)) {
             long records = 0;
+            Map<String, Long> firstLine = new HashMap<>();
             for (String line = lines.next(); line != null; line = lines.next()) {
                 inputs.row();
                 if (line.isBlank() || line.startsWith("#")) {
@@ -41,6 +44,11 @@ public final class DnormReader implements SourceReader {
                     continue;
                 }
                 records++;
+                Long earlier = firstLine.putIfAbsent(code, lines.lineNumber());
+                if (earlier != null) {
+                    problems.warn(lines.name(), lines.lineNumber(), "id", code + " is also the concept of line " + earlier
+                            + ": both lines' names and ids go to one concept");
+                }
                 boolean first = true;
                 for (String n : names) {
                     if (n.isBlank()) {

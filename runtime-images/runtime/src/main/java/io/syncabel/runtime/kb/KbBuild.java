@@ -57,6 +57,11 @@ public final class KbBuild {
                 log.printf("kb build: %,d rows read, %,d concepts so far (%.1f s)%n", inputs.rows(),
                         builder.conceptCount(), (System.nanoTime() - started) / 1e9);
             }
+            if (problems.warnings() > 0) {
+                problems.warningExamples().forEach(w -> log.println("kb build: warning: " + w));
+                log.printf("kb build: %,d warning%s (first %d above; all counted in the manifest as warnings)%n",
+                        problems.warnings(), problems.warnings() == 1 ? "" : "s", problems.warningExamples().size());
+            }
             if (builder.conceptCount() == 0) {
                 throw new UserError("the sources hold no concept after filtering (" + sources.get(0).uri() + ")");
             }
@@ -76,6 +81,10 @@ public final class KbBuild {
             if (!problems.examples().isEmpty()) {
                 extra.put("skippedExamples", problems.examples());
             }
+            extra.put("warnings", problems.warnings());
+            if (!problems.warningExamples().isEmpty()) {
+                extra.put("warningExamples", problems.warningExamples());
+            }
             Manifest manifest = KbArtifact.write(writer, kb, extra, inputs.inputs());
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("concepts", kb.concepts().size());
@@ -83,6 +92,7 @@ public final class KbBuild {
             summary.put("conceptsPerGroup", manifest.counts().get("conceptsPerGroup"));
             summary.put("rows", inputs.rows());
             summary.put("skippedLines", problems.skipped());
+            summary.put("warnings", problems.warnings());
             if (metadata != null && metadata.get("version") != null) {
                 summary.put("kbVersion", metadata.get("version"));
             }

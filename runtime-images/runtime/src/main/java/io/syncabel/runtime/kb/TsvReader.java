@@ -21,6 +21,7 @@ public final class TsvReader implements SourceReader {
     public void read(String uri, Inputs inputs, KbOptions options, Problems problems, KbBuilder sink) {
         try (LineSource lines = inputs.open(uri)) {
             int[] columns = {0, 1, 2, 3, 4}; // code, name, group, preferred, language
+            int width = columns.length; // columns a row may have: 5, or the header's
             long records = 0;
             boolean firstRow = true;
             for (String line = lines.next(); line != null; line = lines.next()) {
@@ -33,8 +34,13 @@ public final class TsvReader implements SourceReader {
                     firstRow = false;
                     if (f.get(0).strip().equalsIgnoreCase("code")) {
                         columns = header(f, lines, problems);
+                        width = f.size();
                         continue;
                     }
+                }
+                if (f.size() > width) {
+                    problems.warn(lines.name(), lines.lineNumber(), "column " + (width + 1), "a row of this file has "
+                            + width + " columns, found " + f.size() + "; the extra ones are ignored");
                 }
                 String code = get(f, columns[0]).strip();
                 String name = get(f, columns[1]);
@@ -93,8 +99,9 @@ public final class TsvReader implements SourceReader {
                 case "group", "label", "semantic_tag" -> columns[2] = i;
                 case "is_preferred", "preferred", "mainterm" -> columns[3] = i;
                 case "language", "lang" -> columns[4] = i;
-                default -> {
-                }
+                default -> problems.warn(lines.name(), lines.lineNumber(), "header (column " + (i + 1) + ")",
+                        "'" + f.get(i).strip() + "' is not a gazetteer column (code, name, group, is_preferred, "
+                                + "language); ignored");
             }
         }
         if (columns[1] < 0) {

@@ -4,6 +4,7 @@ import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A model linking the way it is evaluated by default ({@link CorpusLinking.Settings#recommended}): a mention
@@ -18,6 +19,7 @@ public final class FusionLinker implements Linker {
     private final HybridLinking hybrid;
     private final HybridLinking.Fusion fusion;
     private final Reranker reranker;
+    private final Set<String> groups;
 
     public FusionLinker(GenerativeLinker model, KnowledgeBase kb, CorpusLinking.Settings settings) {
         if (settings.fusion() == null && settings.reranker() == null) {
@@ -27,6 +29,13 @@ public final class FusionLinker implements Linker {
         this.hybrid = new HybridLinking(model, kb, settings.dictionary(), settings.candidates());
         this.fusion = settings.fusion();
         this.reranker = settings.reranker();
+        this.groups = Set.copyOf(kb.groups());
+    }
+
+    /** The knowledge base's groups: retrieval finds no candidate in any other. */
+    @Override
+    public Set<String> groups() {
+        return groups;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.syncabel.runtime.link;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What `syncabel link`, the linker server and evaluation call: mentions in, ranked KB concepts out.
@@ -14,6 +15,14 @@ public interface Linker extends AutoCloseable {
 
     /** Model name and versions reported to clients. */
     Info info();
+
+    /**
+     * The semantic groups this linker answers for, so a server refuses any other (400) instead of answering
+     * from another group; empty when the linker does not say, and every group is passed on.
+     */
+    default Set<String> groups() {
+        return Set.of();
+    }
 
     @Override
     default void close() {

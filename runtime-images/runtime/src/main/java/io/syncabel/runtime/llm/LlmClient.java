@@ -3,6 +3,7 @@ package io.syncabel.runtime.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncabel.runtime.Json;
+import io.syncabel.runtime.text.Secrets;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -114,13 +115,13 @@ public final class LlmClient {
                 Outcome.Failure f = (Outcome.Failure) outcome;
                 failedRequests.incrementAndGet();
                 if (!f.retryable()) {
-                    throw new LlmException(shorten(f.reason()), attempt);
+                    throw new LlmException(safe(f.reason()), attempt);
                 }
                 reason = f.reason();
                 retryAfter = f.retryAfter();
             }
             if (attempt >= maxAttempts) {
-                throw new LlmException(shorten(reason), attempt);
+                throw new LlmException(safe(reason), attempt);
             }
             sleeper.sleep(retryAfter != null ? retryAfter : backoff(attempt));
         }
@@ -168,7 +169,9 @@ public final class LlmClient {
             return new Outcome.Failure(what, true, retryAfter(response).orElse(null));
         }
         if (status != 200) {
-            return new Outcome.Failure("http " + status + ": " + oneLine(response.body()), false, null);
+            // the body may echo the request (an Authorization header, the key in an error): masked before cutting
+            return new Outcome.Failure("http " + status + ": " + oneLine(Secrets.redact(response.body(), apiKey)), false,
+                    null);
         }
         JsonNode json;
         try {
@@ -237,6 +240,11 @@ public final class LlmClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A reason fit for a message, a manifest or a log: credentials masked, then shortened. */
+    private String safe(String reason) {
+        return shorten(Secrets.redact(reason, apiKey));
     }
 
     private static String oneLine(String s) {

@@ -363,8 +363,11 @@ public final class LocalRun {
 
     /** The user's error when the store root is not usable. */
     public static String storeRoot(String root) {
+        if (!root.contains("://") && !root.startsWith("file:")) {
+            root = "file:" + java.nio.file.Path.of(root).toAbsolutePath().normalize(); // a plain folder path
+        }
         if (!root.startsWith("file:") && !root.startsWith("s3://")) {
-            throw new UserError("--store " + root + ": expected a file: or s3:// URI");
+            throw new UserError("--store " + root + ": expected a folder path, a file: or an s3:// URI");
         }
         return root.endsWith("/") ? root : root + "/";
     }

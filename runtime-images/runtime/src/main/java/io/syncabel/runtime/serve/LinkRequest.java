@@ -8,6 +8,8 @@ import io.syncabel.runtime.link.MarkedText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * A validated batch: inputs (each a text with one or more mention spans) and decoding options.
@@ -35,6 +37,24 @@ record LinkRequest(List<Input> inputs, Linker.Options options) {
             }
         }
         return queries;
+    }
+
+    /**
+     * 400 for a mention whose group the linker does not answer for ({@code known} empty: no check), naming the
+     * input ({@code inputField}: its path for input i) and the groups the model knows.
+     */
+    void checkGroups(Set<String> known, IntFunction<String> inputField) {
+        if (known.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            for (Mention m : inputs.get(i).mentions()) {
+                if (!known.contains(m.group())) {
+                    throw ApiError.badRequest(inputField.apply(i), "unknown group '" + m.group()
+                            + "'; the model knows " + new java.util.TreeSet<>(known));
+                }
+            }
+        }
     }
 
     /** {@code POST /v1/link}: {@code {"inputs": [...], "options": {"beams", "topK", "constrained"}}}. */
@@ -117,6 +137,9 @@ record LinkRequest(List<Input> inputs, Linker.Options options) {
                 throw ApiError.badRequest(f + ".end", "end " + end + " must be > start (" + start
                         + ") and <= the text length (" + t.length() + ")");
             }
+            if (t.substring(start, end).isBlank()) {
+                throw ApiError.badRequest(f, "the mention [" + start + ", " + end + ") is only whitespace");
+            }
             JsonNode group = m.get("group");
             if (group == null || !group.isTextual() || group.asText().isBlank()) {
                 throw ApiError.badRequest(f + ".group", "expected the semantic group, e.g. \"Disorders\"");
@@ -130,6 +153,9 @@ record LinkRequest(List<Input> inputs, Linker.Options options) {
         checkLength(marked, field, limits);
         try {
             MarkedText.Marked m = MarkedText.parse(marked);
+            if (m.text().substring(m.start(), m.end()).isBlank()) {
+                throw ApiError.badRequest(field, "the marked mention is only whitespace");
+            }
             return new Input(m.text(), List.of(new Mention(m.start(), m.end(), m.group())));
         } catch (MarkedText.ParseException e) {
             throw ApiError.badRequest(field, e.getMessage());

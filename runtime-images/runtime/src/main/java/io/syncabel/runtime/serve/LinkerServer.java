@@ -19,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,7 @@ public final class LinkerServer implements AutoCloseable {
     private HttpServer http;
     private volatile State state = new State(Phase.LOADING, "loading the model");
     private volatile Linker linker;
+    private volatile Set<String> groups = Set.of();
     private volatile Linker.Info info;
     private volatile MicroBatcher batcher;
 
@@ -174,6 +177,7 @@ public final class LinkerServer implements AutoCloseable {
                 linker = l;
             }
             info = l.info();
+            groups = l.groups();
             log(String.format("model loaded in %.1f s: model=%s version=%s kb=%s", took.toMillis() / 1000.0,
                     info.model(), info.modelVersion(), info.kbVersion()));
             SmokeQuery smoke = config.smoke() != null ? config.smoke() : loaded.defaultSmoke();
@@ -287,18 +291,35 @@ public final class LinkerServer implements AutoCloseable {
     // ---- linking
 
     private void link(RoutingContext ctx) {
+        requireJson(ctx);
         admit(ctx);
         LinkRequest request = LinkRequest.parseV1(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
                 config);
+        request.checkGroups(groups, i -> "inputs[" + i + "]");
         submit(ctx, request, response -> response);
     }
 
     private void infer(RoutingContext ctx) {
         checkModel(ctx);
+        requireJson(ctx);
         admit(ctx);
         OipV2.Infer infer = OipV2.parseInfer(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
                 config);
+        infer.request().checkGroups(groups, i -> "inputs[0].data[" + i + "]");
         submit(ctx, infer.request(), response -> OipV2.response(config.modelName(), infer.id(), response));
+    }
+
+    /** 415 unless the body is declared JSON ({@code application/json} or {@code +json}); no Content-Type is read as JSON. */
+    private static void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        if (type == null) {
+            return;
+        }
+        String mime = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!mime.equals("application/json") && !mime.endsWith("+json")) {
+            throw new ApiError(415, "unsupported_media_type", "content-type",
+                    "Content-Type '" + type + "' is not JSON; send the body as application/json", 0);
+        }
     }
 
     /** Refuses link work while not ready or draining, and counts what it admits as in flight. */

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +26,9 @@ public final class FolderStore implements ArtifactStore {
     @Override
     public InputStream open(String uri) throws IOException {
         Path path = StoreUris.toPath(uri);
+        if (Files.isDirectory(path)) {
+            throw new StoreException(uri + ": a folder, not a file");
+        }
         if (!Files.isRegularFile(path)) {
             throw new StoreException(uri + ": no such file");
         }
@@ -74,7 +80,7 @@ public final class FolderStore implements ArtifactStore {
     public void writeProgress(String prefixUri, String json) throws IOException {
         Path dir = StoreUris.toPath(prefixUri);
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".progress", ".tmp");
+        Path tmp = newTempFile(dir, ".progress");
         Files.writeString(tmp, json);
         moveAtomically(tmp, dir.resolve(Manifest.PROGRESS_FILE));
     }
@@ -95,6 +101,25 @@ public final class FolderStore implements ArtifactStore {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
+            }
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A new empty file in {@code dir}, to be written then moved into place, created as data files are (the mode
+     * the umask gives, 0644 usually): {@code Files.createTempFile} makes 0600, so manifest.json and progress.json
+     * would differ from the files they describe.
+     */
+    public static Path newTempFile(Path dir, String prefix) throws IOException {
+        while (true) {
+            Path candidate = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return candidate;
+            } catch (FileAlreadyExistsException e) {
+                // another name
             }
         }
     }
@@ -158,7 +183,7 @@ public final class FolderStore implements ArtifactStore {
             List<Manifest.FileEntry> sorted = new ArrayList<>(files);
             sorted.sort(Comparator.comparing(Manifest.FileEntry::name));
             Manifest manifest = new Manifest(1, kind, ToolVersion.get(), Instant.now().toString(), sorted, counts, inputs);
-            Path tmp = Files.createTempFile(dir, ".manifest", ".tmp");
+            Path tmp = newTempFile(dir, ".manifest");
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
             moveAtomically(tmp, dir.resolve(Manifest.FILE_NAME));
             published = true;

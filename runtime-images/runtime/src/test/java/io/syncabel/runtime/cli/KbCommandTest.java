@@ -117,6 +117,30 @@ class KbCommandTest {
     }
 
     @Test
+    void unusableOutputsAndAFolderAsSourceAreOneErrorLine() throws IOException {
+        String obo = TestData.resource("kb/tiny.obo").toString();
+        String kbUri = "file:" + dir.resolve("kb");
+        assertThat(run("kb", "build", "--format", "obo", "--source", obo, "--out", kbUri)).as(err.toString()).isZero();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("kb", "build", "--format", "obo", "--source", obo, "--out", kbUri)).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("error: " + kbUri + "/: already published, and artifacts are immutable; "
+                + "give --out another prefix (e.g. a new version folder), or remove this one first with "
+                + "`syncabel store delete --prefix " + kbUri + "/ --force`");
+
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        err.getBuffer().setLength(0);
+        assertThat(run("kb", "build", "--format", "obo", "--source", obo, "--out", "file:" + file.resolve("kb"))).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("error: file:" + file.resolve("kb") + "/: cannot write there: " + file
+                + " is a file, not a folder; give --out a folder path");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("kb", "build", "--format", "dnorm", "--source", dir.toString(), "--out", "file:" + dir.resolve("kb2")))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("a folder, not a file").doesNotContain("no such file").doesNotContain("\tat ");
+    }
+
+    @Test
     void prepareRefusesAMissingKb() {
         assertThat(run("corpus", "prepare", "--kb", "file:" + dir.resolve("none"), "--corpus",
                 TestData.resource("corpus/tiny.jsonl").toString(), "--out", dir.resolve("x.jsonl").toString()))

@@ -97,6 +97,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void aMissingLocalModelSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String missing = dir.resolve("no-model").toString();
+        assertThat(run(new ServeCommand(), "--model", missing, "--port", "0", "--host", "127.0.0.1")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: " + missing + ": no such folder; --model takes a model artifact")
+                .doesNotContain("no linker loader");
+        err.getBuffer().setLength(0);
+        assertThat(run(new ServeCommand(), "--model", dir.toString(), "--port", "0", "--host", "127.0.0.1")).isEqualTo(2);
+        assertThat(err.toString()).contains("error: " + dir + ": not a model artifact (no manifest.json in it)");
+    }
+
+    @Test
     void aModelNoLoaderCanOpenIsAUserError() {
         int exit = run(new ServeCommand(), "--model", "gs://nowhere/model", "--port", "0", "--host", "127.0.0.1");
         assertThat(exit).isEqualTo(2);

@@ -92,6 +92,48 @@ class CorpusReadersTest {
     }
 
     @Test
+    void bratAnnotatorNotesCarryTheCodesOfFilesWithoutNormalisations() throws IOException {
+        Path brat = Files.createDirectories(dir.resolve("cantemist"));
+        Files.writeString(brat.resolve("cc1.txt"), "Carcinoma and a cold.");
+        Files.writeString(brat.resolve("cc1.ann"), """
+                T1\tMORFOLOGIA_NEOPLASIA 0 9\tCarcinoma
+                #1\tAnnotatorNotes T1\t8010/3
+                T2\tDisease 16 20\tcold
+                #2\tAnnotatorNotes T2\tC0009443+C0010200
+                """);
+        Document d = read("brat", brat, new Problems(false)).get(0);
+        assertThat(d.mentions()).extracting(Document.Mention::ids)
+                .containsExactly(List.of("8010/3"), List.of("C0009443", "C0010200"));
+        // a file with N lines keeps them as its codes: its notes are comments (the fixture's "discontinuous")
+        Document withN = read("brat", TestData.resource("corpus/brat"), new Problems(false)).get(0);
+        assertThat(withN.mentions().get(0).ids()).containsExactly("D001943");
+    }
+
+    @Test
+    void bratReferenceToAnUnknownAnnotationNamesItsLine() throws IOException {
+        Path brat = Files.createDirectories(dir.resolve("brat"));
+        Files.writeString(brat.resolve("a.txt"), "short text");
+        Files.writeString(brat.resolve("a.ann"), "T1\tDisease 0 5\tshort\nN1\tReference T1 MeSH:D1\nN2\tReference T9 MeSH:D2\n");
+        assertThatThrownBy(() -> read("brat", brat, new Problems(false)))
+                .hasMessageEndingWith("a.ann:3: field normalization: refers to unknown annotation T9");
+    }
+
+    @Test
+    void corpusWithoutAnyGoldCodeIsAnErrorNamingTheFile() throws IOException {
+        Path brat = Files.createDirectories(dir.resolve("ner-only"));
+        Files.writeString(brat.resolve("a.txt"), "short text");
+        Files.writeString(brat.resolve("a.ann"), "T1\tDisease 0 5\tshort\n#1\tAnnotatorNotes T1\t-1\n");
+        assertThatThrownBy(() -> read("brat", brat, new Problems(true)))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith(brat + ": no linkable mention (1 mentions, none with a gold code")
+                .hasMessageContaining("AnnotatorNotes");
+        Path pubtator = dir.resolve("ner.pubtator");
+        Files.writeString(pubtator, "1|t|Title\n1|a|Some cancer.\n1\t11\t17\tcancer\tDisease\n");
+        assertThatThrownBy(() -> read("pubtator", pubtator, new Problems(false)))
+                .isInstanceOf(UserError.class).hasMessageStartingWith(pubtator + ": no linkable mention");
+    }
+
+    @Test
     void jsonlDocumentedForm() throws IOException {
         List<Document> docs = read("jsonl", TestData.resource("corpus/tiny.jsonl"), new Problems(false));
         assertThat(docs).hasSize(2);
@@ -102,6 +144,9 @@ class CorpusReadersTest {
         assertThatThrownBy(() -> read("jsonl", bad, new Problems(false)))
                 .hasMessageEndingWith("bad.jsonl:1: field mentions[0].spans: [0,9) outside the text (3 characters)");
         Files.writeString(bad, "{not json\n");
-        assertThatThrownBy(() -> read("jsonl", bad, new Problems(false))).hasMessageContaining("bad.jsonl:1: field json");
+        assertThatThrownBy(() -> read("jsonl", bad, new Problems(false)))
+                .hasMessageContaining("bad.jsonl:1: field json: malformed JSON at column ")
+                .hasMessageContaining("Unexpected character ('n')")
+                .hasMessageNotContaining("(code ");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncabel.runtime.TestData;
+import io.syncabel.runtime.text.Problems;
 import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,47 @@ class GazetteerReadersTest {
     void ctdMissingColumn() {
         assertThatThrownBy(() -> build("ctd", "ctd.tsv", "# header\nOnly a name\n"))
                 .hasMessageEndingWith("ctd.tsv:2: field DiseaseID (column 2): missing: a CTD row has 9 tab-separated columns, found 1");
+    }
+
+    /** Reads one file with the given reader and returns the problems it reported (strict: errors throw). */
+    Problems read(SourceReader reader, String name, String content) throws IOException {
+        Path file = Files.writeString(dir.resolve(name), content);
+        Problems problems = new Problems(false);
+        reader.read(TestData.uri(file), new Inputs(u -> new io.syncabel.runtime.store.FolderStore(), r -> {
+        }), KbOptions.defaults(), problems, new KbBuilder(KbOptions.defaults()));
+        return problems;
+    }
+
+    @Test
+    void ctdRowWithTooFewColumnsIsAnErrorNamingTheFirstMissingOne() {
+        assertThatThrownBy(() -> build("ctd", "ctd.tsv", "Cold\tMESH:D1\tonly three\n"))
+                .isInstanceOf(UserError.class)
+                .hasMessageEndingWith("ctd.tsv:1: field Definition (column 4): missing: a CTD row has 9 tab-separated columns, found 3");
+    }
+
+    @Test
+    void extraColumnsAndDuplicatedDnormIdsAreCountedWarnings() throws IOException {
+        Problems ctd = read(new CtdReader(), "ctd.tsv", "Cold\tMESH:D1\t\t\t\t\t\tchill\t\textra\n");
+        assertThat(ctd.warnings()).isEqualTo(1);
+        assertThat(ctd.warningExamples()).containsExactly(
+                dir.resolve("ctd.tsv") + ":1: field column 10: a CTD row has 9 tab-separated columns, found 10; the extra ones are ignored");
+
+        Problems plain = read(new TsvReader(), "plain.tsv", "C1\tcold\tDISO\tyes\ten\tsurplus\nC2\tflu\n");
+        assertThat(plain.warnings()).isEqualTo(1);
+        assertThat(plain.warningExamples().get(0)).endsWith("plain.tsv:1: field column 6: a row of this file has 5 columns, "
+                + "found 6; the extra ones are ignored");
+        Problems headed = read(new TsvReader(), "headed.tsv", "code\tname\tnote\nC1\tcold\tx\nC2\tflu\tx\ty\n");
+        assertThat(headed.warnings()).isEqualTo(2);
+        assertThat(headed.warningExamples().get(0)).endsWith("headed.tsv:1: field header (column 3): 'note' is not a gazetteer "
+                + "column (code, name, group, is_preferred, language); ignored");
+        assertThat(headed.warningExamples().get(1)).endsWith("headed.tsv:3: field column 4: a row of this file has 3 columns, "
+                + "found 4; the extra ones are ignored");
+
+        Problems dnorm = read(new DnormReader(), "medic.txt", "D1||Cold|Chill\nD2||Flu\n12345|D1||Common cold\n");
+        assertThat(dnorm.warnings()).isEqualTo(1);
+        assertThat(dnorm.warningExamples().get(0)).endsWith("medic.txt:3: field id: D1 is also the concept of line 1: "
+                + "both lines' names and ids go to one concept");
+        assertThat(dnorm.skipped()).isZero();
     }
 
     @Test

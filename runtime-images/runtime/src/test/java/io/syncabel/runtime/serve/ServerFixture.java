@@ -52,6 +52,11 @@ final class ServerFixture implements AutoCloseable {
 
     /** A server whose loader hands over {@code linker} at once. */
     static ServerFixture ready(ServeConfig config, DictionaryLinker linker) {
+        return ready(config, (io.syncabel.runtime.link.Linker) linker);
+    }
+
+    /** A server whose loader hands over {@code linker} at once. */
+    static ServerFixture ready(ServeConfig config, io.syncabel.runtime.link.Linker linker) {
         ServerFixture f = new ServerFixture(config, (uri, progress) -> new LinkerLoader.Loaded(linker, null));
         f.awaitTrue(() -> f.server.state().phase() == LinkerServer.Phase.READY, "ready");
         return f;
@@ -63,6 +68,11 @@ final class ServerFixture implements AutoCloseable {
 
     Answer post(String path, String body) {
         return send(postRequest(path, body));
+    }
+
+    Answer post(String path, String body, String contentType) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("content-type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     CompletableFuture<Answer> postAsync(String path, String body) {
