@@ -246,9 +246,10 @@ class ChildrenTest {
         var pod = job.getSpec().getTemplate().getSpec();
         assertThat(env(job).get("SYNCABEL_S3_CA_FILE").getValue()).isEqualTo("/etc/syncabel/store-ca/ca.crt");
         assertThat(env(job)).doesNotContainKey("AWS_ACCESS_KEY_ID");
-        assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca"));
-        assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
-                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals(RuntimePod.STORE_CA_VOLUME))
+                .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
         assertThat(pod.getServiceAccountName()).isEqualTo("syncabel-runner");
         assertThat(env(job).get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://syncabel/team/trainingruns/model/3/");
     }
