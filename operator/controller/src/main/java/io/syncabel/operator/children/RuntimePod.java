@@ -20,6 +20,7 @@ import io.syncabel.api.v1alpha1.common.Scheduling;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.PodDefaults;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -46,8 +47,14 @@ public final class RuntimePod {
 
     public static ContainerBuilder container(OperatorSettings settings, CustomResource<?, ?> owner, List<String> args,
             StageRun run, ResourceRequirements resources) {
+        return container(settings, resourceJson(owner), args, run, resources);
+    }
+
+    /** @param resource what SYNCABEL_RESOURCE says (see {@link #resourceJson(CustomResource, Collection)}) */
+    public static ContainerBuilder container(OperatorSettings settings, String resource, List<String> args,
+            StageRun run, ResourceRequirements resources) {
         List<EnvVar> env = new ArrayList<>();
-        env.add(plain("SYNCABEL_RESOURCE", resourceJson(owner)));
+        env.add(plain("SYNCABEL_RESOURCE", resource));
         env.add(plain("DJL_CACHE_DIR", DJL_CACHE_DIR));
         // JDK_JAVA_OPTIONS, not JAVA_TOOL_OPTIONS: the image's JAVA_TOOL_OPTIONS (heap, engine) stay in force
         env.add(plain("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + TMP_DIR));
@@ -159,6 +166,19 @@ public final class RuntimePod {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build();
+    }
+
+    /**
+     * The resource as a long-lived pod sees it: without the generation and without the spec fields
+     * that do not reach the pod, so editing those leaves the pod template (and the running pods) as they are.
+     */
+    public static String resourceJson(CustomResource<?, ?> owner, Collection<String> specFieldsNotInPod) {
+        ObjectNode node = (ObjectNode) JSON.unmarshal(resourceJson(owner), com.fasterxml.jackson.databind.JsonNode.class);
+        ((ObjectNode) node.get("metadata")).remove("generation");
+        if (node.get("spec") instanceof ObjectNode spec) {
+            spec.remove(specFieldsNotInPod);
+        }
+        return JSON.asJson(node);
     }
 
     /** apiVersion, kind, metadata (name, namespace, generation) and spec: what the runtime reads. */
