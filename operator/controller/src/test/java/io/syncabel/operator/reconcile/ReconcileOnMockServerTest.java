@@ -356,16 +356,6 @@ class ReconcileOnMockServerTest {
                 .withNewStatus().addNewContainerStatus().withName("runtime").withNewState().withNewWaiting().withReason("CrashLoopBackOff")
                 .withMessage("back-off restarting failed container").endWaiting().endState().endContainerStatus().endStatus().build()).create();
         eventually().until(() -> "False/CrashLoopBackOff".equals(ready(get(LinkerDeployment.class, "ld-h"))));
-        client.pods().inNamespace(NS).withName("ld-h-linker-abc").delete();
-
-        // the ReplicaSet cannot create pods: the Deployment's ReplicaFailure says why
-        Deployment live = deployments.withName("ld-h-linker").get();
-        deployments.resource(new DeploymentBuilder(live).editStatus().addNewCondition().withType("ReplicaFailure").withStatus("True")
-                .withReason("FailedCreate").withMessage("pods \"ld-h-linker-x\" is forbidden: exceeded quota").endCondition().endStatus()
-                .build()).updateStatus();
-        eventually().until(() -> "False/FailedCreate".equals(ready(get(LinkerDeployment.class, "ld-h"))));
-        live = deployments.withName("ld-h-linker").get();
-        deployments.resource(new DeploymentBuilder(live).editStatus().withConditions().endStatus().build()).updateStatus();
 
         // autoscaling on: an HPA appears and owns the replica count; off: it goes
         var autoscaling = new LinkerDeploymentSpec.Autoscaling();
@@ -380,6 +370,13 @@ class ReconcileOnMockServerTest {
         });
         eventually().until(() -> hpas.withName("ld-h-linker").get() == null
                 && Integer.valueOf(2).equals(deployments.withName("ld-h-linker").get().getSpec().getReplicas()));
+
+        // the ReplicaSet cannot create pods: the Deployment's ReplicaFailure says why
+        Deployment live = deployments.withName("ld-h-linker").get();
+        deployments.resource(new DeploymentBuilder(live).editStatus().addNewCondition().withType("ReplicaFailure").withStatus("True")
+                .withReason("FailedCreate").withMessage("pods \"ld-h-linker-x\" is forbidden: exceeded quota").endCondition().endStatus()
+                .build()).updateStatus();
+        eventually().until(() -> "False/FailedCreate".equals(ready(get(LinkerDeployment.class, "ld-h"))));
     }
 
     @Test
