@@ -1,15 +1,31 @@
 -- Argo CD health check for every syncabel.io kind (KnowledgeBase, SyntheticDataset, TrainingRun,
--- LinkerDeployment, Evaluation). Register it once for the whole group:
---   resource.customizations.health.syncabel.io_*: |   (this file's content)
+-- LinkerDeployment, Evaluation), registered once per kind in argocd-cm as
+--   resource.customizations.health.syncabel.io_<Kind>: |   (this file's content)
+-- (argocd/argocd-cm.yaml; a ConfigMap key cannot hold the wildcard "*").
 -- It reads only what the operator promises: the Ready condition, its reason and observedGeneration,
 -- the syncabel.io/paused annotation and spec.suspend.
 local hs = {}
 
-local failureReasons = {
-  Failed = true, BackoffLimitExceeded = true, DeadlineExceeded = true, OOMKilled = true,
-  ImagePullBackOff = true, ErrImagePull = true, CrashLoopBackOff = true, Unschedulable = true,
+-- BEGIN generated from io.syncabel.api.v1alpha1.common.Conditions (ArgoCdHealthCheckTest, -Dargocd.update=true)
+local degradedReasons = {
+  CrashLoopBackOff = true,
+  CreateContainerConfigError = true,
+  CreateContainerError = true,
+  Failed = true,
+  FailedCreate = true,
+  ImagePullBackOff = true,
+  InvalidImageName = true,
   InvalidSpec = true,
+  OOMKilled = true,
+  ReconcileError = true,
+  RunContainerError = true,
+  Unschedulable = true,
 }
+local suspendedReasons = {
+  Paused = true,
+  Queued = true,
+}
+-- END generated
 
 local function condition(conditions, type)
   if conditions == nil then return nil end
@@ -52,9 +68,9 @@ end
 local text = (ready.reason or "") .. ((ready.message ~= nil and ready.message ~= "") and (": " .. ready.message) or "")
 if ready.status == "True" then
   hs.status = "Healthy"
-elseif ready.reason == "Queued" or ready.reason == "Paused" then
+elseif suspendedReasons[ready.reason] then
   hs.status = "Suspended"
-elseif ready.status == "False" and failureReasons[ready.reason] then
+elseif ready.status == "False" and degradedReasons[ready.reason] then
   hs.status = "Degraded"
 else
   hs.status = "Progressing"

@@ -52,6 +52,29 @@ final class CrdFiles {
         return repoRoot().resolve("crds").resolve(fileName(kind));
     }
 
+    /**
+     * status.conditions as Kubernetes declares metav1.Condition: a map keyed by type (so server-side
+     * apply merges one condition, not the list) with the same required fields and bounds. The
+     * generator has no annotation for list types, so they are added here, to the committed CRDs.
+     */
+    static void asMetav1Conditions(ObjectNode conditions) {
+        conditions.put("x-kubernetes-list-type", "map");
+        conditions.putArray("x-kubernetes-list-map-keys").add("type");
+        ObjectNode item = (ObjectNode) conditions.get("items");
+        ObjectNode properties = (ObjectNode) item.get("properties");
+        ((ObjectNode) properties.get("type")).put("maxLength", 316)
+                .put("pattern", "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$");
+        ObjectNode status = (ObjectNode) properties.get("status");
+        status.putArray("enum").add("True").add("False").add("Unknown");
+        ((ObjectNode) properties.get("reason")).put("maxLength", 1024).put("minLength", 1)
+                .put("pattern", "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$");
+        ((ObjectNode) properties.get("message")).put("maxLength", 32768);
+        ((ObjectNode) properties.get("lastTransitionTime")).put("format", "date-time");
+        ((ObjectNode) properties.get("observedGeneration")).put("minimum", 0).put("format", "int64");
+        ArrayNode required = item.putArray("required");
+        List.of("type", "status", "lastTransitionTime", "reason", "message").forEach(required::add);
+    }
+
     /** The CRD as it must be committed: generated schema, declared column order. */
     static String expected(Class<? extends HasMetadata> kind) {
         String resource = "/META-INF/fabric8/" + fileName(kind);
@@ -71,6 +94,13 @@ final class CrdFiles {
                 sorted.sort(Comparator.comparingInt(c -> order.indexOf(c.get("name").asText())));
                 columns.removeAll();
                 columns.addAll(sorted);
+            }
+            for (JsonNode version : crd.path("spec").path("versions")) {
+                JsonNode conditions = version.path("schema").path("openAPIV3Schema").path("properties").path("status")
+                        .path("properties").path("conditions");
+                if (conditions instanceof ObjectNode list) {
+                    asMetav1Conditions(list);
+                }
             }
             return HEADER + YAML.writeValueAsString(crd);
         } catch (IOException e) {

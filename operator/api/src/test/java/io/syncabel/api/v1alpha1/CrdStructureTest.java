@@ -46,6 +46,20 @@ class CrdStructureTest {
 
     @ParameterizedTest
     @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
+    void specIsRequiredAndConditionsAreAMapKeyedByType(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        JsonNode schema = version(kind).path("schema").path("openAPIV3Schema");
+        assertThat(names(schema.path("required"), null)).contains("spec");
+        JsonNode conditions = schema.path("properties").path("status").path("properties").path("conditions");
+        assertThat(conditions.path("x-kubernetes-list-type").asText()).isEqualTo("map");
+        assertThat(names(conditions.path("x-kubernetes-list-map-keys"), null)).containsExactly("type");
+        JsonNode item = conditions.path("items");
+        assertThat(names(item.path("required"), null)).contains("type", "status", "reason", "message", "lastTransitionTime");
+        assertThat(names(item.path("properties").path("status").path("enum"), null)).containsExactly("True", "False", "Unknown");
+        assertThat(item.path("properties").path("message").path("maxLength").asInt()).isEqualTo(32768);
+    }
+
+    @ParameterizedTest
+    @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
     void printerColumnsAnswerDoneWhereWhyNotInDeclaredOrder(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
         JsonNode columns = version(kind).path("additionalPrinterColumns");
         List<String> names = names(columns, "name");

@@ -25,20 +25,46 @@ public final class Labels {
     private Labels() {
     }
 
+    /** Kubernetes limits label values to 63 characters; resource names may have up to 253. */
+    public static final int MAX_VALUE = 63;
+
+    /**
+     * A resource name as a label value: itself when it fits, else its head and a hash of the whole
+     * ({@code <head>-<8 hex>}, 63 characters), so two long names that share a head still differ.
+     */
+    public static String value(String name) {
+        if (name.length() <= MAX_VALUE) {
+            return name;
+        }
+        String hash = Names.sha256Hex(name).substring(0, 8);
+        String head = name.substring(0, MAX_VALUE - hash.length() - 1).replaceAll("[^A-Za-z0-9]+$", "");
+        return head + "-" + hash;
+    }
+
     /** Selector the operator's informers use for the children of one kind. */
     public static String selectorFor(Class<? extends HasMetadata> kind) {
         return MANAGED_BY + "=" + OPERATOR + "," + KIND + "=" + HasMetadata.getKind(kind);
     }
 
+    /**
+     * The labels of a long-lived pod template (the linker's): those of {@link #of} without the
+     * generation, so an edit that does not change the pods (replicas, autoscaling, service) rolls none.
+     */
+    public static Map<String, String> ofPods(HasMetadata owner, String role) {
+        Map<String, String> labels = of(owner, role);
+        labels.remove(GENERATION);
+        return labels;
+    }
+
     public static Map<String, String> of(HasMetadata owner, String role) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/name", "syncabel");
-        labels.put("app.kubernetes.io/instance", owner.getMetadata().getName());
+        labels.put("app.kubernetes.io/instance", value(owner.getMetadata().getName()));
         labels.put("app.kubernetes.io/component", owner.getKind().toLowerCase());
         labels.put("app.kubernetes.io/part-of", "syncabel");
         labels.put(MANAGED_BY, OPERATOR);
         labels.put(KIND, owner.getKind());
-        labels.put(NAME, owner.getMetadata().getName());
+        labels.put(NAME, value(owner.getMetadata().getName()));
         labels.put(GENERATION, String.valueOf(owner.getMetadata().getGeneration()));
         labels.put(ROLE, role);
         return labels;

@@ -21,6 +21,8 @@ public final class LinkerServerDeployment {
     public static final String SUFFIX = "linker";
     public static final int PORT = 8080;
     public static final String READY_PATH = "/v2/health/ready";
+    /** Spec fields that shape the Deployment, Service or HPA but not the pods: editing them rolls nothing. */
+    static final List<String> NOT_IN_POD = List.of("replicas", "autoscaling", "service", "rollout");
 
     private LinkerServerDeployment() {
     }
@@ -31,12 +33,12 @@ public final class LinkerServerDeployment {
 
     /** Pods are selected by resource, not by generation, so a rollout replaces them in place. */
     public static Map<String, String> selector(LinkerDeployment ld) {
-        return Map.of(Labels.KIND, ld.getKind(), Labels.NAME, ld.getMetadata().getName());
+        return Map.of(Labels.KIND, ld.getKind(), Labels.NAME, Labels.value(ld.getMetadata().getName()));
     }
 
     public static Deployment desired(OperatorSettings settings, LinkerDeployment ld, StageRun run) {
         LinkerDeploymentSpec spec = ld.getSpec();
-        var container = RuntimePod.container(settings, ld, List.of("serve"), run, spec.getResources())
+        var container = RuntimePod.container(settings, RuntimePod.resourceJson(ld, NOT_IN_POD), List.of("serve"), run, spec.getResources())
                 .addNewPort().withName("http").withContainerPort(PORT).withProtocol("TCP").endPort()
                 .withNewReadinessProbe()
                     .withNewHttpGet().withPath(READY_PATH).withPort(new IntOrString("http")).endHttpGet()
@@ -56,7 +58,7 @@ public final class LinkerServerDeployment {
                     .withNewSelector().withMatchLabels(selector(ld)).endSelector()
                     .withStrategy(strategy(spec.getRollout()))
                     .withNewTemplate()
-                        .withNewMetadata().withLabels(Labels.of(ld, Labels.ROLE_RUN)).endMetadata()
+                        .withNewMetadata().withLabels(Labels.ofPods(ld, Labels.ROLE_RUN)).endMetadata()
                         .withSpec(RuntimePod.podSpec(settings, spec.getScheduling(), "Always", spec.getResources()).withContainers(container).build())
                     .endTemplate()
                 .endSpec()

@@ -7,15 +7,20 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.syncabel.api.v1alpha1.common.Scheduling;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.PodDefaults;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -30,14 +35,29 @@ public final class RuntimePod {
     static final String STORE_CA_DIR = "/etc/syncabel/store-ca";
     /** Key of the CA certificate in the Secret named by syncabel.store.ca-secret-name. */
     static final String STORE_CA_KEY = "ca.crt";
+    /** The root filesystem is read-only: the JVM's and DJL's scratch space are emptyDirs. */
+    public static final String TMP_VOLUME = "tmp";
+    public static final String TMP_DIR = "/tmp";
+    public static final String DJL_CACHE_VOLUME = "djl-cache";
+    /** DJL unpacks its native engine (libtorch, tokenizers) here once per pod. */
+    public static final String DJL_CACHE_DIR = "/var/cache/syncabel/djl";
 
     private RuntimePod() {
     }
 
     public static ContainerBuilder container(OperatorSettings settings, CustomResource<?, ?> owner, List<String> args,
             StageRun run, ResourceRequirements resources) {
+        return container(settings, resourceJson(owner), args, run, resources);
+    }
+
+    /** @param resource what SYNCABEL_RESOURCE says (see {@link #resourceJson(CustomResource, Collection)}) */
+    public static ContainerBuilder container(OperatorSettings settings, String resource, List<String> args,
+            StageRun run, ResourceRequirements resources) {
         List<EnvVar> env = new ArrayList<>();
-        env.add(plain("SYNCABEL_RESOURCE", resourceJson(owner)));
+        env.add(plain("SYNCABEL_RESOURCE", resource));
+        env.add(plain("DJL_CACHE_DIR", DJL_CACHE_DIR));
+        // JDK_JAVA_OPTIONS, not JAVA_TOOL_OPTIONS: the image's JAVA_TOOL_OPTIONS (heap, engine) stay in force
+        env.add(plain("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + TMP_DIR));
         if (run.outputUri() != null) {
             env.add(plain("SYNCABEL_OUTPUT_URI", run.outputUri()));
         }
@@ -50,7 +70,9 @@ public final class RuntimePod {
             env.add(fromSecret("AWS_ACCESS_KEY_ID", secret, settings.accessKeyKey()));
             env.add(fromSecret("AWS_SECRET_ACCESS_KEY", secret, settings.secretKeyKey()));
         });
-        ContainerBuilder container = new ContainerBuilder();
+        ContainerBuilder container = new ContainerBuilder()
+                .addNewVolumeMount().withName(TMP_VOLUME).withMountPath(TMP_DIR).endVolumeMount()
+                .addNewVolumeMount().withName(DJL_CACHE_VOLUME).withMountPath(DJL_CACHE_DIR).endVolumeMount();
         settings.storeCaSecretName().ifPresent(secret -> container.addNewVolumeMount().withName(STORE_CA_VOLUME)
                 .withMountPath(STORE_CA_DIR).withReadOnly(true).endVolumeMount());
         return container
@@ -60,6 +82,7 @@ public final class RuntimePod {
                 .withArgs(args)
                 .withEnv(env)
                 .withResources(resources)
+                .withSecurityContext(restrictedContainer())
                 .withTerminationMessagePath("/dev/termination-log")
                 .withTerminationMessagePolicy("FallbackToLogsOnError");
     }
@@ -69,7 +92,32 @@ public final class RuntimePod {
         return new EnvVarBuilder().withName("SYNCABEL_LLM_API_KEY").withNewValueFrom().withSecretKeyRef(ref).endValueFrom().build();
     }
 
-    /** What Jobs and Deployments share in their pods: service account, placement, the store CA volume. */
+    /**
+     * The Pod Security "restricted" profile, so a hardened namespace admits every pod: no privilege
+     * escalation, no capabilities, and a read-only root (the image runs as the numeric user 10001, so
+     * runAsNonRoot holds without naming a uid, which OpenShift-style ranges would reject).
+     */
+    static SecurityContext restrictedContainer() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .build();
+    }
+
+    static PodSecurityContext restrictedPod() {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    /**
+     * What Jobs and Deployments share in their pods: service account, placement, the store CA volume,
+     * the restricted security context and the scratch emptyDirs. The runtime never calls the Kubernetes
+     * API, so no service-account token is mounted (IRSA and workload identity bring their own).
+     */
     public static PodSpecBuilder podSpec(OperatorSettings settings, Scheduling scheduling, String restartPolicy) {
         return podSpec(settings, scheduling, restartPolicy, null);
     }
@@ -77,7 +125,11 @@ public final class RuntimePod {
     /** As above; a pod whose resources request a GPU gets the cluster's GPU placement where its spec sets none. */
     public static PodSpecBuilder podSpec(OperatorSettings settings, Scheduling scheduling, String restartPolicy,
             ResourceRequirements resources) {
-        PodSpecBuilder pod = new PodSpecBuilder().withRestartPolicy(restartPolicy);
+        PodSpecBuilder pod = new PodSpecBuilder().withRestartPolicy(restartPolicy)
+                .withSecurityContext(restrictedPod())
+                .withAutomountServiceAccountToken(false)
+                .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName(DJL_CACHE_VOLUME).withNewEmptyDir().endEmptyDir().endVolume();
         settings.storeCaSecretName().ifPresent(secret -> pod.addNewVolume().withName(STORE_CA_VOLUME)
                 .withNewSecret().withSecretName(secret).addNewItem().withKey(STORE_CA_KEY).withPath(STORE_CA_KEY).endItem().endSecret()
                 .endVolume());
@@ -114,6 +166,19 @@ public final class RuntimePod {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build();
+    }
+
+    /**
+     * The resource as a long-lived pod sees it: without the generation and without the spec fields
+     * that do not reach the pod, so editing those leaves the pod template (and the running pods) as they are.
+     */
+    public static String resourceJson(CustomResource<?, ?> owner, Collection<String> specFieldsNotInPod) {
+        ObjectNode node = (ObjectNode) JSON.unmarshal(resourceJson(owner), com.fasterxml.jackson.databind.JsonNode.class);
+        ((ObjectNode) node.get("metadata")).remove("generation");
+        if (node.get("spec") instanceof ObjectNode spec) {
+            spec.remove(specFieldsNotInPod);
+        }
+        return JSON.asJson(node);
     }
 
     /** apiVersion, kind, metadata (name, namespace, generation) and spec: what the runtime reads. */

@@ -128,17 +128,23 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
             status.ready("True".equals(ready.getStatus()), ready.getReason(), ready.getMessage(), generation);
             return Optional.empty();
         }
+        StageRun planned = run;
         Job job = existing.map(j -> syncSuspend(context, primary, j)).orElseGet(() -> {
             LOG.infof("creating Job %s/%s", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-            return createOrGet(context, desired);
+            Job created = createOrGet(context, desired);
+            RunEvents.normal(context.getClient(), clock, primary, RunEvents.RUN_CREATED, "created Job " + desired.getMetadata().getName()
+                    + " for run " + planned.runKey() + (planned.outputUri() == null ? "" : ", writing to " + planned.outputUri()));
+            return created;
         });
         if (!job.getMetadata().getName().equals(desired.getMetadata().getName())) {
             // a suspend-only change: the run of an earlier generation goes on (or pauses) with its own prefix
             run = new StageRun(run.runKey(), outputUri(job).orElse(run.outputUri()), run.inputEnv(), run.inputs());
         }
-        stopSuperseded(context, runs, job);
+        stopSuperseded(context, runs, job, primary, clock);
 
-        RunState state = JobObserver.observe(job, context.getSecondaryResources(Pod.class));
+        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        boolean waitsForPods = JobObserver.waitsForPods(job, pods);
+        RunState state = JobObserver.observe(job, pods, waitsForPods ? podCreationEvents(context, job) : List.of());
         if (!Objects.equals(status.status().getOutputUri(), run.outputUri())) {
             status.newRun(this::emptyStatus);
         }
@@ -154,9 +160,11 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
             status.update(current -> Headlines.copy(state.summary(), current));
             lineageDigests(status.status(), state);
         }
+        recordOutcome(context, primary, run, state);
         status.ready(state.phase() == RunState.Phase.SUCCEEDED, state.reason(), state.message(), generation);
-        // nothing in Kubernetes changes while the runtime makes progress: poll the store while the Job runs
-        return running ? Optional.of(settings.progressInterval()) : Optional.empty();
+        // nothing in Kubernetes changes while the runtime makes progress: poll the store while the Job runs;
+        // nor does anything the operator watches when admission refuses the pods: look at the Job's Events again
+        return running || waitsForPods ? Optional.of(settings.progressInterval()) : Optional.empty();
     }
 
     /**
@@ -246,13 +254,33 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         }
     }
 
+    /** An Event when this run ends, once: not again for a status that already shows its outcome. */
+    void recordOutcome(Context<P> context, P primary, StageRun run, RunState state) {
+        if (state.phase() != RunState.Phase.SUCCEEDED && state.phase() != RunState.Phase.FAILED) {
+            return;
+        }
+        T before = primary.getStatus();
+        boolean shown = before != null && Objects.equals(before.getOutputUri(), run.outputUri())
+                && StatusAggregator.condition(before, Conditions.READY).map(c -> state.reason().equals(c.getReason())).orElse(false);
+        if (shown) {
+            return;
+        }
+        if (state.phase() == RunState.Phase.SUCCEEDED) {
+            RunEvents.normal(context.getClient(), clock, primary, RunEvents.RUN_SUCCEEDED, state.message());
+        } else {
+            RunEvents.warning(context.getClient(), clock, primary, RunEvents.RUN_FAILED, state.message());
+        }
+    }
+
     /** A spec or input change supersedes the running Job: it is stopped, not left to burn a GPU. */
-    static <P extends CustomResource<?, ?>> void stopSuperseded(Context<P> context, List<Job> runs, Job current) {
+    static <P extends CustomResource<?, ?>> void stopSuperseded(Context<P> context, List<Job> runs, Job current, P primary, Clock clock) {
         for (Job old : runs) {
             if (!old.getMetadata().getName().equals(current.getMetadata().getName()) && !isFinished(old)
                     && old.getMetadata().getDeletionTimestamp() == null) {
                 LOG.infof("stopping superseded Job %s/%s", old.getMetadata().getNamespace(), old.getMetadata().getName());
                 context.getClient().resource(old).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                RunEvents.normal(context.getClient(), clock, primary, RunEvents.RUN_SUPERSEDED, "stopped Job " + old.getMetadata().getName()
+                        + ": superseded by Job " + current.getMetadata().getName());
             }
         }
     }

@@ -152,7 +152,9 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
         if (stuck.isPresent()) {
             DeploymentCondition c = stuck.get();
             String detail = problem.map(p -> "; " + p.message()).orElse("");
-            status.ready(false, Conditions.REASON_FAILED, "Deployment " + name + ": " + c.getReason() + ": " + c.getMessage() + detail, generation);
+            // the ReplicaSet's FailedCreate (admission refused the pods) is its own reason, as for Jobs
+            String reason = Conditions.REASON_FAILED_CREATE.equals(c.getReason()) ? Conditions.REASON_FAILED_CREATE : Conditions.REASON_FAILED;
+            status.ready(false, reason, "Deployment " + name + ": " + c.getReason() + ": " + c.getMessage() + detail, generation);
         } else if (problem.isPresent()) {
             status.ready(false, problem.get().reason(), problem.get().message(), generation);
         } else if (want == 0) {

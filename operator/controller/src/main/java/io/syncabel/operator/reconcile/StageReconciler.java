@@ -1,5 +1,6 @@
 package io.syncabel.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -43,7 +44,6 @@ import org.jboss.logging.Logger;
 public abstract class StageReconciler<P extends CustomResource<?, T>, T extends StageStatus> implements Reconciler<P> {
     public static final String PAUSED_ANNOTATION = "syncabel.io/paused";
     public static final String FINALIZER = "syncabel.io/artifacts";
-    public static final String REASON_RECONCILE_ERROR = "ReconcileError";
     static final String PODS = "pods";
     static final String JOBS = "jobs";
     private static final Logger LOG = Logger.getLogger(StageReconciler.class);
@@ -89,11 +89,25 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
                 .withLabelSelector(selector)
                 .withSecondaryToPrimaryMapper((Pod pod) -> Optional.ofNullable(pod.getMetadata().getLabels())
                         .map(l -> l.get(Labels.NAME))
-                        .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
+                        .map(value -> owners(context, pod.getMetadata().getNamespace(), value))
                         .orElse(Set.of()))
                 .build(), context));
         sources.addAll(moreEventSources(context));
         return sources;
+    }
+
+    /**
+     * The resource a {@code syncabel.io/name} label value stands for: the name itself, or for a name
+     * too long for a label ({@link Labels#value}) the cached resource whose name shortens to it.
+     */
+    static <P extends HasMetadata> Set<ResourceID> owners(EventSourceContext<P> context, String namespace, String value) {
+        if (value.length() < Labels.MAX_VALUE) {
+            return Set.of(new ResourceID(value, namespace));
+        }
+        return context.getPrimaryCache().list(namespace)
+                .filter(p -> Labels.value(p.getMetadata().getName()).equals(value))
+                .map(ResourceID::fromResource)
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Override
@@ -107,6 +121,11 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         StatusAggregator<T> status = new StatusAggregator<>(primary.getStatus(), this::emptyStatus, clock);
         if (isPaused(primary)) {
             status.paused(primary.getMetadata().getGeneration());
+            return write(primary, status);
+        }
+        if (primary.getSpec() == null) {
+            // the CRDs require a spec; an object stored before they did (or with validation off) must not throw
+            status.ready(false, Conditions.REASON_INVALID_SPEC, "the resource has no spec", primary.getMetadata().getGeneration());
             return write(primary, status);
         }
         if (manageFinalizer(primary, context)) {
@@ -130,7 +149,7 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         StatusAggregator<T> status = new StatusAggregator<>(primary.getStatus(), this::emptyStatus, clock);
-        status.ready(false, REASON_RECONCILE_ERROR, errorMessage(e), primary.getMetadata().getGeneration());
+        status.ready(false, Conditions.REASON_RECONCILE_ERROR, errorMessage(e), primary.getMetadata().getGeneration());
         return status.changed().map(s -> {
             primary.setStatus(s);
             return ErrorStatusUpdateControl.patchStatus(primary);
@@ -185,7 +204,8 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
                 .filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName()))
                 .findFirst()
                 .orElseGet(() -> createOrGet(context, desired));
-        RunState state = JobObserver.observe(job, context.getSecondaryResources(Pod.class));
+        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        RunState state = JobObserver.observe(job, pods, JobObserver.waitsForPods(job, pods) ? podCreationEvents(context, job) : List.of());
         if (state.phase() == RunState.Phase.SUCCEEDED) {
             LOG.infof("artifacts of %s/%s deleted; removing the finalizer", primary.getMetadata().getNamespace(),
                     primary.getMetadata().getName());
@@ -202,9 +222,31 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
                 ? "deleting artifacts failed: " + state.message() + "; remove the finalizer " + FINALIZER
                         + " by hand to delete the resource and keep the artifacts"
                 : "deleting artifacts under " + desired.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().get(3);
-        String reason = state.phase() == RunState.Phase.FAILED ? Conditions.REASON_FAILED : "Deleting";
+        String reason = state.phase() == RunState.Phase.FAILED ? Conditions.REASON_FAILED : Conditions.REASON_DELETING;
+        if (Conditions.DEGRADED_REASONS.contains(state.reason()) && state.phase() != RunState.Phase.FAILED) {
+            // the cleanup pod cannot run (admission, image, missing Secret): say why instead of "deleting" forever
+            reason = state.reason();
+            message = "deleting artifacts is stuck: " + state.message();
+        }
         status.ready(false, reason, message, primary.getMetadata().getGeneration());
-        return write(primary, status);
+        UpdateControl<P> control = write(primary, status);
+        return state.phase() == RunState.Phase.PENDING ? control.rescheduleAfter(settings.progressInterval()) : control;
+    }
+
+    /**
+     * The Events about a Job that has no pods: the Job controller reports pods that admission refused
+     * (Pod Security, quota, a webhook) only there, as FailedCreate. A failed read (no RBAC) is no answer.
+     */
+    static <P extends HasMetadata> List<Event> podCreationEvents(Context<P> context, Job job) {
+        try {
+            return context.getClient().v1().events().inNamespace(job.getMetadata().getNamespace())
+                    .withField("involvedObject.kind", "Job")
+                    .withField("involvedObject.name", job.getMetadata().getName())
+                    .list().getItems();
+        } catch (KubernetesClientException e) {
+            LOG.debugf("cannot list the Events of Job %s/%s: %s", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.getMessage());
+            return List.of();
+        }
     }
 
     /** Create, or take the one that exists (another operator instance, or a cache not yet updated). */

@@ -1,6 +1,7 @@
 package io.syncabel.operator.runs;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.syncabel.api.v1alpha1.common.Conditions;
 import io.syncabel.operator.children.Labels;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,25 @@ public final class JobObserver {
     }
 
     public static RunState observe(Job job, Collection<Pod> allPods) {
+        return observe(job, allPods, List.of());
+    }
+
+    /**
+     * Whether the Job should have pods and has none: the case in which only its Events say why
+     * (the Job controller records admission refusals as FailedCreate Events, never in the Job's status).
+     */
+    public static boolean waitsForPods(Job job, Collection<Pod> allPods) {
+        JobStatus status = Optional.ofNullable(job.getStatus()).orElseGet(JobStatus::new);
+        return !Boolean.TRUE.equals(job.getSpec().getSuspend())
+                && condition(status, "Complete").isEmpty() && condition(status, "Failed").isEmpty()
+                && podsOf(job, allPods).stream().noneMatch(p -> p.getMetadata().getDeletionTimestamp() == null);
+    }
+
+    /**
+     * @param events Events about this Job (read only when it {@link #waitsForPods}); a FailedCreate among them
+     *               is why its pods do not exist
+     */
+    public static RunState observe(Job job, Collection<Pod> allPods, Collection<Event> events) {
         List<Pod> pods = podsOf(job, allPods);
         String name = job.getMetadata().getName();
         JobStatus status = Optional.ofNullable(job.getStatus()).orElseGet(JobStatus::new);
@@ -60,7 +81,8 @@ public final class JobObserver {
             return new RunState(RunState.Phase.QUEUED, Conditions.REASON_QUEUED, message, start, null,
                     JsonNodeFactory.instance.objectNode(), succeeded, completions);
         }
-        Optional<Problem> problem = PodProblems.find(pods);
+        Optional<Problem> problem = PodProblems.find(pods)
+                .or(() -> waitsForPods(job, pods) ? failedCreate(job, events) : Optional.empty());
         boolean active = Optional.ofNullable(status.getActive()).orElse(0) > 0;
         RunState.Phase phase = active ? RunState.Phase.RUNNING : RunState.Phase.PENDING;
         String reason = problem.map(Problem::reason).orElse(active ? Conditions.REASON_RUNNING : Conditions.REASON_PENDING);
@@ -68,6 +90,26 @@ public final class JobObserver {
                 ? "Job " + name + " is running" + shards(succeeded, completions)
                 : "Job " + name + " is waiting for its pods");
         return new RunState(phase, reason, message, start, null, JsonNodeFactory.instance.objectNode(), succeeded, completions);
+    }
+
+    /** The latest FailedCreate warning about this Job (by uid when the Event names one). */
+    static Optional<Problem> failedCreate(Job job, Collection<Event> events) {
+        String name = job.getMetadata().getName();
+        String uid = job.getMetadata().getUid();
+        return events.stream()
+                .filter(e -> Conditions.REASON_FAILED_CREATE.equals(e.getReason()) && e.getInvolvedObject() != null
+                        && "Job".equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName())
+                        && (uid == null || e.getInvolvedObject().getUid() == null || uid.equals(e.getInvolvedObject().getUid())))
+                .max(Comparator.comparing(JobObserver::lastSeen))
+                .map(e -> new Problem(Conditions.REASON_FAILED_CREATE, "Job " + name + " cannot create its pods: "
+                        + PodProblems.text(e.getMessage())));
+    }
+
+    static String lastSeen(Event e) {
+        return Optional.ofNullable(e.getLastTimestamp())
+                .or(() -> Optional.ofNullable(e.getEventTime()).map(t -> t.getTime()))
+                .or(() -> Optional.ofNullable(e.getMetadata()).map(m -> m.getCreationTimestamp()))
+                .orElse("");
     }
 
     static String shards(Integer succeeded, Integer completions) {

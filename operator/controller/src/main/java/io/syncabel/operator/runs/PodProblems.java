@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.syncabel.api.v1alpha1.common.Conditions;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -18,8 +19,12 @@ import java.util.stream.Stream;
  * its pods cannot run.
  */
 public final class PodProblems {
-    static final Set<String> BROKEN_WAITING = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
-            "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    /** The kubelet's first word on a failed pull; it turns into ImagePullBackOff between retries. */
+    static final String ERR_IMAGE_PULL = "ErrImagePull";
+    /** Container waiting reasons that do not clear up by themselves, each reported as the reason of the same name. */
+    static final Set<String> BROKEN_WAITING = Set.of(Conditions.REASON_IMAGE_PULL_BACK_OFF, ERR_IMAGE_PULL,
+            Conditions.REASON_INVALID_IMAGE_NAME, Conditions.REASON_CRASH_LOOP_BACK_OFF, Conditions.REASON_CREATE_CONTAINER_CONFIG_ERROR,
+            Conditions.REASON_CREATE_CONTAINER_ERROR, Conditions.REASON_RUN_CONTAINER_ERROR);
 
     private PodProblems() {
     }
@@ -41,21 +46,23 @@ public final class PodProblems {
         for (ContainerStatus cs : statuses(pod)) {
             ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
             if (waiting != null && BROKEN_WAITING.contains(waiting.getReason())) {
-                String reason = "ErrImagePull".equals(waiting.getReason()) ? "ImagePullBackOff" : waiting.getReason();
+                // one reason for a failing pull, so Ready does not flap between ErrImagePull and ImagePullBackOff
+                String reason = ERR_IMAGE_PULL.equals(waiting.getReason()) ? Conditions.REASON_IMAGE_PULL_BACK_OFF : waiting.getReason();
                 String last = lastTermination(cs).map(t -> " (last exit: " + describe(t) + ")").orElse("");
-                return Optional.of(new Problem(reason, "pod " + name + ": " + reason + ": " + text(waiting.getMessage()) + last));
+                return Optional.of(new Problem(reason, "pod " + name + ": container " + cs.getName() + ": " + waiting.getReason()
+                        + ": " + text(waiting.getMessage()) + last));
             }
             Optional<ContainerStateTerminated> oom = Stream.of(cs.getState() == null ? null : cs.getState().getTerminated(),
                     cs.getLastState() == null ? null : cs.getLastState().getTerminated())
                     .filter(t -> t != null && "OOMKilled".equals(t.getReason())).findFirst();
             if (oom.isPresent()) {
-                return Optional.of(new Problem("OOMKilled", "pod " + name + ": container " + cs.getName()
+                return Optional.of(new Problem(Conditions.REASON_OOM_KILLED, "pod " + name + ": container " + cs.getName()
                         + " was killed for exceeding its memory limit (OOMKilled, exit " + oom.get().getExitCode() + ")"));
             }
         }
         for (PodCondition c : Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of())) {
-            if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason())) {
-                return Optional.of(new Problem("Unschedulable", "pod " + name + " cannot be scheduled: " + text(c.getMessage())));
+            if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && Conditions.REASON_UNSCHEDULABLE.equals(c.getReason())) {
+                return Optional.of(new Problem(Conditions.REASON_UNSCHEDULABLE, "pod " + name + " cannot be scheduled: " + text(c.getMessage())));
             }
         }
         return Optional.empty();

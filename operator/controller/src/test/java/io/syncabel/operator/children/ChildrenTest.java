@@ -230,6 +230,50 @@ class ChildrenTest {
     }
 
     @Test
+    void editingReplicasAutoscalingOrServiceLeavesTheLinkerPodTemplateAsItIs() {
+        LinkerDeployment ld = named(new LinkerDeployment(), "linker", 1);
+        ld.setSpec(new LinkerDeploymentSpec());
+        ld.getSpec().setModelUri("s3://models/m/");
+        StageRun run = new StageRun("1", null, Map.of("SYNCABEL_INPUT_MODEL", "s3://models/m/"), List.of());
+        var before = LinkerServerDeployment.desired(SETTINGS, ld, run).getSpec().getTemplate();
+
+        ld.getMetadata().setGeneration(4L);
+        ld.getSpec().setReplicas(3);
+        var autoscaling = new LinkerDeploymentSpec.Autoscaling();
+        autoscaling.setMaxReplicas(5);
+        ld.getSpec().setAutoscaling(autoscaling);
+        var service = new LinkerDeploymentSpec.ServiceSpec();
+        service.setType(LinkerDeploymentSpec.ServiceType.LOAD_BALANCER);
+        ld.getSpec().setService(service);
+        ld.getSpec().setRollout(LinkerDeploymentSpec.Rollout.RECREATE);
+        var after = LinkerServerDeployment.desired(SETTINGS, ld, new StageRun("4", null, run.inputEnv(), List.of()));
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before);
+        assertThat(after.getMetadata().getLabels()).containsEntry(Labels.GENERATION, "4");
+
+        var decoding = new LinkerDeploymentSpec.Decoding();
+        decoding.setBeams(3);
+        ld.getSpec().setDecoding(decoding);
+        assertThat(LinkerServerDeployment.desired(SETTINGS, ld, run).getSpec().getTemplate()).as("decoding reaches the pods")
+                .isNotEqualTo(before);
+    }
+
+    @Test
+    void namesTooLongForALabelValueAreHashTruncated() {
+        String name = "a-very-long-knowledge-base-name-that-goes-on-and-on-well-past-sixty-three-characters";
+        io.syncabel.api.v1alpha1.KnowledgeBase kb = named(new io.syncabel.api.v1alpha1.KnowledgeBase(), name, 1);
+        kb.setSpec(new io.syncabel.api.v1alpha1.KnowledgeBaseSpec());
+        Job job = KnowledgeBaseJob.desired(SETTINGS, kb, StageRun.of(SETTINGS, kb, Map.of(), List.of()));
+        String labelValue = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
+        for (var labels : List.of(job.getMetadata().getLabels(), job.getSpec().getTemplate().getMetadata().getLabels())) {
+            assertThat(labels.values()).allSatisfy(v -> assertThat(v).hasSizeLessThanOrEqualTo(63).matches(labelValue));
+        }
+        assertThat(job.getMetadata().getLabels().get(Labels.NAME)).isEqualTo(Labels.value(name)).startsWith("a-very-long-knowledge")
+                .isNotEqualTo(Labels.value(name.replace("on-and-on", "on-and-of")));
+        assertThat(Labels.value("kb")).isEqualTo("kb");
+        assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+    }
+
+    @Test
     void longNamesAreShortenedDeterministically() {
         String name = "a".repeat(60);
         String child = Names.child(name, "train-12-0123abcd");
@@ -246,9 +290,10 @@ class ChildrenTest {
         var pod = job.getSpec().getTemplate().getSpec();
         assertThat(env(job).get("SYNCABEL_S3_CA_FILE").getValue()).isEqualTo("/etc/syncabel/store-ca/ca.crt");
         assertThat(env(job)).doesNotContainKey("AWS_ACCESS_KEY_ID");
-        assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca"));
-        assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement()
-                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("minio-ca"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals(RuntimePod.STORE_CA_VOLUME))
+                .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
         assertThat(pod.getServiceAccountName()).isEqualTo("syncabel-runner");
         assertThat(env(job).get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://syncabel/team/trainingruns/model/3/");
     }

@@ -26,6 +26,15 @@ final class MockCluster {
     private MockCluster() {
     }
 
+    /**
+     * The injected mock client with longer timeouts: on a loaded machine the first requests (class
+     * loading, JIT) can take longer than the 10 s default to get a connection.
+     */
+    static KubernetesClient patient(KubernetesClient client) {
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(
+                client.getConfiguration()).withConnectionTimeout(120_000).withRequestTimeout(120_000).build()).build();
+    }
+
     static void registerCrds(KubernetesClient client) throws Exception {
         for (var kind : Kinds.ALL) {
             String file = "/META-INF/fabric8/" + io.fabric8.kubernetes.api.model.HasMetadata.getFullResourceName(kind) + "-v1.yml";
@@ -56,7 +65,7 @@ final class MockCluster {
     }
 
     static List<Job> jobs(KubernetesClient client, String owner) {
-        return client.batch().v1().jobs().inNamespace(NS).withLabel(Labels.NAME, owner).list().getItems();
+        return client.batch().v1().jobs().inNamespace(NS).withLabel(Labels.NAME, Labels.value(owner)).list().getItems();
     }
 
     /** A pod of the Job, as the Job controller would create it (labels copied from the template). */

@@ -31,7 +31,7 @@ class ReconcileErrorTest {
         var control = reconciler.updateErrorStatus(kb, liveContext(), forbidden);
         assertThat(control.getResource()).isPresent();
         var ready = StatusAggregator.condition(kb.getStatus(), Conditions.READY).orElseThrow();
-        assertThat(ready.getReason()).isEqualTo(StageReconciler.REASON_RECONCILE_ERROR);
+        assertThat(ready.getReason()).isEqualTo(io.syncabel.api.v1alpha1.common.Conditions.REASON_RECONCILE_ERROR);
         assertThat(ready.getMessage()).contains("403", "cannot create resource \"jobs\"");
         assertThat(kb.getStatus().getObservedGeneration()).isEqualTo(4L);
 

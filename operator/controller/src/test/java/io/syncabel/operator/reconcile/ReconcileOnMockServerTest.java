@@ -42,11 +42,13 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class ReconcileOnMockServerTest {
     static KubernetesClient client;
+    static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     static Operator operator;
     static final OperatorSettings SETTINGS = OperatorSettings.defaults();
 
     @BeforeAll
     static void start() throws Exception {
+        client = MockCluster.patient(client);
         MockCluster.registerCrds(client);
         operator = MockCluster.start(client, SETTINGS);
     }
@@ -54,6 +56,7 @@ class ReconcileOnMockServerTest {
     @AfterAll
     static void stop() {
         operator.stop();
+        client.close();
     }
 
     static ConditionFactory eventually() {
@@ -106,6 +109,7 @@ class ReconcileOnMockServerTest {
         });
         KnowledgeBase kb = get(KnowledgeBase.class, "kb-a");
         assertThat(kb.getStatus().getConcepts()).isEqualTo(413L);
+        eventually().until(() -> eventReasons("kb-a").containsAll(List.of("RunCreated", "RunSucceeded")));
         assertThat(kb.getStatus().getObservedGeneration()).isEqualTo(1L);
         assertThat(kb.getStatus().getOutputUri()).isEqualTo("s3://syncabel/test/knowledgebases/kb-a/1/");
         assertThat(kb.getStatus().getCompletionTime()).isEqualTo("2026-11-27T10:05:00Z");
@@ -173,6 +177,21 @@ class ReconcileOnMockServerTest {
         eventually().until(() -> "False/Failed".equals(ready(get(KnowledgeBase.class, "kb-c"))));
         String message = StatusAggregator.condition(get(KnowledgeBase.class, "kb-c").getStatus(), Conditions.READY).orElseThrow().getMessage();
         assertThat(message).contains("BackoffLimitExceeded", "OOMKilled");
+        eventually().until(() -> eventReasons("kb-c").contains("RunFailed"));
+        var failed = client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "kb-c".equals(e.getInvolvedObject().getName()) && "RunFailed".equals(e.getReason())).toList();
+        assertThat(failed).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("KnowledgeBase");
+            assertThat(e.getMessage()).contains("BackoffLimitExceeded");
+        });
+    }
+
+    /** The reasons of the Events about a resource, oldest first (as kubectl describe lists them). */
+    static List<String> eventReasons(String name) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .map(io.fabric8.kubernetes.api.model.Event::getReason).toList();
     }
 
     @Test
@@ -270,6 +289,41 @@ class ReconcileOnMockServerTest {
     }
 
     @Test
+    void aJobWhosePodsAreRefusedShowsFailedCreateFromItsEvents() {
+        // the Job controller's Event about the Job, as the API server answers the operator's field selector
+        // (the CRUD mock stores Events but filters only on metadata fields)
+        var event = new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                .withName("kb-pss-kb-1.1").withNamespace(NS).endMetadata().withType("Warning").withReason("FailedCreate")
+                .withMessage("Error creating: pods \"kb-pss-kb-1-abcde\" is forbidden: violates PodSecurity \"restricted:latest\"")
+                .withNewInvolvedObject().withKind("Job").withName("kb-pss-kb-1").withNamespace(NS).endInvolvedObject().build();
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/events?fieldSelector="
+                + java.net.URLEncoder.encode("involvedObject.kind=Job,involvedObject.name=kb-pss-kb-1", java.nio.charset.StandardCharsets.UTF_8))
+                .andReturn(200, new io.fabric8.kubernetes.api.model.EventListBuilder().withItems(event).build()).always();
+        client.resource(Fixtures.kb("kb-pss")).create();
+        eventually().until(() -> "False/FailedCreate".equals(ready(get(KnowledgeBase.class, "kb-pss"))));
+        assertThat(StatusAggregator.condition(get(KnowledgeBase.class, "kb-pss").getStatus(), Conditions.READY).orElseThrow().getMessage())
+                .startsWith("Job kb-pss-kb-1 cannot create its pods: ").contains("PodSecurity");
+    }
+
+    @Test
+    void aResourceWithALongNameFindsItsPodsAndOneWithoutSpecIsReportedNotThrown() {
+        String name = "kb-" + "x".repeat(70);
+        client.resource(Fixtures.kb(name)).create();
+        Job job = onlyJob(name);
+        String nameLabel = job.getSpec().getTemplate().getMetadata().getLabels().get(io.syncabel.operator.children.Labels.NAME);
+        assertThat(nameLabel).hasSizeLessThanOrEqualTo(63);
+        client.pods().resource(MockCluster.podOf(job, "p").withNewStatus().withPhase("Pending").addNewContainerStatus().withName("runtime")
+                .withNewState().withNewWaiting().withReason("InvalidImageName").withMessage("bad ref").endWaiting().endState()
+                .endContainerStatus().endStatus().build()).create();
+        eventually().until(() -> "False/InvalidImageName".equals(ready(get(KnowledgeBase.class, name))));
+
+        KnowledgeBase bare = Fixtures.kb("kb-bare");
+        bare.setSpec(null);
+        client.resource(bare).create();
+        eventually().until(() -> "False/InvalidSpec".equals(ready(get(KnowledgeBase.class, "kb-bare"))));
+    }
+
+    @Test
     void aLinkerIsReadyOnlyWhenRolledOutAndNoPodCrashesAndEvaluationsWaitForIt() {
         client.resource(Fixtures.linker("ld-w", "tr-missing")).create();
         eventually().until(() -> "False/WaitingTrainingRun".equals(ready(get(LinkerDeployment.class, "ld-w"))));
@@ -316,6 +370,35 @@ class ReconcileOnMockServerTest {
         });
         eventually().until(() -> hpas.withName("ld-h-linker").get() == null
                 && Integer.valueOf(2).equals(deployments.withName("ld-h-linker").get().getSpec().getReplicas()));
+
+        // the ReplicaSet cannot create pods: the Deployment's ReplicaFailure says why
+        Deployment live = deployments.withName("ld-h-linker").get();
+        deployments.resource(new DeploymentBuilder(live).editStatus().addNewCondition().withType("ReplicaFailure").withStatus("True")
+                .withReason("FailedCreate").withMessage("pods \"ld-h-linker-x\" is forbidden: exceeded quota").endCondition().endStatus()
+                .build()).updateStatus();
+        eventually().until(() -> "False/FailedCreate".equals(ready(get(LinkerDeployment.class, "ld-h"))));
+    }
+
+    @Test
+    void scalingALinkerOrChangingItsServiceRollsNoPods() {
+        LinkerDeployment ld = Fixtures.linker("ld-r", null);
+        ld.getSpec().setTrainingRunRef(null);
+        ld.getSpec().setModelUri("s3://models/medic/");
+        client.resource(ld).create();
+        var deployments = client.apps().deployments().inNamespace(NS);
+        eventually().until(() -> deployments.withName("ld-r-linker").get() != null);
+        var template = deployments.withName("ld-r-linker").get().getSpec().getTemplate();
+
+        edit(LinkerDeployment.class, "ld-r", r -> {
+            r.getSpec().setReplicas(3);
+            var service = new LinkerDeploymentSpec.ServiceSpec();
+            service.setType(LinkerDeploymentSpec.ServiceType.NODE_PORT);
+            r.getSpec().setService(service);
+        });
+        eventually().until(() -> Integer.valueOf(3).equals(deployments.withName("ld-r-linker").get().getSpec().getReplicas())
+                && "NodePort".equals(client.services().inNamespace(NS).withName("ld-r-linker").get().getSpec().getType()));
+        assertThat(deployments.withName("ld-r-linker").get().getSpec().getTemplate()).as("same pod template: no rollout")
+                .isEqualTo(template);
     }
 
     @Test

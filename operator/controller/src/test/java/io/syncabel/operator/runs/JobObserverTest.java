@@ -2,10 +2,13 @@ package io.syncabel.operator.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.syncabel.api.v1alpha1.common.Conditions;
 import io.syncabel.operator.children.Labels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,46 @@ class JobObserverTest {
         RunState unschedulable = JobObserver.observe(new JobBuilder(job(false)).build(), List.of(pending));
         assertThat(unschedulable.reason()).isEqualTo("Unschedulable");
         assertThat(unschedulable.message()).contains("nvidia.com/gpu");
+    }
+
+    static Event failedCreate(String job, String uid, String at, String message) {
+        return new EventBuilder().withNewMetadata().withName(job + "." + at).endMetadata().withType("Warning")
+                .withReason("FailedCreate").withMessage(message).withLastTimestamp(at)
+                .withNewInvolvedObject().withKind("Job").withName(job).withUid(uid).endInvolvedObject().build();
+    }
+
+    @Test
+    void aJobWhosePodsAdmissionRefusesIsFailedCreateNotWaitingForever() {
+        Job job = new JobBuilder(job(false)).editMetadata().withUid("u-1").endMetadata().build();
+        assertThat(JobObserver.waitsForPods(job, List.of())).isTrue();
+        RunState state = JobObserver.observe(job, List.of(), List.of(
+                failedCreate("kb-kb-1", "u-0", "2026-11-27T10:09:00Z", "of an earlier Job of the same name"),
+                failedCreate("kb-kb-1", "u-1", "2026-11-27T10:00:00Z", "quota exceeded"),
+                failedCreate("kb-kb-1", "u-1", "2026-11-27T10:01:00Z", "Error creating: pods \"kb-kb-1-x\" is forbidden: "
+                        + "violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false")));
+        assertThat(state.phase()).isEqualTo(RunState.Phase.PENDING);
+        assertThat(state.reason()).isEqualTo(Conditions.REASON_FAILED_CREATE);
+        assertThat(state.message()).startsWith("Job kb-kb-1 cannot create its pods: ").contains("PodSecurity", "restricted");
+
+        Pod running = pod("p1").withNewStatus().withPhase("Running").endStatus().build();
+        assertThat(JobObserver.waitsForPods(job, List.of(running))).as("pods exist: their own state counts").isFalse();
+        assertThat(JobObserver.observe(job, List.of(running), List.of(failedCreate("kb-kb-1", "u-1", "t", "old"))).reason())
+                .isEqualTo(Conditions.REASON_PENDING);
+        assertThat(JobObserver.waitsForPods(job(true), List.of())).as("suspended: no pods expected").isFalse();
+    }
+
+    @Test
+    void containersThatCannotStartNameTheirReason() {
+        Job job = new JobBuilder(job(false)).withNewStatus().withActive(1).endStatus().build();
+        for (String reason : List.of("CreateContainerConfigError", "InvalidImageName", "ImagePullBackOff", "CreateContainerError")) {
+            Pod pod = pod("p1").withNewStatus().withPhase("Pending").addNewContainerStatus().withName("runtime")
+                    .withNewState().withNewWaiting().withReason(reason).withMessage("secret \"store\" not found").endWaiting().endState()
+                    .endContainerStatus().endStatus().build();
+            RunState state = JobObserver.observe(job, List.of(pod));
+            assertThat(state.reason()).isEqualTo(reason);
+            assertThat(state.message()).contains("p1", "runtime", reason, "not found");
+            assertThat(Conditions.DEGRADED_REASONS).contains(reason);
+        }
     }
 
     @Test
