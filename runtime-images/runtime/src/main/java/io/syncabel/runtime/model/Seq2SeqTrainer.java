@@ -88,7 +88,13 @@ public final class Seq2SeqTrainer {
         }
         Seq2SeqBlock block = model.block();
         List<List<TrainingExample>> firstBatches = batches(epochData.apply(from.epoch()), settings.seed(), settings.maxBatchTokens(), from.epoch());
-        long totalSteps = from.step() - from.batch() + (long) firstBatches.size() * (settings.epochs() - from.epoch());
+        // every epoch's batch count (random batches under a token budget vary by epoch): the learning-rate schedule's
+        // length, the same for a run and its resumption
+        long totalSteps = 0;
+        for (int e = 0; e < settings.epochs(); e++) {
+            totalSteps += e == from.epoch() ? firstBatches.size()
+                    : batches(epochData.apply(e), settings.seed(), settings.maxBatchTokens(), e).size();
+        }
         ParameterStore store = new ParameterStore(model.manager(), false);
         List<Map.Entry<String, Parameter>> params = parameters(block);
         long step = from.step();
