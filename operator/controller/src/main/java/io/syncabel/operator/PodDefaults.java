@@ -20,6 +20,10 @@ public record PodDefaults(Optional<String> queueName, Optional<String> gpuImage,
     public static final PodDefaults NONE = new PodDefaults(Optional.empty(), Optional.empty(), Map.of(), List.of());
     /** The resource name of a GPU for the NVIDIA device plugin (others: amd.com/gpu, ...: any key ending in /gpu). */
     static final String GPU_SUFFIX = "/gpu";
+    /** A MIG slice under the NVIDIA device plugin's mixed strategy, e.g. nvidia.com/mig-1g.10gb. */
+    static final String MIG_PREFIX = "nvidia.com/mig-";
+    /** A time-sliced GPU the device plugin advertises under a renamed resource (renameByDefault). */
+    static final String SHARED_GPU = "nvidia.com/gpu.shared";
 
     public PodDefaults {
         gpuNodeSelector = Map.copyOf(gpuNodeSelector);
@@ -35,6 +39,7 @@ public record PodDefaults(Optional<String> queueName, Optional<String> gpuImage,
     }
 
     private static boolean hasGpu(Map<String, ?> quantities) {
-        return quantities != null && quantities.keySet().stream().anyMatch(k -> k.endsWith(GPU_SUFFIX));
+        return quantities != null && quantities.keySet().stream()
+                .anyMatch(k -> k.endsWith(GPU_SUFFIX) || k.startsWith(MIG_PREFIX) || k.equals(SHARED_GPU));
     }
 }

@@ -274,6 +274,18 @@ class ChildrenTest {
     }
 
     @Test
+    void migSlicesAndSharedGpusAreGpus() {
+        for (String gpu : List.of("nvidia.com/gpu", "amd.com/gpu", "nvidia.com/mig-1g.10gb", "nvidia.com/mig-3g.40gb", "nvidia.com/gpu.shared")) {
+            assertThat(PodDefaults.wantsGpu(new ResourceRequirementsBuilder().addToLimits(gpu, new Quantity("1")).build())).as(gpu).isTrue();
+        }
+        assertThat(PodDefaults.wantsGpu(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("8Gi"))
+                .addToRequests("cpu", new Quantity("2")).build())).isFalse();
+        OperatorSettings settings = SETTINGS.withPodDefaults(new PodDefaults(Optional.empty(), Optional.of("runtime:cuda"), Map.of(), List.of()));
+        assertThat(settings.imageFor(new ResourceRequirementsBuilder().addToLimits("nvidia.com/mig-1g.10gb", new Quantity("1")).build()))
+                .isEqualTo("runtime:cuda");
+    }
+
+    @Test
     void longNamesAreShortenedDeterministically() {
         String name = "a".repeat(60);
         String child = Names.child(name, "train-12-0123abcd");
