@@ -20,14 +20,28 @@ import java.util.stream.Collectors;
  */
 public record StageRun(String runKey, String outputUri, Map<String, String> inputEnv, List<ArtifactInput> inputs) {
 
+    /** Annotation verb: a new value starts a new run of the same spec under a fresh prefix ({@code kubectl annotate --overwrite}). */
+    public static final String RERUN_ANNOTATION = "syncabel.io/rerun";
+
     public static StageRun of(OperatorSettings settings, HasMetadata owner, Map<String, String> inputEnv, List<ArtifactInput> inputs) {
         String key = String.valueOf(owner.getMetadata().getGeneration());
-        if (!inputEnv.isEmpty()) {
-            String joined = inputEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
-                    .collect(Collectors.joining("\n"));
+        String joined = inputEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                .collect(Collectors.joining("\n"));
+        String rerun = rerun(owner);
+        if (rerun != null) {
+            joined = joined + "\n" + RERUN_ANNOTATION + "=" + rerun;
+        }
+        if (!joined.isEmpty()) {
             key = key + "-" + Names.sha256Hex(joined).substring(0, 8);
         }
         return new StageRun(key, prefix(settings, owner) + key + "/", inputEnv, inputs);
+    }
+
+    /** The {@value #RERUN_ANNOTATION} value, or null. */
+    public static String rerun(HasMetadata owner) {
+        var annotations = owner.getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(RERUN_ANNOTATION);
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** Everything this resource ever wrote: {@code <storeRoot>/<namespace>/<plural>/<name>/}. */

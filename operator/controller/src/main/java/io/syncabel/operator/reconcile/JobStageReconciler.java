@@ -122,7 +122,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
                 .toList();
         Optional<Job> existing = runs.stream().filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst()
                 .or(() -> runs.stream().filter(j -> !hasCondition(j, "Failed") && runSpec.equals(annotation(j, RUN_SPEC))).findFirst());
-        if (existing.isEmpty() && finished(status.status(), run, generation)) {
+        if (existing.isEmpty() && finished(status.status(), run, generation) && Objects.equals(status.status().getRerun(), StageRun.rerun(primary))) {
             // the Job of this run is gone (ttlSecondsAfterFinished) after it finished: the result stands, no rerun
             var ready = StatusAggregator.condition(status.status(), Conditions.READY).orElseThrow();
             status.ready("True".equals(ready.getStatus()), ready.getReason(), ready.getMessage(), generation);
@@ -150,6 +150,7 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         }
         T s = status.status();
         s.setOutputUri(run.outputUri());
+        s.setRerun(StageRun.rerun(primary));
         s.setInputs(run.inputs().isEmpty() ? null : run.inputs());
         s.setStartTime(state.startTime());
         s.setCompletionTime(state.completionTime());
@@ -179,7 +180,9 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
         spec.remove(NOT_IN_RUN);
         String inputs = run.inputEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
                 .collect(Collectors.joining("\n"));
-        return Names.sha256Hex(JSON.asJson(spec) + "\n" + inputs).substring(0, 16);
+        String rerun = StageRun.rerun(primary);
+        return Names.sha256Hex(JSON.asJson(spec) + "\n" + inputs + (rerun == null ? "" : "\n" + StageRun.RERUN_ANNOTATION + "=" + rerun))
+                .substring(0, 16);
     }
 
     /** {@code spec.suspend} goes to the Job, unless Kueue owns suspension (queueName set). */

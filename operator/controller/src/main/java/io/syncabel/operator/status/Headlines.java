@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class Headlines {
     /** Fields the operator owns; a summary cannot overwrite them. */
-    static final Set<String> RESERVED = Set.of("conditions", "observedGeneration", "outputUri", "progress",
+    static final Set<String> RESERVED = Set.of("conditions", "observedGeneration", "outputUri", "rerun", "progress",
             "estimatedCompletionTime", "startTime", "completionTime");
     static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 

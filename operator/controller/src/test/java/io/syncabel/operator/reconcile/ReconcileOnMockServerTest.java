@@ -166,6 +166,33 @@ class ReconcileOnMockServerTest {
     }
 
     @Test
+    void theRerunAnnotationStartsANewRunOfTheSameSpecUnderAFreshPrefix() {
+        client.resource(Fixtures.kb("kb-rr")).create();
+        MockCluster.succeed(client, onlyJob("kb-rr"), "{\"concepts\":1}");
+        eventually().until(() -> "True/Succeeded".equals(ready(get(KnowledgeBase.class, "kb-rr"))));
+        String firstOutput = get(KnowledgeBase.class, "kb-rr").getStatus().getOutputUri();
+
+        client.resources(KnowledgeBase.class).inNamespace(NS).withName("kb-rr")
+                .edit(kb -> annotate(kb, "1"));
+        eventually().until(() -> jobs(client, "kb-rr").size() == 2
+                && "False/Pending".equals(ready(get(KnowledgeBase.class, "kb-rr"))));
+        KnowledgeBase kb = get(KnowledgeBase.class, "kb-rr");
+        assertThat(kb.getMetadata().getGeneration()).as("no spec change").isEqualTo(1L);
+        assertThat(kb.getStatus().getRerun()).isEqualTo("1");
+        assertThat(kb.getStatus().getOutputUri()).isNotEqualTo(firstOutput).startsWith("s3://syncabel/test/knowledgebases/kb-rr/1-");
+        assertThat(kb.getStatus().getConcepts()).as("the new run's figures start afresh").isNull();
+        Job second = jobs(client, "kb-rr").stream().filter(j -> !j.getMetadata().getName().equals("kb-rr-kb-1")).findFirst().orElseThrow();
+        MockCluster.succeed(client, second, "{\"concepts\":2}");
+        eventually().until(() -> Long.valueOf(2).equals(get(KnowledgeBase.class, "kb-rr").getStatus().getConcepts()));
+        assertThat(jobs(client, "kb-rr")).hasSize(2);
+    }
+
+    static KnowledgeBase annotate(KnowledgeBase kb, String rerun) {
+        kb.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(io.syncabel.operator.children.StageRun.RERUN_ANNOTATION, rerun)));
+        return kb;
+    }
+
+    @Test
     void aFailedJobIsReportedWithItsCause() {
         client.resource(Fixtures.kb("kb-c")).create();
         Job job = onlyJob("kb-c");

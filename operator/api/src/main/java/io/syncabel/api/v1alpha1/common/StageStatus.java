@@ -29,6 +29,9 @@ public abstract class StageStatus {
     @JsonPropertyDescription("The inputs (URI + digest) the output was made from.")
     private List<ArtifactInput> inputs;
 
+    @JsonPropertyDescription("The syncabel.io/rerun annotation value the current run was started for (batch kinds).")
+    private String rerun;
+
     @JsonPropertyDescription("Live progress of the current run, e.g. \"shard 3/8, 41%\".")
     private String progress;
 
