@@ -80,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--compare-to", paramLabel = "FILE",
             description = "Another prediction file on the same mentions: reports the difference in Recall@1 (these "
-                    + "predictions minus those) with its paired-bootstrap 95% interval.")
+                    + "predictions minus those) with its paired-bootstrap 95%% interval.")
     Path compareTo;
 
     @Option(names = "--model", paramLabel = "URI",

@@ -266,6 +266,12 @@ public final class GenerativeLinker implements Linker {
         return tries.constraint(groupOf(group));
     }
 
+    /** The groups the model has tries for: a server refuses mentions of any other group. */
+    @Override
+    public Set<String> groups() {
+        return Set.copyOf(tries.byGroup().keySet());
+    }
+
     /** The trie group for a mention's group: itself when known; the only group of a one-group KB otherwise. */
     private String groupOf(String group) {
         Map<String, NameTrie> byGroup = tries.byGroup();

@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
  * (the original's algorithm with NumPy; ours draws other resamples, so the bounds may differ slightly).
  */
 class SpacccConformanceTest {
-    static final Path DIR = Path.of(System.getProperty("syncabel.repo.root"), "..", "shared", "data",
-            "syncabel-predictions", "SPACCC");
+    static Path dir;
 
     /** Read once: two tests use it and the machine is shared. */
     static Predictions withSynCabel;
 
     @BeforeAll
     static void read() {
-        withSynCabel = PredictionReader.read(DIR.resolve("Llama_guided_with_SynCABEL.tsv"));
+        dir = io.syncabel.runtime.TestData.data("syncabel-predictions/SPACCC");
+        withSynCabel = PredictionReader.read(dir.resolve("Llama_guided_with_SynCABEL.tsv"));
     }
 
     @Test
@@ -61,7 +61,7 @@ class SpacccConformanceTest {
 
     @Test
     void withoutSynCabelReproducesRecallAt1() {
-        Predictions p = PredictionReader.read(DIR.resolve("Llama_guided_without_SynCABEL.tsv"));
+        Predictions p = PredictionReader.read(dir.resolve("Llama_guided_without_SynCABEL.tsv"));
         EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null),
                 null, null, null);
         assertThat(report.overall().recallAt1().value()).isCloseTo(64.2, within(0.05));

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerTest {
-    static final Path MEDIC = Path.of(System.getProperty("syncabel.repo.root", "../.."),
-            "../shared/data/ncbi-disease/medic_06Jul2012.txt");
 
     static final List<String> TRICKY = List.of(
             "[BRCA1 mutation] is breast-ovarian cancer, familial 1",
@@ -42,7 +40,8 @@ class TokenizerTest {
     @BeforeAll
     static void train() throws IOException {
         names = new ArrayList<>();
-        for (String line : Files.readAllLines(MEDIC, StandardCharsets.UTF_8).subList(0, 1000)) {
+        Path medic = io.syncabel.runtime.TestData.data("ncbi-disease/medic_06Jul2012.txt");
+        for (String line : Files.readAllLines(medic, StandardCharsets.UTF_8).subList(0, 1000)) {
             String right = line.substring(line.indexOf("||") + 2);
             names.addAll(Arrays.asList(right.split("\\|")));
         }
