@@ -74,6 +74,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    UnknownCodesOption unknownCodes = new UnknownCodesOption();
+
+
     @Option(names = "--predictions", paramLabel = "FILE",
             description = "Prediction file: the original's TSV (.tsv) or syncabel link JSONL (.jsonl).")
     Path predictions;
@@ -243,7 +247,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (serviceUrl == null) {
                 try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
                     knowledgeBase = loadKb(kb != null ? kb : artifact.info().kbUri());
-                    List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, artifact.info().language(), true);
+                    List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, artifact.info().language(), true,
+                            unknownCodes.problems(false));
                     result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(prefix), knowledgeBase,
                             generateOnly ? CorpusLinking.Settings.plain(b) : CorpusLinking.Settings.recommended(b, artifact.mentions())),
                             knowledgeBase, artifact.seenCodes(), out, err);
@@ -251,7 +256,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             } else {
                 ModelArtifact.Info info = ModelArtifact.readInfo(store, prefix);
                 knowledgeBase = loadKb(kb != null ? kb : info.kbUri());
-                List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, info.language(), true);
+                List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, info.language(), true,
+                        unknownCodes.problems(false));
                 result = CorpusLinking.write(items, CorpusLinking.service(serviceUrl, b, 5), knowledgeBase,
                         ModelArtifact.readSeenCodes(store, prefix), out, err);
             }

@@ -34,6 +34,10 @@ final class LinkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    UnknownCodesOption unknownCodes = new UnknownCodesOption();
+
+
     @Option(names = "--model", required = true, paramLabel = "URI", description = "Model artifact (file: or s3://, or a folder).")
     String model;
 
@@ -137,7 +141,9 @@ final class LinkCommand implements Callable<Integer> {
                 knowledgeBase = KbArtifact.load(kbStore, kbUri);
             }
             String language = artifact.info().language();
-            List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations);
+            io.syncabel.runtime.text.Problems problems = unknownCodes.problems(false);
+            List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations, problems);
+            unknownCodes.report(problems, "link", err);
             CorpusLinking.Settings settings = settings(artifact, knowledgeBase, language, fused);
             CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri),
                     knowledgeBase, settings), knowledgeBase, artifact.seenCodes(), out, err);
@@ -170,7 +176,8 @@ final class LinkCommand implements Callable<Integer> {
         if (!dictionaryCorpora.isEmpty()) {
             List<CorpusExamples.Item> annotated = new ArrayList<>();
             for (Path p : dictionaryCorpora) {
-                annotated.addAll(CorpusLinking.read(p, format, knowledgeBase, language, !noAbbreviations));
+                annotated.addAll(CorpusLinking.read(p, format, knowledgeBase, language, !noAbbreviations,
+                        unknownCodes.problems(false)));
             }
             dictionary = MentionDictionary.of(annotated);
         }

@@ -39,6 +39,10 @@ final class RerankCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    UnknownCodesOption unknownCodes = new UnknownCodesOption();
+
+
     @Option(names = "--model", required = true, paramLabel = "URI", description = "Model artifact (file: or s3://, or a folder).")
     String model;
 
@@ -136,7 +140,7 @@ final class RerankCommand implements Callable<Integer> {
     private List<CorpusExamples.Item> read(List<Path> corpora, KnowledgeBase kb, String language) {
         List<CorpusExamples.Item> items = new ArrayList<>();
         for (Path p : corpora) {
-            items.addAll(CorpusLinking.read(p, format, kb, language, true));
+            items.addAll(CorpusLinking.read(p, format, kb, language, true, unknownCodes.problems(false)));
         }
         return items;
     }

@@ -57,6 +57,10 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    UnknownCodesOption unknownCodes = new UnknownCodesOption();
+
+
     @Option(names = {"-f", "--filename"}, paramLabel = "TRAININGRUN.YAML",
             description = "A TrainingRun manifest; relative file: URIs resolve against its folder.")
     Path manifest;
@@ -275,7 +279,7 @@ final class TrainCommand implements Callable<Integer> {
             if (store.manifest(outUri).isPresent()) {
                 throw new UserError(outUri + " already holds a published model; artifacts are immutable, choose another --out");
             }
-            Problems problems = new Problems(false);
+            Problems problems = unknownCodes.problems(false);
             List<CorpusExamples.Item> trainItems = new ArrayList<>();
             for (int i = 0; i < trainFiles.size(); i++) {
                 String f = format != null ? format : trainFormats.get(i);
@@ -286,6 +290,7 @@ final class TrainCommand implements Callable<Integer> {
                 String f = format != null ? format : devFormats.get(i);
                 devItems.addAll(CorpusExamples.read(devFiles.get(i), f, knowledgeBase, language, !noAbbreviations, problems));
             }
+            unknownCodes.report(problems, "train", err);
             if (theDevTrainFraction > 0) {
                 List<CorpusExamples.Item> held = new ArrayList<>();
                 int folded = io.syncabel.runtime.corpus.DevSplit.fold(devItems, theDevTrainFraction, settings.seed(), trainItems, held);

@@ -273,7 +273,13 @@ public final class CorpusLinking {
     /** Reads a corpus for linking (short forms expanded unless told otherwise). */
     public static List<CorpusExamples.Item> read(Path corpus, String format, KnowledgeBase kb, String language,
             boolean expandAbbreviations) {
-        return CorpusExamples.read(corpus, format, kb, language, expandAbbreviations, new Problems(false));
+        return read(corpus, format, kb, language, expandAbbreviations, new Problems(false));
+    }
+
+    /** As above, with the caller's problem policy (e.g. gold codes the KB lacks skipped and counted). */
+    public static List<CorpusExamples.Item> read(Path corpus, String format, KnowledgeBase kb, String language,
+            boolean expandAbbreviations, Problems problems) {
+        return CorpusExamples.read(corpus, format, kb, language, expandAbbreviations, problems);
     }
 
     /**

@@ -163,6 +163,25 @@ public class LinkerTrainingTest {
                     "--candidates", "3", "--folds", "2", "--out", reranker.toString())).isZero();
             assertThat(fitted.toString()).contains("\"rerankerDevLists\":").contains("\"rerankerModelWeights\":");
             assertThat(Files.readString(reranker)).contains("\"modelLogProb\"");
+            // a gold code the KB lacks: an error naming file and line, or skipped and counted on request
+            Path unknown = Files.writeString(dir.resolve("unknown.pubtator"), Files.readString(dev).replace("\tD006", "\tD999"));
+            for (String policy : List.of("error", "skip")) {
+                var link = io.syncabel.runtime.cli.SyncabelCli.commandLine();
+                link.setOut(new PrintWriter(new StringWriter()));
+                StringWriter linkErr = new StringWriter();
+                link.setErr(new PrintWriter(linkErr, true));
+                int code = link.execute("link", "--model", prefix, "--kb", kbArtifact, "--corpus", unknown.toString(),
+                        "--reranker", reranker.toString(), "--dictionary-corpus", train.toString(), "--unknown-codes", policy,
+                        "--out", dir.resolve("unknown-" + policy + ".jsonl").toString());
+                if (policy.equals("error")) {
+                    assertThat(code).isEqualTo(2);
+                    assertThat(linkErr.toString()).contains("unknown.pubtator:5").contains("D999");
+                } else {
+                    assertThat(code).as(linkErr::toString).isZero();
+                    assertThat(linkErr.toString()).contains("link: skipped 1 gold code not in the knowledge base");
+                    assertThat(Files.readAllLines(dir.resolve("unknown-skip.jsonl"))).hasSize(2);
+                }
+            }
             for (String without : List.of("", "--without-model")) {
                 Path predictions = dir.resolve("predictions" + without + ".jsonl");
                 List<String> args = new java.util.ArrayList<>(List.of("link", "--model", prefix, "--kb", kbArtifact, "--corpus", dev.toString(),
