@@ -354,7 +354,7 @@ final class TrainCommand implements Callable<Integer> {
             io.syncabel.runtime.link.MentionDictionary trainingMentions = io.syncabel.runtime.link.MentionDictionary.of(annotated);
             counts.put("dictionaryMentions", trainingMentions.size());
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
-                    String.valueOf(knowledgeBase.metadata().get("version")), language, result.parameters());
+                    java.util.Objects.toString(knowledgeBase.metadata().get("version"), null), language, result.parameters());
             io.syncabel.runtime.link.Reranker reranker = null;
             if (!noReranker && !devItems.isEmpty() && !trainItems.isEmpty()) {
                 try {

@@ -50,11 +50,14 @@ public final class ModelArtifact implements AutoCloseable {
     private final Set<String> seenCodes;
     private final io.syncabel.runtime.link.MentionDictionary mentions;
     private final io.syncabel.runtime.link.Reranker reranker;
+    /** The model's version as clients see it: the first 12 hex digits of model.params' sha256 (URL-safe, immutable). */
+    private final String version;
     private final Path scratch;
 
     private ModelArtifact(Info info, Seq2SeqModel model, Tokenizer tokenizer, NameTable names, GroupTries tries,
             Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, io.syncabel.runtime.link.Reranker reranker,
-            Path scratch) {
+            String version, Path scratch) {
+        this.version = version;
         this.mentions = mentions;
         this.reranker = reranker;
         this.info = info;
@@ -164,7 +167,9 @@ public final class ModelArtifact implements AutoCloseable {
                 reranker = io.syncabel.runtime.link.Reranker.read(in, StoreUris.join(prefix, io.syncabel.runtime.link.Reranker.FILE));
             }
         }
-        return new ModelArtifact(info, model, tokenizer, names, tries, seen, mentions, reranker, scratch);
+        String version = store.manifest(prefix).orElseThrow().files().stream().filter(f -> f.name().equals("model.params"))
+                .map(f -> f.sha256().substring(0, Math.min(12, f.sha256().length()))).findFirst().orElse("unknown");
+        return new ModelArtifact(info, model, tokenizer, names, tries, seen, mentions, reranker, version, scratch);
     }
 
     /** The artifact's model.json (configuration, KB URI, language), verified, without loading the weights. */
@@ -198,7 +203,8 @@ public final class ModelArtifact implements AutoCloseable {
     public io.syncabel.runtime.link.GenerativeLinker linker(String modelName) {
         return new io.syncabel.runtime.link.GenerativeLinker(model,
                 new ExampleEncoder(tokenizer::encode, info.config().maxSourceLength()), tokenizer::decode, tries, names,
-                new io.syncabel.runtime.link.Linker.Info(modelName, info.kbUri(), info.kbVersion()), this);
+                new io.syncabel.runtime.link.Linker.Info(modelName, version, "null".equals(info.kbVersion()) ? null : info.kbVersion()),
+                this);
     }
 
     public Info info() {

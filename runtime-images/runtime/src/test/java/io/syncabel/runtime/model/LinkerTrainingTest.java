@@ -109,6 +109,9 @@ public class LinkerTrainingTest {
             }
             try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
                 GenerativeLinker linker = artifact.linker("test");
+                // clients see a version that names these weights (and fits a URL path), not a URI
+                assertThat(linker.info().modelVersion()).matches("[0-9a-f]{12}");
+                assertThat(linker.info().kbVersion()).isEqualTo("test");
                 // the reloaded model answers exactly as the best weights did before saving (greedy, beam 1)...
                 List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, new Linker.Options(1, 1, true));
                 List<List<Linker.Candidate>> beforeSaving;
