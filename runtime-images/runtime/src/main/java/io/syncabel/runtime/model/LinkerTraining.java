@@ -185,13 +185,21 @@ public final class LinkerTraining {
                 return epochData;
             }, new Seq2SeqTrainer.Listener() {
                 @Override
+                /** When the last progress line was written: one every 50 steps, and at least every 30 s. */
+                private long lastLine = System.nanoTime();
+
+                @Override
                 public void onStep(int epoch, long step, long totalSteps, float loss) {
-                    if (step % 50 == 0 || step == totalSteps) {
-                        double elapsed = (System.nanoTime() - started) / 6e10;
+                    long now = System.nanoTime();
+                    // from the first step on, so a slow machine shows its rate and ETA at once
+                    if (step == from.step() + 1 || step % 50 == 0 || step == totalSteps || now - lastLine >= 30_000_000_000L) {
+                        lastLine = now;
+                        double elapsed = (now - started) / 6e10;
                         double minutes = minutesBefore + elapsed;
-                        double eta = elapsed / Math.max(1, step - from.step()) * (totalSteps - step);
-                        String line = String.format("epoch %d step %d/%d loss %.4f (%.1f min, eta %.1f min)",
-                                epoch + 1, step, totalSteps, loss, minutes, eta);
+                        long done = step - from.step();
+                        double eta = elapsed / Math.max(1, done) * (totalSteps - step);
+                        String line = String.format("epoch %d step %d/%d loss %.4f (%.1f min, %.1f steps/min, eta %.1f min)",
+                                epoch + 1, step, totalSteps, loss, minutes, done / Math.max(elapsed, 1e-9), eta);
                         log.println("train: " + line);
                         log.flush();
                         progress.accept(String.format("{\"done\":%d,\"total\":%d,\"epoch\":%d,\"loss\":%.5f,\"message\":\"%s\"}",

@@ -223,6 +223,8 @@ public class LinkerTrainingTest {
                         }
                     }, new StoreCheckpoints(store, checkpoints, new PrintWriter(firstLog, true))))
                     .hasMessage("pod stopped");
+            // progress from the first step on, with its rate and ETA
+            assertThat(firstLog.toString()).containsPattern("train: epoch 1 step 1/\\d+ loss [0-9.]+ \\([0-9.]+ min, [0-9.]+ steps/min, eta [0-9.]+ min\\)");
             List<String> done = firstLog.toString().lines().filter(l -> l.startsWith("train: {\"epoch\":")).toList();
             assertThat(done).hasSizeGreaterThan(1);
             var last = java.util.regex.Pattern.compile("\"epoch\":(\\d+),\"step\":(\\d+),").matcher(done.get(done.size() - 1));
