@@ -148,6 +148,11 @@ final class TrainCommand implements Callable<Integer> {
             + "with the training split; the rest picks the checkpoint (default 0: dev only picks).")
     Double devTrainFraction;
 
+    @Option(names = "--checkpoint-minutes", defaultValue = "5", paramLabel = "M",
+            description = "A checkpoint every M minutes between evaluation points too, so a preempted run loses little "
+                    + "(default ${DEFAULT-VALUE}; 0: only at evaluation points).")
+    double checkpointMinutes;
+
     @Option(names = "--no-reranker", description = "Do not fit the learned re-ranker after training (default: fitted when "
             + "there is a dev split, saved as reranker.json; the model then links with fixed-weight fusion).")
     boolean noReranker;
@@ -319,7 +324,11 @@ final class TrainCommand implements Callable<Integer> {
                 syntheticExamples = te.examples();
                 syntheticSkipped = te.skipped();
             }
-            LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err);
+            if (!(checkpointMinutes >= 0)) {
+                throw new UserError("--checkpoint-minutes " + checkpointMinutes + ": expected 0 or more");
+            }
+            LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err)
+                    .checkpointInterval(java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)));
             StoreCheckpoints checkpoints = new StoreCheckpoints(store, StoreCheckpoints.prefixFor(outUri), err);
             LinkerTraining.Result result = training.run(trainItems, devItems, syntheticExamples, json -> {
                 try {

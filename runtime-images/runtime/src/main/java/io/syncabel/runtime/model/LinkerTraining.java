@@ -78,12 +78,28 @@ public final class LinkerTraining {
                 x.maxTargetLength() != null ? x.maxTargetLength() : named.maxTargetLength());
     }
 
+    /**
+     * How often a checkpoint is written between evaluation points (default {@link #DEFAULT_CHECKPOINT_INTERVAL});
+     * zero: only at evaluation points.
+     */
+    public LinkerTraining checkpointInterval(java.time.Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("checkpoint interval must not be negative");
+        }
+        this.checkpointInterval = interval;
+        return this;
+    }
+
     /** The result, ready to be written as a model artifact. */
     public record Result(ModelConfig config, byte[] bestWeights, byte[] tokenizerJson, NameTable names, GroupTries tries,
             Set<String> seenCodes, List<String> metrics, double bestDevRecallAt1, int bestEpoch, long examples,
             long updates, long parameters, double minutes) {
     }
 
+    /** Checkpoints between evaluation points, on a timer: a preempted run loses at most this much. */
+    public static final java.time.Duration DEFAULT_CHECKPOINT_INTERVAL = java.time.Duration.ofMinutes(5);
+
+    private java.time.Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
     private final KnowledgeBase kb;
     private final TrainingSettings settings;
     private final Options options;
@@ -184,7 +200,31 @@ public final class LinkerTraining {
                 exampleCount[0] = epochData.size();
                 return epochData;
             }, new Seq2SeqTrainer.Listener() {
+                /** When the last checkpoint was written (evaluation points write one too). */
+                private long lastCheckpoint = System.nanoTime();
+
                 @Override
+                public void afterStep(Seq2SeqTrainer.Position next) {
+                    long now = System.nanoTime();
+                    if (checkpointInterval.isZero() || now - lastCheckpoint < checkpointInterval.toNanos()) {
+                        return;
+                    }
+                    lastCheckpoint = now;
+                    double minutes = minutesBefore + (now - started) / 6e10;
+                    try {
+                        byte[] weights = model.weights();
+                        // before the first evaluation there is no best yet: the current weights stand in
+                        checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
+                                List.copyOf(metrics), weights, trainer.saveState(), best[0] != null ? best[0] : weights));
+                    } catch (IOException | RuntimeException e) {
+                        log.println("train: warning: cannot write the checkpoint at step " + next.step() + ": " + e.getMessage());
+                        log.flush();
+                        return;
+                    }
+                    log.printf("train: checkpoint at step %d (timer)%n", next.step());
+                    log.flush();
+                }
+
                 /** When the last progress line was written: one every 50 steps, and at least every 30 s. */
                 private long lastLine = System.nanoTime();
 
@@ -237,6 +277,7 @@ public final class LinkerTraining {
                         best[0] = model.weights();
                     }
                     try {
+                        lastCheckpoint = System.nanoTime();
                         checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
                                 List.copyOf(metrics), better ? best[0] : model.weights(),
                                 trainer.saveState(), best[0]));

@@ -34,6 +34,10 @@ public final class Seq2SeqTrainer {
         default void onStep(int epoch, long step, long totalSteps, float loss) {
         }
 
+        /** After every step (and its evaluation point, if any): {@code next} is where a run resumed here continues. */
+        default void afterStep(Position next) {
+        }
+
         /**
          * Called every {@code evaluateEverySteps} steps (when positive) and at the end of each epoch; the model is
          * usable for decoding here, and {@link #saveState} / the model's weights make a checkpoint from which
@@ -116,12 +120,13 @@ public final class Seq2SeqTrainer {
                 step++;
                 listener.onStep(epoch, step, totalSteps, loss);
                 boolean epochEnd = b == batches.size() - 1;
+                Position next = epochEnd ? new Position(epoch + 1, 0, step) : new Position(epoch, b + 1, step);
                 if (epochEnd || evaluateEverySteps > 0 && step % evaluateEverySteps == 0) {
-                    Position next = epochEnd ? new Position(epoch + 1, 0, step) : new Position(epoch, b + 1, step);
                     listener.onEvaluation(epoch, step, (float) (lossSum / Math.max(1, counted)), epochEnd, next);
                     lossSum = 0;
                     counted = 0;
                 }
+                listener.afterStep(next);
             }
         }
     }

@@ -258,4 +258,38 @@ public class LinkerTrainingTest {
             assertThat(fresh.metrics()).hasSize(2);
         }
     }
+
+    @Test
+    void aRunStoppedBeforeItsFirstEvaluationResumesFromItsTimerCheckpoint() throws IOException {
+        KnowledgeBase kb = kb();
+        List<CorpusExamples.Item> items = items(kb);
+        // small batches: many steps before the first epoch ends (the first evaluation point)
+        TrainingSettings settings = new TrainingSettings(2, 64, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
+        LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
+        List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb, true));
+        try (ArtifactStore store = new FolderStore()) {
+            String checkpoints = "file:" + dir.resolve("timer.checkpoints") + "/";
+            // the pod is killed right after the timer's checkpoint at step 3
+            StringWriter firstLog = new StringWriter() {
+                @Override
+                public void write(String s, int off, int len) {
+                    super.write(s, off, len);
+                    if (toString().contains("checkpoint at step 3 (timer)")) {
+                        throw new IllegalStateException("pod stopped");
+                    }
+                }
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LinkerTraining(kb, settings, options, new PrintWriter(firstLog, true))
+                    .checkpointInterval(java.time.Duration.ofNanos(1))
+                    .run(items, items, synthetic, json -> { }, new StoreCheckpoints(store, checkpoints, new PrintWriter(new StringWriter()))))
+                    .hasMessage("pod stopped");
+            assertThat(firstLog.toString()).as("stopped before any evaluation point").doesNotContain("train: {\"epoch\":");
+            StringWriter secondLog = new StringWriter();
+            LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(secondLog, true))
+                    .run(items, items, synthetic, json -> { }, new StoreCheckpoints(store, checkpoints, new PrintWriter(secondLog, true)));
+            assertThat(secondLog.toString()).contains("resuming at step 3 (epoch 1, batch 3)").doesNotContain("step 1/");
+            assertThat(result.metrics()).hasSize(2);
+            assertThat(result.bestWeights()).isNotNull();
+        }
+    }
 }
