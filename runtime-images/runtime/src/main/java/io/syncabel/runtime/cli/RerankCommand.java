@@ -149,7 +149,7 @@ final class RerankCommand implements Callable<Integer> {
     static void write(Reranker reranker, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".reranker", ".tmp");
+        Path tmp = Files.createFile(parent.resolve(".reranker-" + java.util.UUID.randomUUID() + ".tmp")); // umask's mode, not 0600
         try {
             try (OutputStream o = Files.newOutputStream(tmp)) {
                 reranker.write(o);

@@ -224,7 +224,8 @@ public final class CorpusLinking {
         long started = System.nanoTime();
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".predictions", ".tmp");
+        // createFile, not createTempFile: the predictions get the mode of any file the user writes (umask), not 0600
+        Path tmp = Files.createFile(parent.resolve(".predictions-" + java.util.UUID.randomUUID() + ".tmp"));
         int hits = 0;
         try {
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
