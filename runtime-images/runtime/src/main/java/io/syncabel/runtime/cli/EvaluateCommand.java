@@ -276,10 +276,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static KnowledgeBase loadKb(String uri) throws IOException {
-        String prefix = Uris.prefix(uri);
-        try (ArtifactStore store = Stores.forUri(prefix)) {
-            return KbArtifact.load(store, prefix);
-        }
+        return KbArtifact.load(Uris.prefix(uri));
     }
 
     private String corpusFormat(EvaluationSpec spec) {

@@ -136,10 +136,7 @@ final class LinkCommand implements Callable<Integer> {
         }
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
-            KnowledgeBase knowledgeBase;
-            try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
-                knowledgeBase = KbArtifact.load(kbStore, kbUri);
-            }
+            KnowledgeBase knowledgeBase = KbArtifact.load(kbUri);
             String language = artifact.info().language();
             io.syncabel.runtime.text.Problems problems = unknownCodes.problems(false);
             List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations, problems);

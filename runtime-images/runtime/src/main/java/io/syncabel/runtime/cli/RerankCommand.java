@@ -80,10 +80,7 @@ final class RerankCommand implements Callable<Integer> {
         String modelUri = Uris.prefix(model);
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
-            KnowledgeBase knowledgeBase;
-            try (ArtifactStore kbStore = Stores.forUri(kbUri)) {
-                knowledgeBase = KbArtifact.load(kbStore, kbUri);
-            }
+            KnowledgeBase knowledgeBase = KbArtifact.load(kbUri);
             String language = artifact.info().language();
             List<CorpusExamples.Item> trainItems = read(train, knowledgeBase, language);
             List<CorpusExamples.Item> devItems = read(dev, knowledgeBase, language);

@@ -92,6 +92,13 @@ public final class KbArtifact {
         return writer.publish(KIND, counts, inputs);
     }
 
+    /** Loads the published KB artifact at {@code prefix} (file: or s3://) from a store opened for it and closed after. */
+    public static KnowledgeBase load(String prefix) throws IOException {
+        try (ArtifactStore store = io.syncabel.runtime.store.Stores.forUri(prefix)) {
+            return load(store, prefix);
+        }
+    }
+
     /** Loads a published KB artifact, verifying every file against the manifest as it is read. */
     @SuppressWarnings("unchecked")
     public static KnowledgeBase load(ArtifactStore store, String prefix) throws IOException {

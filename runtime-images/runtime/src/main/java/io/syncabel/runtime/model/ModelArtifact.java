@@ -241,9 +241,7 @@ public final class ModelArtifact implements AutoCloseable {
             return linker(modelName);
         }
         String prefix = kbUri.endsWith("/") ? kbUri : kbUri + "/";
-        try (ArtifactStore store = io.syncabel.runtime.store.Stores.forUri(prefix)) {
-            return defaultLinker(modelName, io.syncabel.runtime.kb.KbArtifact.load(store, prefix));
-        }
+        return defaultLinker(modelName, io.syncabel.runtime.kb.KbArtifact.load(prefix));
     }
 
     /** As above, with the knowledge base already loaded. */
