@@ -209,20 +209,26 @@ public final class LinkerTraining {
                     if (checkpointInterval.isZero() || now - lastCheckpoint < checkpointInterval.toNanos()) {
                         return;
                     }
-                    lastCheckpoint = now;
-                    double minutes = minutesBefore + (now - started) / 6e10;
+                    byte[] weights = model.weights();
+                    // before the first evaluation there is no best yet: the current weights stand in
+                    if (save(next, minutesBefore + (now - started) / 6e10, weights, best[0] != null ? best[0] : weights)) {
+                        log.printf("train: checkpoint at step %d (timer)%n", next.step());
+                        log.flush();
+                    }
+                }
+
+                /** Writes a checkpoint (and restarts the timer); a failure is logged: training goes on, only resuming from here is lost. */
+                private boolean save(Seq2SeqTrainer.Position next, double minutes, byte[] weights, byte[] bestWeights) {
+                    lastCheckpoint = System.nanoTime();
                     try {
-                        byte[] weights = model.weights();
-                        // before the first evaluation there is no best yet: the current weights stand in
                         checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
-                                List.copyOf(metrics), weights, trainer.saveState(), best[0] != null ? best[0] : weights));
+                                List.copyOf(metrics), weights, trainer.saveState(), bestWeights));
+                        return true;
                     } catch (IOException | RuntimeException e) {
                         log.println("train: warning: cannot write the checkpoint at step " + next.step() + ": " + e.getMessage());
                         log.flush();
-                        return;
+                        return false;
                     }
-                    log.printf("train: checkpoint at step %d (timer)%n", next.step());
-                    log.flush();
                 }
 
                 /** When the last progress line was written: one every 50 steps, and at least every 30 s. */
@@ -276,16 +282,7 @@ public final class LinkerTraining {
                         bestEpoch[0] = epoch + 1;
                         best[0] = model.weights();
                     }
-                    try {
-                        lastCheckpoint = System.nanoTime();
-                        checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
-                                List.copyOf(metrics), better ? best[0] : model.weights(),
-                                trainer.saveState(), best[0]));
-                    } catch (IOException | RuntimeException e) {
-                        // training goes on; only the ability to resume from this point is lost
-                        log.println("train: warning: cannot write the checkpoint at step " + step + ": " + e.getMessage());
-                        log.flush();
-                    }
+                    save(next, minutes, better ? best[0] : model.weights(), best[0]);
                 }
             }, from);
             log.printf("train: %d optimiser updates in %d epochs%n", trainer.updates(), settings.epochs());
