@@ -44,15 +44,7 @@ class CompositeDecodingTest {
         System.arraycopy(target, prefix, wanted, 0, target.length - prefix);
         wanted[wanted.length - 1] = BpeVocabulary.END;
         int vocab = bpe.size();
-        FakeDecoder decoder = new FakeDecoder(vocab, (source, history) -> {
-            float[] logits = new float[vocab];
-            int generated = history.length - 1 - prefix;
-            if (generated >= 0 && generated < wanted.length && java.util.Arrays.equals(history, 1 + prefix, history.length,
-                    wanted, 0, generated)) {
-                logits[wanted[generated]] = 12;
-            }
-            return FakeDecoder.logSoftmax(logits);
-        });
+        FakeDecoder decoder = FakeDecoder.writing(vocab, prefix, wanted);
         assertThat(wanted).contains(BpeVocabulary.SEPARATOR);
         GenerativeLinker linker = new GenerativeLinker(decoder, encoder, bpe::decode, tries, names, new Linker.Info("fake", "1", "1"));
         List<Linker.Result> results = linker.link(List.of(new Linker.Query("Families with ovarian and breast cancer.", 14, 39, "DISO")),

@@ -38,6 +38,22 @@ final class FakeDecoder implements StepDecoder {
         });
     }
 
+    /**
+     * A model set on one answer: after the start token and a forced prefix of {@code prefixLength} tokens, it puts a
+     * logit of 12 on the next token of {@code wanted} while the history follows it, uniform logits otherwise.
+     */
+    static FakeDecoder writing(int vocab, int prefixLength, int[] wanted) {
+        return new FakeDecoder(vocab, (source, history) -> {
+            float[] logits = new float[vocab];
+            int generated = history.length - 1 - prefixLength; // start token and prefix before
+            if (generated >= 0 && generated < wanted.length && Arrays.equals(history, 1 + prefixLength, history.length,
+                    wanted, 0, generated)) {
+                logits[wanted[generated]] = 12;
+            }
+            return logSoftmax(logits);
+        });
+    }
+
     static float[] logSoftmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {

@@ -114,15 +114,7 @@ class FusionTest {
         int[] favourite = Arrays.copyOf(encoder.nameTail("Wilson disease"), encoder.nameTail("Wilson disease").length + 1);
         favourite[favourite.length - 1] = BpeVocabulary.END;
         int vocab = bpe.size();
-        FakeDecoder decoder = new FakeDecoder(vocab, (source, history) -> {
-            float[] logits = new float[vocab];
-            int generated = history.length - 1 - prefixLength; // start token and prefix before
-            if (generated >= 0 && generated < favourite.length && Arrays.equals(history, 1 + prefixLength, history.length,
-                    favourite, 0, generated)) {
-                logits[favourite[generated]] = 12;
-            }
-            return FakeDecoder.logSoftmax(logits);
-        });
+        FakeDecoder decoder = FakeDecoder.writing(vocab, prefixLength, favourite);
         GenerativeLinker linker = new GenerativeLinker(decoder, encoder, bpe::decode, tries, names,
                 new Linker.Info("fake", "1", "1"));
 
