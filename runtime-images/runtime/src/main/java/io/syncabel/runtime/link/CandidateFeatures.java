@@ -2,7 +2,6 @@ package io.syncabel.runtime.link;
 
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.KnowledgeBase;
-import io.syncabel.runtime.kb.TfIdfLinker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,8 +37,7 @@ public final class CandidateFeatures {
     }
 
     private final KnowledgeBase kb;
-    private final TfIdfLinker kbRetriever;
-    private final TfIdfLinker mentionRetriever;
+    private final java.util.function.BiFunction<CorpusExamples.Item, Integer, List<HybridLinking.Retrieved>> retrieval;
     private final Function<CorpusExamples.Item, String> exactLookup;
     private final MentionDictionary dictionary;
     private final Map<String, Integer> annotations = new HashMap<>();
@@ -47,11 +45,11 @@ public final class CandidateFeatures {
     private final Map<String, Double> idf = new HashMap<>();
     private final double unknownIdf;
 
-    CandidateFeatures(KnowledgeBase kb, MentionDictionary dictionary, TfIdfLinker kbRetriever, TfIdfLinker mentionRetriever,
+    CandidateFeatures(KnowledgeBase kb, MentionDictionary dictionary,
+            java.util.function.BiFunction<CorpusExamples.Item, Integer, List<HybridLinking.Retrieved>> retrieval,
             Function<CorpusExamples.Item, String> exactLookup) {
         this.kb = kb;
-        this.kbRetriever = kbRetriever;
-        this.mentionRetriever = mentionRetriever;
+        this.retrieval = retrieval;
         this.exactLookup = exactLookup;
         this.dictionary = dictionary;
         dictionary.votes().forEach((mention, codes) -> codes.forEach((code, n) -> {
@@ -148,31 +146,12 @@ public final class CandidateFeatures {
         return dictionary.votes().getOrDefault(HybridLinking.normalise(item.mention()), Map.of());
     }
 
-    /**
-     * The top-K concepts by their best cosine over KB names and training mentions, for the mention as written and
-     * as expanded, ties in the order the fusion's retrieval keeps ({@link HybridLinking#retrieveScored}); per
-     * concept: best, KB-name and training-mention cosine (0 where that source did not retrieve it).
-     */
+    /** The top-K concepts as fusion retrieves them ({@link HybridLinking#retrieve}): best, KB-name and training-mention cosine. */
     private void retrieve(CorpusExamples.Item item, int k, Map<String, double[]> cosines, Map<String, String> names) {
-        String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
-        Map<String, double[]> all = new LinkedHashMap<>();
-        List<TfIdfLinker> sources = List.of(mentionRetriever, kbRetriever);
-        for (int s = 0; s < sources.size(); s++) {
-            for (String mention : new LinkedHashSet<>(List.of(item.example().mention(), item.mention()))) {
-                for (TfIdfLinker.Candidate c : sources.get(s).topK(mention, group, k)) {
-                    double[] cos = all.computeIfAbsent(c.code(), x -> new double[3]);
-                    if (c.score() > cos[0] + 1e-9) {
-                        cos[0] = c.score();
-                        names.put(c.code(), c.name());
-                    }
-                    int slot = s == 0 ? 2 : 1;
-                    cos[slot] = Math.max(cos[slot], c.score());
-                }
-            }
+        for (HybridLinking.Retrieved r : retrieval.apply(item, k)) {
+            cosines.put(r.best().code(), new double[] {r.best().score(), r.kbCosine(), r.mentionCosine()});
+            names.put(r.best().code(), r.best().name());
         }
-        List<Map.Entry<String, double[]>> ranked = new ArrayList<>(all.entrySet());
-        ranked.sort((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])); // stable: ties keep insertion order
-        ranked.subList(0, Math.min(k, ranked.size())).forEach(e -> cosines.put(e.getKey(), e.getValue()));
     }
 
     /** IDF-weighted share of the mention's words in the concept's best name, and of that name's words in the mention. */

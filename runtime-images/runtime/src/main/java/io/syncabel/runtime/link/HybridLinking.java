@@ -266,28 +266,45 @@ public final class HybridLinking {
      * written, come first, as the dictionary baseline breaks them).
      */
     List<TfIdfLinker.Candidate> retrieveScored(CorpusExamples.Item item) {
+        return retrieve(item, candidates).stream().map(Retrieved::best).toList();
+    }
+
+    /**
+     * A retrieved concept: its best candidate over both sources and both forms of the mention, and the best cosine
+     * each source gave it (0 where that source did not retrieve it).
+     */
+    record Retrieved(TfIdfLinker.Candidate best, double kbCosine, double mentionCosine) {
+    }
+
+    /** The top-{@code k} concepts as {@link #retrieveScored} ranks them, with each source's cosine. */
+    List<Retrieved> retrieve(CorpusExamples.Item item, int k) {
         String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
         Map<String, TfIdfLinker.Candidate> best = new java.util.LinkedHashMap<>();
+        Map<String, double[]> bySource = new HashMap<>(); // code -> {KB names, training mentions}
         for (TfIdfLinker retriever : List.of(mentionRetriever, kbRetriever)) {
+            int source = retriever == kbRetriever ? 0 : 1;
             for (String mention : new LinkedHashSet<>(List.of(item.example().mention(), item.mention()))) {
-                for (TfIdfLinker.Candidate c : retriever.topK(mention, group, candidates)) {
+                for (TfIdfLinker.Candidate c : retriever.topK(mention, group, k)) {
                     TfIdfLinker.Candidate known = best.get(c.code());
                     if (known == null || c.score() > known.score() + 1e-9) {
                         best.put(c.code(), c);
                     }
+                    double[] cosines = bySource.computeIfAbsent(c.code(), x -> new double[2]);
+                    cosines[source] = Math.max(cosines[source], c.score());
                 }
             }
         }
         List<TfIdfLinker.Candidate> ranked = new ArrayList<>(best.values());
         // stable sort: equal cosines keep the insertion order above
         ranked.sort((x, y) -> Double.compare(y.score(), x.score()));
-        return ranked.subList(0, Math.min(candidates, ranked.size()));
+        return ranked.subList(0, Math.min(k, ranked.size())).stream()
+                .map(c -> new Retrieved(c, bySource.get(c.code())[0], bySource.get(c.code())[1])).toList();
     }
 
     /** The re-ranker's view of the candidates (built on first use: word statistics of the whole KB). */
     public synchronized CandidateFeatures features() {
         if (features == null) {
-            features = new CandidateFeatures(kb, dictionary, kbRetriever, mentionRetriever, this::exactCode);
+            features = new CandidateFeatures(kb, dictionary, this::retrieve, this::exactCode);
         }
         return features;
     }
