@@ -1,0 +1,114 @@
+package io.syncabel.runtime.link;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The {@code bench/dense-retriever/index} harness: size and query latency of the flat {@link DenseIndex} under both
+ * storages, at the MEDIC name count and at 1M names, over random unit vectors (what an encoder gives does not change
+ * the cost of an exact scan). A plain main rather than JMH (not on this build's class path): one warm-up query, then
+ * the median of timed ones, in this thread's CPU time (the machine is shared; wall time would count the others).
+ * {@code query_ms} is one query alone; {@code batch_query_ms} is a query's share of a batch of 32 (each block of
+ * stored vectors decoded once for the batch), what linking a corpus pays.
+ */
+public final class DenseIndexBenchmark {
+
+    private DenseIndexBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path medic = Path.of("../shared/data/ncbi-disease/medic_06Jul2012.txt");
+        int large = 1_000_000;
+        int dimension = 384;
+        int queries = 9;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--medic" -> medic = Path.of(args[i + 1]);
+                case "--names" -> large = Integer.parseInt(args[i + 1]);
+                case "--dim" -> dimension = Integer.parseInt(args[i + 1]);
+                case "--queries" -> queries = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        int medicNames = Files.exists(medic) ? TrieBenchmark.medicNames(medic).size() : 75_635;
+        for (int names : new int[] {medicNames, large}) {
+            for (DenseIndex.Storage storage : DenseIndex.Storage.values()) {
+                measure(names, dimension, storage, queries);
+            }
+        }
+    }
+
+    static void measure(int names, int dimension, DenseIndex.Storage storage, int queries) throws IOException {
+        long t0 = System.nanoTime();
+        DenseIndex index = DenseIndex.of(storage, dimension, randomUnitVectors(names, dimension, 1));
+        double buildS = (System.nanoTime() - t0) / 1e9;
+        long[] fileBytes = {0};
+        index.write(new OutputStream() {
+            @Override
+            public void write(int b) {
+                fileBytes[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                fileBytes[0] += len;
+            }
+        });
+        List<float[]> qs = randomUnitVectors(queries + 1, dimension, 2);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        index.search(new float[][] {qs.get(0)}, 10); // warm-up
+        double[] single = new double[queries];
+        for (int q = 0; q < queries; q++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            index.search(new float[][] {qs.get(q + 1)}, 10);
+            single[q] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+        }
+        Arrays.sort(single);
+        float[][] batch = randomUnitVectors(32, dimension, 3).toArray(float[][]::new);
+        double[] batched = new double[3];
+        for (int r = 0; r < batched.length; r++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            index.search(batch, 10);
+            batched[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6 / batch.length;
+        }
+        Arrays.sort(batched);
+        System.out.printf(Locale.ROOT, "names=%d dim=%d storage=%s bytes_per_name=%.1f file_mb=%.1f build_s=%.1f query_ms=%.1f batch_query_ms=%.1f%n",
+                names, dimension, storage.name().toLowerCase(Locale.ROOT), (double) fileBytes[0] / names, fileBytes[0] / 1e6, buildS,
+                single[single.length / 2], batched[batched.length / 2]);
+    }
+
+    /** n pseudo-random unit vectors, generated on access (1M x 384 floats would need 1.5 GB at once). */
+    static List<float[]> randomUnitVectors(int n, int dimension, long seed) {
+        return new AbstractList<>() {
+            @Override
+            public float[] get(int i) {
+                SplittableRandom random = new SplittableRandom(seed * 1_000_003L + i);
+                float[] v = new float[dimension];
+                double norm = 0;
+                for (int d = 0; d < dimension; d++) {
+                    v[d] = (float) (random.nextDouble() * 2 - 1);
+                    norm += v[d] * v[d];
+                }
+                float inv = (float) (1 / Math.sqrt(norm));
+                for (int d = 0; d < dimension; d++) {
+                    v[d] *= inv;
+                }
+                return v;
+            }
+
+            @Override
+            public int size() {
+                return n;
+            }
+        };
+    }
+}

@@ -1,0 +1,163 @@
+package io.syncabel.runtime.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The flat dense index: exact top-k under both storages, its file, and its errors. */
+class DenseIndexTest {
+    static final int DIM = 48;
+
+    static float[] unit(Random random, int dim) {
+        float[] v = new float[dim];
+        double norm = 0;
+        for (int d = 0; d < dim; d++) {
+            v[d] = (float) random.nextGaussian();
+            norm += v[d] * v[d];
+        }
+        for (int d = 0; d < dim; d++) {
+            v[d] /= (float) Math.sqrt(norm);
+        }
+        return v;
+    }
+
+    static List<float[]> vectors(int n, long seed) {
+        Random random = new Random(seed);
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(unit(random, DIM));
+        }
+        return out;
+    }
+
+    /** Exact float32 top k, ties by row. */
+    static int[] bruteForce(List<float[]> stored, float[] q, int k) {
+        Integer[] rows = new Integer[stored.size()];
+        double[] s = new double[stored.size()];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = r;
+            for (int d = 0; d < DIM; d++) {
+                s[r] += q[d] * stored.get(r)[d];
+            }
+        }
+        Arrays.sort(rows, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
+        return Arrays.stream(rows).limit(k).mapToInt(Integer::intValue).toArray();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DenseIndex.Storage.class)
+    void searchFindsTheNearestStoredVectorsAsFloat32Would(DenseIndex.Storage storage) {
+        List<float[]> stored = vectors(1000, 1); // several blocks, the last one partial
+        DenseIndex index = DenseIndex.of(storage, DIM, stored);
+        Random random = new Random(2);
+        float[][] queries = new float[20][];
+        int[] targets = new int[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            // a noisy copy of a stored vector: its nearest row is known with a clear margin
+            targets[q] = random.nextInt(stored.size());
+            float[] noise = unit(random, DIM);
+            float[] v = stored.get(targets[q]).clone();
+            for (int d = 0; d < DIM; d++) {
+                v[d] += 0.3f * noise[d];
+            }
+            queries[q] = v;
+        }
+        DenseIndex.Hits[] hits = index.search(queries, 5);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(hits[q].rows()[0]).isEqualTo(targets[q]);
+            assertThat(hits[q].size()).isEqualTo(5);
+            int[] exact = bruteForce(stored, queries[q], 5);
+            double tolerance = storage == DenseIndex.Storage.FLOAT16 ? 2e-3 : 2e-2;
+            for (int i = 0; i < 5; i++) {
+                double s = 0;
+                for (int d = 0; d < DIM; d++) {
+                    s += queries[q][d] * stored.get(exact[i])[d];
+                }
+                assertThat((double) hits[q].scores()[i]).as("the i-th best score").isCloseTo(s, within(tolerance));
+                if (i > 0) {
+                    assertThat(hits[q].scores()[i]).isLessThanOrEqualTo(hits[q].scores()[i - 1]);
+                }
+            }
+        }
+        assertThat(index.bytesPerVector()).isEqualTo(storage == DenseIndex.Storage.FLOAT16 ? 2 * DIM : DIM + 4);
+    }
+
+    @Test
+    void kIsCappedByTheIndexAndTiesGoToTheLowerRow() {
+        float[] a = {1, 0};
+        float[] b = {0, 1};
+        DenseIndex index = DenseIndex.of(DenseIndex.Storage.FLOAT16, 2, List.of(b, a, a, b));
+        DenseIndex.Hits hits = index.search(new float[][] {{1, 0}}, 10)[0];
+        assertThat(hits.rows()).containsExactly(1, 2, 0, 3);
+        assertThat(index.search(new float[][] {{1, 0}}, 0)[0].size()).isZero();
+        assertThatThrownBy(() -> index.search(new float[][] {{1, 0, 0}}, 1)).hasMessageContaining("dimension 3");
+        assertThatThrownBy(() -> DenseIndex.of(DenseIndex.Storage.INT8, 2, List.of(new float[3])))
+                .hasMessageContaining("vector 0 has dimension 3");
+    }
+
+    @Test
+    void halfFloatsRoundToNearest() {
+        for (float f : new float[] {0f, 1f, -2.5f, 65504f, 0.1f, -0.3333f, 6e-8f, 1e-5f}) {
+            float back = DenseIndex.halfToFloat(DenseIndex.toHalf(f));
+            assertThat((double) back).as("%s", f).isCloseTo(f, within(Math.max(Math.abs(f) * 1e-3, 6e-8)));
+        }
+        assertThat(DenseIndex.halfToFloat(DenseIndex.toHalf(1f))).isEqualTo(1f);
+        assertThat(DenseIndex.halfToFloat(DenseIndex.toHalf(1e6f))).isInfinite();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DenseIndex.Storage.class)
+    void anIndexIsWrittenAndReadBack(DenseIndex.Storage storage) throws IOException {
+        List<float[]> stored = vectors(300, 3);
+        DenseIndex index = DenseIndex.of(storage, DIM, stored);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        index.write(out);
+        assertThat(out.size()).isEqualTo(17 + 300 * index.bytesPerVector());
+        DenseIndex read = DenseIndex.read(new ByteArrayInputStream(out.toByteArray()), "names.idx");
+        assertThat(read.storage()).isEqualTo(storage);
+        assertThat(read.size()).isEqualTo(300);
+        float[][] queries = {stored.get(7), stored.get(250)};
+        DenseIndex.Hits[] before = index.search(queries, 4);
+        DenseIndex.Hits[] after = read.search(queries, 4);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(after[q].rows()).containsExactly(before[q].rows());
+            assertThat(after[q].scores()).containsExactly(before[q].scores());
+        }
+    }
+
+    @Test
+    void aCorruptOrTruncatedFileIsAClearError() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DenseIndex.of(DenseIndex.Storage.INT8, DIM, vectors(10, 4)).write(out);
+        byte[] whole = out.toByteArray();
+        assertThatThrownBy(() -> DenseIndex.read(new ByteArrayInputStream(Arrays.copyOf(whole, whole.length - 5)), "names.idx"))
+                .hasMessageStartingWith("names.idx: truncated dense index").hasMessageContaining("10 vectors of dimension 48");
+        assertThatThrownBy(() -> DenseIndex.read(new ByteArrayInputStream(Arrays.copyOf(whole, 10)), "names.idx"))
+                .hasMessageStartingWith("names.idx: truncated dense index header");
+        assertThatThrownBy(() -> DenseIndex.read(new ByteArrayInputStream(new byte[0]), "names.idx"))
+                .hasMessageContaining("empty or truncated");
+        byte[] foreign = whole.clone();
+        foreign[0] = 'X';
+        assertThatThrownBy(() -> DenseIndex.read(new ByteArrayInputStream(foreign), "names.idx"))
+                .hasMessageStartingWith("names.idx: not a dense index");
+        byte[] future = whole.clone();
+        future[7] = 9;
+        assertThatThrownBy(() -> DenseIndex.read(new ByteArrayInputStream(future), "names.idx"))
+                .hasMessageContaining("version 9");
+        byte[] storage = whole.clone();
+        storage[8] = 7;
+        assertThatThrownBy(() -> DenseIndex.read(new ByteArrayInputStream(storage), "names.idx"))
+                .hasMessageContaining("unknown dense index storage 7");
+    }
+}
