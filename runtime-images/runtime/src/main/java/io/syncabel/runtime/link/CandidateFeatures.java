@@ -25,7 +25,23 @@ public final class CandidateFeatures {
     /** The model layer's inputs, in vector order: the base layer's score, then the model's. */
     public static final List<String> MODEL = List.of("baseScore", "modelLogProb", "modelSumLogProb", "modelLogMass",
             "modelRecipRank", "modelMissing");
+    /**
+     * Appended to {@link #BASE} when a dense retriever takes part: the concept's best dense cosine over its names
+     * (every candidate), and its reciprocal rank among the dense top K (0: the dense retriever did not propose it,
+     * so 0 and above 0 flag the source). Re-rankers fit without them keep {@link #BASE} and are used as before.
+     */
+    public static final List<String> DENSE = List.of("denseCosine", "denseRecipRank");
     static final int COSINE = 0;
+
+    /** The base features computed with or without a dense retriever. */
+    public static List<String> base(boolean dense) {
+        if (!dense) {
+            return BASE;
+        }
+        List<String> all = new ArrayList<>(BASE);
+        all.addAll(DENSE);
+        return List.copyOf(all);
+    }
 
     /**
      * One mention's candidates: codes ({@code +}-joined for a composite training annotation), their display names and
@@ -37,7 +53,8 @@ public final class CandidateFeatures {
     }
 
     private final KnowledgeBase kb;
-    private final java.util.function.BiFunction<CorpusExamples.Item, Integer, List<HybridLinking.Retrieved>> retrieval;
+    private final java.util.function.BiFunction<List<CorpusExamples.Item>, Integer, List<List<HybridLinking.Retrieved>>> retrieval;
+    private final boolean dense;
     private final Function<CorpusExamples.Item, String> exactLookup;
     private final MentionDictionary dictionary;
     private final Map<String, Integer> annotations = new HashMap<>();
@@ -46,9 +63,10 @@ public final class CandidateFeatures {
     private final double unknownIdf;
 
     CandidateFeatures(KnowledgeBase kb, MentionDictionary dictionary,
-            java.util.function.BiFunction<CorpusExamples.Item, Integer, List<HybridLinking.Retrieved>> retrieval,
-            Function<CorpusExamples.Item, String> exactLookup) {
+            java.util.function.BiFunction<List<CorpusExamples.Item>, Integer, List<List<HybridLinking.Retrieved>>> retrieval,
+            Function<CorpusExamples.Item, String> exactLookup, boolean dense) {
         this.kb = kb;
+        this.dense = dense;
         this.retrieval = retrieval;
         this.exactLookup = exactLookup;
         this.dictionary = dictionary;
@@ -84,21 +102,33 @@ public final class CandidateFeatures {
         return out;
     }
 
+    /** The names of the base feature vectors {@link #listings} gives: {@link #BASE}, then {@link #DENSE} with a dense retriever. */
+    public List<String> names() {
+        return base(dense);
+    }
+
     /** The items' listings, in order; the items are read as documents for {@code documentAgreement}. */
     public List<Listing> listings(List<CorpusExamples.Item> items, int k) {
+        List<List<HybridLinking.Retrieved>> all = retrieval.apply(items, k);
         List<String> exact = new ArrayList<>(items.size());
         List<Map<String, double[]>> retrieved = new ArrayList<>(items.size());
         List<Map<String, String>> shown = new ArrayList<>(items.size());
         Map<String, Map<String, Integer>> firstByDocument = new HashMap<>();
-        for (CorpusExamples.Item item : items) {
+        for (int at = 0; at < items.size(); at++) {
+            CorpusExamples.Item item = items.get(at);
             String code = exactLookup.apply(item);
             exact.add(code);
             Map<String, double[]> cosines = new LinkedHashMap<>();
             Map<String, String> names = new HashMap<>();
-            retrieve(item, k, cosines, names);
+            for (HybridLinking.Retrieved r : all.get(at)) {
+                cosines.put(r.best().code(), new double[] {r.best().score(), r.kbCosine(), r.mentionCosine(), r.denseCosine(),
+                        r.denseRank() == 0 ? 0 : 1.0 / r.denseRank()});
+                names.put(r.best().code(), r.best().name());
+            }
             for (String voted : votes(item).keySet()) {
                 if (!cosines.containsKey(voted)) {
-                    cosines.put(voted, new double[] {1, 0, 1}); // the mention is a training mention: cosine 1 to it
+                    // the mention is a training mention: cosine 1 to it
+                    cosines.put(voted, new double[] {1, 0, 1, 1, 0});
                     names.put(voted, item.example().mention());
                 }
             }
@@ -125,11 +155,12 @@ public final class CandidateFeatures {
                 double[] cos = retrieved.get(i).get(code);
                 double[] overlap = overlap(item.mention(), code);
                 int others = agreeing.getOrDefault(code, 0) - (code.equals(first) ? 1 : 0);
-                base[r] = new double[] {cos[0], cos[1], cos[2], 1.0 / (r + 1), cos[0] - top, overlap[0], overlap[1],
+                double[] x = {cos[0], cos[1], cos[2], 1.0 / (r + 1), cos[0] - top, overlap[0], overlap[1],
                         Math.log1p(annotations.getOrDefault(code, 0)), Math.log1p(Math.max(0, others)),
                         isKbName(item, code) ? 1 : 0,
                         allVotes == 0 ? 0 : votes.getOrDefault(code, 0) / (double) allVotes,
                         Math.log1p(votes.getOrDefault(code, 0))};
+                base[r] = dense ? append(x, cos[3], cos[4]) : x;
             }
             List<String> names = codes.stream().map(shown.get(i)::get).toList();
             out.add(new Listing(item, exact.get(i), List.copyOf(codes), names, base));
@@ -146,12 +177,10 @@ public final class CandidateFeatures {
         return dictionary.votes().getOrDefault(HybridLinking.normalise(item.mention()), Map.of());
     }
 
-    /** The top-K concepts as fusion retrieves them ({@link HybridLinking#retrieve}): best, KB-name and training-mention cosine. */
-    private void retrieve(CorpusExamples.Item item, int k, Map<String, double[]> cosines, Map<String, String> names) {
-        for (HybridLinking.Retrieved r : retrieval.apply(item, k)) {
-            cosines.put(r.best().code(), new double[] {r.best().score(), r.kbCosine(), r.mentionCosine()});
-            names.put(r.best().code(), r.best().name());
-        }
+    private static double[] append(double[] x, double... more) {
+        double[] out = java.util.Arrays.copyOf(x, x.length + more.length);
+        System.arraycopy(more, 0, out, x.length, more.length);
+        return out;
     }
 
     /** IDF-weighted share of the mention's words in the concept's best name, and of that name's words in the mention. */

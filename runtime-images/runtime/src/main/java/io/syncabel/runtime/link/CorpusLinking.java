@@ -55,7 +55,17 @@ public final class CorpusLinking {
      * @param reranker a learned re-ranker of the top K concepts (its own K), instead of fusion; or null
      */
     public record Settings(Linker.Options options, MentionDictionary dictionary, int candidates,
-            HybridLinking.Fusion fusion, Reranker reranker) {
+            HybridLinking.Fusion fusion, Reranker reranker, DenseRetriever dense) {
+        public Settings(Linker.Options options, MentionDictionary dictionary, int candidates, HybridLinking.Fusion fusion,
+                Reranker reranker) {
+            this(options, dictionary, candidates, fusion, reranker, null);
+        }
+
+        /** The same settings with a dense retriever joining retrieval (null: none). */
+        public Settings withDense(DenseRetriever retriever) {
+            return new Settings(options, dictionary, candidates, fusion, reranker, retriever);
+        }
+
         public Settings(Linker.Options options, MentionDictionary dictionary, int candidates, HybridLinking.Fusion fusion) {
             this(options, dictionary, candidates, fusion, null);
         }
@@ -91,7 +101,7 @@ public final class CorpusLinking {
     /** The model in this process. */
     public static Backend model(GenerativeLinker linker, KnowledgeBase kb, Settings s) {
         HybridLinking hybrid = !s.dictionary().isEmpty() || s.candidates() > 0 || s.fusion() != null || s.reranker() != null
-                ? new HybridLinking(linker, kb, s.dictionary(), s.candidates())
+                ? new HybridLinking(linker, kb, s.dictionary(), s.candidates(), s.dense())
                 : null;
         return batch -> {
             if (s.reranker() != null) {

@@ -26,7 +26,7 @@ public final class FusionLinker implements Linker {
             throw new IllegalArgumentException("FusionLinker needs fusion settings or a re-ranker");
         }
         this.model = model;
-        this.hybrid = new HybridLinking(model, kb, settings.dictionary(), settings.candidates());
+        this.hybrid = new HybridLinking(model, kb, settings.dictionary(), settings.candidates(), settings.dense());
         this.fusion = settings.fusion();
         this.reranker = settings.reranker();
         this.groups = Set.copyOf(kb.groups());

@@ -30,6 +30,7 @@ public final class HybridLinking {
     private final TfIdfLinker mentionRetriever;
     private final int candidates;
     private final MentionDictionary dictionary;
+    private final DenseRetriever dense;
     private CandidateFeatures features;
 
     public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, List<CorpusExamples.Item> training, int candidates) {
@@ -37,7 +38,17 @@ public final class HybridLinking {
     }
 
     public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, MentionDictionary dictionary, int candidates) {
+        this(linker, kb, dictionary, candidates, null);
+    }
+
+    /**
+     * With a dense retriever (null: none), whose top-K concepts join the TF-IDF ones in {@link #retrieve} and whose
+     * cosine becomes a re-ranker feature ({@link CandidateFeatures#DENSE}).
+     */
+    public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, MentionDictionary dictionary, int candidates,
+            DenseRetriever dense) {
         this.linker = linker;
+        this.dense = dense;
         this.kb = kb;
         this.candidates = candidates;
         this.dictionary = dictionary;
@@ -270,14 +281,102 @@ public final class HybridLinking {
     }
 
     /**
-     * A retrieved concept: its best candidate over both sources and both forms of the mention, and the best cosine
-     * each source gave it (0 where that source did not retrieve it).
+     * A retrieved concept: its best TF-IDF candidate over both sources and both forms of the mention, and the best
+     * cosine each source gave it (0 where that source did not retrieve it); with a dense retriever, the concept's best
+     * dense cosine over its names and its rank among the dense top K (0: not among them). A concept only the dense
+     * retriever found has its best dense name and a TF-IDF cosine of 0 (below the TF-IDF top K).
      */
-    record Retrieved(TfIdfLinker.Candidate best, double kbCosine, double mentionCosine) {
+    record Retrieved(TfIdfLinker.Candidate best, double kbCosine, double mentionCosine, double denseCosine, int denseRank) {
+        Retrieved(TfIdfLinker.Candidate best, double kbCosine, double mentionCosine) {
+            this(best, kbCosine, mentionCosine, 0, 0);
+        }
+    }
+
+    /** Whether a dense retriever takes part in retrieval. */
+    public boolean dense() {
+        return dense != null;
+    }
+
+    /**
+     * {@link #retrieve(CorpusExamples.Item, int)} for many items; the dense retriever, when there is one, embeds the
+     * mentions (as written and as expanded) in batches.
+     */
+    List<List<Retrieved>> retrieve(List<CorpusExamples.Item> items, int k) {
+        Map<String, float[]> vectors = new HashMap<>();
+        if (dense != null) {
+            List<String> texts = items.stream().flatMap(i -> java.util.stream.Stream.of(i.example().mention(), i.mention()))
+                    .distinct().toList();
+            for (int at = 0; at < texts.size(); at += DenseRetriever.BATCH) {
+                List<String> batch = texts.subList(at, Math.min(texts.size(), at + DenseRetriever.BATCH));
+                float[][] embedded = dense.embed(batch);
+                for (int j = 0; j < batch.size(); j++) {
+                    vectors.put(batch.get(j), embedded[j]);
+                }
+            }
+        }
+        return items.stream().map(i -> retrieve(i, k, vectors)).toList();
     }
 
     /** The top-{@code k} concepts as {@link #retrieveScored} ranks them, with each source's cosine. */
     List<Retrieved> retrieve(CorpusExamples.Item item, int k) {
+        return retrieve(List.of(item), k).get(0);
+    }
+
+    /**
+     * The TF-IDF top K (unchanged by the dense retriever), then the dense top K concepts TF-IDF did not find, in dense
+     * order; {@code vectors} holds the embedded mention forms when there is a dense retriever.
+     */
+    private List<Retrieved> retrieve(CorpusExamples.Item item, int k, Map<String, float[]> vectors) {
+        List<Retrieved> tfidf = retrieveTfIdf(item, k);
+        if (dense == null) {
+            return tfidf;
+        }
+        String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
+        List<String> forms = new ArrayList<>(new LinkedHashSet<>(List.of(item.example().mention(), item.mention())));
+        float[][] queries = forms.stream().map(vectors::get).toArray(float[][]::new);
+        // the dense top K over both forms: a concept's best cosine, ties by code
+        Map<String, TfIdfLinker.Candidate> denseBest = new HashMap<>();
+        for (List<TfIdfLinker.Candidate> found : dense.topK(queries, group, k)) {
+            for (TfIdfLinker.Candidate c : found) {
+                denseBest.merge(c.code(), c, (a, b) -> b.score() > a.score() ? b : a);
+            }
+        }
+        List<TfIdfLinker.Candidate> denseRanked = denseBest.values().stream()
+                .sorted(java.util.Comparator.comparingDouble(TfIdfLinker.Candidate::score).reversed()
+                        .thenComparing(TfIdfLinker.Candidate::code))
+                .limit(k).toList();
+        Map<String, Integer> denseRank = new HashMap<>();
+        for (int r = 0; r < denseRanked.size(); r++) {
+            denseRank.put(denseRanked.get(r).code(), r + 1);
+        }
+        List<Retrieved> out = new ArrayList<>(tfidf.size() + denseRanked.size());
+        Set<String> seen = new java.util.HashSet<>();
+        for (Retrieved r : tfidf) {
+            String code = r.best().code();
+            seen.add(code);
+            out.add(new Retrieved(r.best(), r.kbCosine(), r.mentionCosine(), denseCosine(queries, code),
+                    denseRank.getOrDefault(code, 0)));
+        }
+        for (TfIdfLinker.Candidate c : denseRanked) {
+            if (seen.add(c.code())) {
+                out.add(new Retrieved(new TfIdfLinker.Candidate(c.code(), c.name(), c.group(), 0), 0, 0, c.score(),
+                        denseRank.get(c.code())));
+            }
+        }
+        return out;
+    }
+
+    /** The concept's best dense cosine over its names and the mention's forms. */
+    private double denseCosine(float[][] queries, String code) {
+        double best = 0;
+        for (float[] q : queries) {
+            best = Math.max(best, dense.cosine(q, code));
+        }
+        return best;
+    }
+
+    /** The TF-IDF top-{@code k} concepts, with each source's cosine. */
+    private List<Retrieved> retrieveTfIdf(CorpusExamples.Item item, int k) {
         String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
         Map<String, TfIdfLinker.Candidate> best = new java.util.LinkedHashMap<>();
         Map<String, double[]> bySource = new HashMap<>(); // code -> {KB names, training mentions}
@@ -304,7 +403,7 @@ public final class HybridLinking {
     /** The re-ranker's view of the candidates (built on first use: word statistics of the whole KB). */
     public synchronized CandidateFeatures features() {
         if (features == null) {
-            features = new CandidateFeatures(kb, dictionary, this::retrieve, this::exactCode);
+            features = new CandidateFeatures(kb, dictionary, this::retrieve, this::exactCode, dense != null);
         }
         return features;
     }
@@ -317,6 +416,13 @@ public final class HybridLinking {
      * caller passes whole documents). Scores are the softmax probabilities over the mention's candidates.
      */
     public List<List<Fused>> rerank(List<CorpusExamples.Item> items, Reranker reranker, Linker.Options fallback) {
+        if (!reranker.base().features().equals(features().names())) {
+            throw new IllegalArgumentException(reranker.base().features().size() > CandidateFeatures.BASE.size()
+                    ? "this re-ranker was learnt with dense-retrieval features " + CandidateFeatures.DENSE
+                            + " but no dense retriever was given"
+                    : "this re-ranker was learnt without dense-retrieval features: link without the dense retriever, or fit it"
+                            + " again with it (`syncabel rerank`)");
+        }
         List<CandidateFeatures.Listing> listings = features().listings(items, reranker.candidates());
         List<Integer> toScore = new ArrayList<>();
         for (int i = 0; i < listings.size(); i++) {
@@ -375,7 +481,10 @@ public final class HybridLinking {
         return out;
     }
 
-    /** The top-K concepts for the mention as written and as expanded, from KB names and training mentions. */
+    /**
+     * The top-K concepts for the mention as written and as expanded, from KB names and training mentions (and the
+     * dense retriever's, when there is one).
+     */
     private Set<String> retrieve(CorpusExamples.Item item) {
         Set<String> codes = new LinkedHashSet<>();
         if (candidates <= 0) {
@@ -388,6 +497,9 @@ public final class HybridLinking {
                     codes.add(c.code());
                 }
             }
+        }
+        if (dense != null) { // the dense top K join the constraint
+            retrieve(item, candidates).forEach(r -> codes.add(r.best().code()));
         }
         return codes;
     }

@@ -50,6 +50,12 @@ public record Reranker(int candidates, Layer base, Layer model) {
         }
     }
 
+    /** Whether the base layer reads the dense-retrieval features: the linker then needs a dense retriever. */
+    @JsonIgnore
+    public boolean usesDense() {
+        return base.features().size() > CandidateFeatures.BASE.size();
+    }
+
     @JsonIgnore
     public boolean usesModel() {
         return model != null;
@@ -71,10 +77,12 @@ public record Reranker(int candidates, Layer base, Layer model) {
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(where + ": not a re-ranker (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
-        if (!r.base().features().equals(CandidateFeatures.BASE)
+        // BASE alone (fit without a dense retriever, and every reranker.json written before it existed) or BASE + DENSE
+        if (!r.base().features().equals(CandidateFeatures.base(false)) && !r.base().features().equals(CandidateFeatures.base(true))
                 || r.usesModel() && !r.model().features().equals(CandidateFeatures.MODEL)) {
             throw new IOException(where + ": made for other features " + r.base().features()
-                    + "; this build computes " + CandidateFeatures.BASE + " (fit it again with `syncabel rerank`)");
+                    + "; this build computes " + CandidateFeatures.BASE + ", with a dense retriever also " + CandidateFeatures.DENSE
+                    + " (fit it again with `syncabel rerank`)");
         }
         return r;
     }

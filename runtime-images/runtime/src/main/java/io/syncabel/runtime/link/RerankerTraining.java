@@ -44,14 +44,23 @@ public final class RerankerTraining {
      */
     public static Fitted fit(KnowledgeBase kb, List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev,
             GenerativeLinker model, int k, int folds) {
-        List<ListExample> baseLists = baseExamples(kb, train, k, folds);
-        Reranker.Layer base = fit(CandidateFeatures.BASE, baseLists);
+        return fit(kb, train, dev, model, k, folds, null);
+    }
+
+    /**
+     * As above with a dense retriever (null: none): its candidates join each list and the base layer also learns
+     * {@link CandidateFeatures#DENSE}; the re-ranker then needs the same retriever at link time.
+     */
+    public static Fitted fit(KnowledgeBase kb, List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev,
+            GenerativeLinker model, int k, int folds, DenseRetriever dense) {
+        List<ListExample> baseLists = baseExamples(kb, train, k, folds, dense);
+        Reranker.Layer base = fit(CandidateFeatures.base(dense != null), baseLists);
         Reranker.Layer withModel = null;
         int devLists = 0;
         double before = Double.NaN;
         double after = Double.NaN;
         if (model != null && dev != null && !dev.isEmpty()) {
-            HybridLinking hybrid = new HybridLinking(model, kb, MentionDictionary.of(train), k);
+            HybridLinking hybrid = new HybridLinking(model, kb, MentionDictionary.of(train), k, dense);
             List<ListExample> lists = modelExamples(hybrid, model, dev, base, k);
             if (!lists.isEmpty()) {
                 withModel = fit(CandidateFeatures.MODEL, lists);
@@ -84,6 +93,12 @@ public final class RerankerTraining {
      * and retrieved as unseen test mentions are, not against their own annotation.
      */
     public static List<ListExample> baseExamples(KnowledgeBase kb, List<CorpusExamples.Item> train, int k, int folds) {
+        return baseExamples(kb, train, k, folds, null);
+    }
+
+    /** As above, with a dense retriever's candidates and features (null: none). */
+    public static List<ListExample> baseExamples(KnowledgeBase kb, List<CorpusExamples.Item> train, int k, int folds,
+            DenseRetriever dense) {
         Map<String, Integer> foldOf = new LinkedHashMap<>();
         train.forEach(i -> foldOf.computeIfAbsent(i.example().document(), d -> foldOf.size() % folds));
         List<ListExample> out = new ArrayList<>();
@@ -91,7 +106,7 @@ public final class RerankerTraining {
             int fold = f;
             List<CorpusExamples.Item> held = train.stream().filter(i -> foldOf.get(i.example().document()) == fold).toList();
             List<CorpusExamples.Item> others = train.stream().filter(i -> foldOf.get(i.example().document()) != fold).toList();
-            HybridLinking retrieval = new HybridLinking(null, kb, MentionDictionary.of(others), k);
+            HybridLinking retrieval = new HybridLinking(null, kb, MentionDictionary.of(others), k, dense);
             for (CandidateFeatures.Listing l : retrieval.features().listings(held, k)) {
                 ListExample e = example(l, List.of(l.base()));
                 if (e != null) {
