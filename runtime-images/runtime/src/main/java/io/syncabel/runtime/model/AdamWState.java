@@ -19,7 +19,7 @@ import java.util.Map;
  * DJL's optimiser keeps its moments private and keys them by parameter UUIDs that change with every model
  * instance, so a checkpoint could not carry them. Here they are keyed by the parameter's path in the block.
  */
-final class AdamWState {
+public final class AdamWState {
     private static final int MAGIC = 0x41444d57; // "ADMW"
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
@@ -32,7 +32,7 @@ final class AdamWState {
      * One update of one parameter; {@code t} is the 1-based count of updates applied so far including this one.
      * Called outside any NDScope: the moments live as long as the model's manager.
      */
-    void update(String path, NDArray weight, NDArray grad, long t, float learningRate, float weightDecay) {
+    public void update(String path, NDArray weight, NDArray grad, long t, float learningRate, float weightDecay) {
         NDArray[] m = moments.computeIfAbsent(path, k -> new NDArray[] {weight.zerosLike(), weight.zerosLike()});
         double coef1 = 1.0 - Math.pow(BETA1, t);
         double coef2 = 1.0 - Math.pow(BETA2, t);

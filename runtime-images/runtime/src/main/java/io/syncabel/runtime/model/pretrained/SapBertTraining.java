@@ -1,0 +1,279 @@
+package io.syncabel.runtime.model.pretrained;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.Concept;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.model.AdamWState;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Fine-tunes a text encoder the way SapBERT does (Liu et al., NAACL 2021): names of one concept are pulled
+ * together and names of other concepts pushed apart, so a mention's nearest KB name by cosine names its concept.
+ * Each batch holds several concepts with several of their names (KB synonyms and training mentions), and the loss is
+ * SapBERT's own: the multi-similarity loss (alpha 2, beta 50, base 0.5) over the pairs kept by multi-similarity hard
+ * pair mining (epsilon 0.1: a positive pair less similar than the anchor's most similar negative plus epsilon, a
+ * negative more similar than its least similar positive minus epsilon). Chosen over InfoNCE because it is the loss
+ * behind SapBERT's published figures and it uses every positive of a batch with several names per concept, weighting
+ * hard pairs most, with no temperature to tune.
+ *
+ * <p>The encoder is any DJL {@link Block} with a tokenizer giving its inputs and a pooling giving one L2-normalised
+ * vector per text (the pretrained BERT encoder with mean pooling, or a toy block in tests). AdamW ({@link AdamWState},
+ * the optimiser the generator trains with) under linear warm-up then linear decay, gradients clipped by global norm;
+ * the batches follow a seeded random order, so a run is reproducible on one machine.
+ */
+public final class SapBertTraining {
+    static final float ALPHA = 2f;
+    static final float BETA = 50f;
+    static final float BASE = 0.5f;
+    static final float MINING_EPSILON = 0.1f;
+
+    private SapBertTraining() {
+    }
+
+    /** One name of a concept: a KB synonym or a training mention. */
+    public record Pair(String text, String code) {
+    }
+
+    /**
+     * Training settings.
+     *
+     * @param steps            optimiser updates
+     * @param conceptsPerBatch distinct concepts in a batch (the others' names are its negatives)
+     * @param namesPerConcept  names drawn per concept (its positives; fewer when it has fewer)
+     * @param learningRate     peak AdamW rate
+     * @param weightDecay      decoupled weight decay
+     * @param warmupShare      share of the steps spent warming the rate up linearly from 0
+     * @param gradientClip     global gradient norm bound (0: none)
+     * @param seed             batch order
+     */
+    public record Settings(int steps, int conceptsPerBatch, int namesPerConcept, float learningRate, float weightDecay,
+            float warmupShare, float gradientClip, long seed) {
+        public Settings {
+            if (steps <= 0 || conceptsPerBatch < 2 || namesPerConcept < 2) {
+                throw new IllegalArgumentException("SapBERT training needs steps > 0, at least 2 concepts and 2 names per concept a batch");
+            }
+        }
+
+        /** SapBERT's rate and decay for a pretrained BERT (2e-5, 0.01); 32 concepts x 4 names a batch, 10% warm-up. */
+        public static Settings defaults(int steps) {
+            return new Settings(steps, 32, 4, 2e-5f, 0.01f, 0.1f, 1f, 42);
+        }
+    }
+
+    /** How a run went: updates, the mean loss of its first and last tenth, minutes. */
+    public record Result(int steps, double firstLoss, double lastLoss, double minutes) {
+    }
+
+    /**
+     * The training names: each concept's KB names, then the training mentions annotated with it (single codes only;
+     * a composite mention names no one concept), case-folded duplicates dropped. Concepts with one name remain: they
+     * serve as negatives.
+     */
+    public static List<Pair> pairs(KnowledgeBase kb, List<CorpusExamples.Item> training) {
+        Map<String, Set<String>> byCode = new LinkedHashMap<>();
+        Map<String, Set<String>> seen = new LinkedHashMap<>();
+        for (Concept c : kb.concepts().values()) {
+            for (String name : c.names()) {
+                add(byCode, seen, c.code(), name);
+            }
+        }
+        for (CorpusExamples.Item item : training) {
+            String code = item.example().code();
+            if (code != null && !code.contains("+") && byCode.containsKey(code)) {
+                add(byCode, seen, code, item.example().mention());
+            }
+        }
+        List<Pair> out = new ArrayList<>();
+        byCode.forEach((code, names) -> names.forEach(n -> out.add(new Pair(n, code))));
+        return out;
+    }
+
+    private static void add(Map<String, Set<String>> byCode, Map<String, Set<String>> seen, String code, String name) {
+        if (seen.computeIfAbsent(code, c -> new LinkedHashSet<>()).add(name.toLowerCase(Locale.ROOT).strip())) {
+            byCode.computeIfAbsent(code, c -> new LinkedHashSet<>()).add(name);
+        }
+    }
+
+    /**
+     * Trains the block's parameters in place. {@code tokenize} turns texts into the block's inputs; {@code pool} turns
+     * the block's outputs and those inputs into one unit vector per text, shape (B, H). Progress lines (every 50 steps
+     * and at least every 30 s) go to {@code log}.
+     */
+    public static Result train(Block block, BiFunction<NDManager, List<String>, NDList> tokenize,
+            BiFunction<NDList, NDList, NDArray> pool, List<Pair> pairs, Settings settings, NDManager manager, PrintStream log) {
+        Map<String, List<String>> byCode = new LinkedHashMap<>();
+        pairs.forEach(p -> byCode.computeIfAbsent(p.code(), c -> new ArrayList<>()).add(p.text()));
+        List<String> anchors = byCode.entrySet().stream().filter(e -> e.getValue().size() >= 2).map(Map.Entry::getKey).toList();
+        Map<String, Integer> labelOf = new java.util.HashMap<>();
+        byCode.keySet().forEach(c -> labelOf.put(c, labelOf.size()));
+        if (anchors.isEmpty()) {
+            throw new IllegalArgumentException("no concept has two names: SapBERT training has no positive pair to learn from");
+        }
+        List<Map.Entry<String, Parameter>> params = new ArrayList<>();
+        block.getParameters().forEach(p -> {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+                params.add(Map.entry(p.getKey(), p.getValue()));
+            }
+        });
+        AdamWState optimizer = new AdamWState();
+        ParameterStore store = new ParameterStore(manager, false);
+        Random random = new Random(settings.seed());
+        List<String> order = new ArrayList<>(anchors);
+        int cursor = order.size();
+        int warmup = Math.max(1, Math.round(settings.warmupShare() * settings.steps()));
+        int tenth = Math.max(1, settings.steps() / 10);
+        double first = 0;
+        double last = 0;
+        long started = System.nanoTime();
+        long lastLine = started;
+        for (int step = 1; step <= settings.steps(); step++) {
+            // concepts with two or more names, each once per pass in a seeded order; their names drawn at random
+            List<String> texts = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            Set<String> chosen = new LinkedHashSet<>();
+            while (chosen.size() < Math.min(settings.conceptsPerBatch(), anchors.size())) {
+                if (cursor == order.size()) {
+                    Collections.shuffle(order, random);
+                    cursor = 0;
+                }
+                chosen.add(order.get(cursor++));
+            }
+            for (String code : chosen) {
+                List<String> names = new ArrayList<>(byCode.get(code));
+                Collections.shuffle(names, random);
+                for (String n : names.subList(0, Math.min(settings.namesPerConcept(), names.size()))) {
+                    texts.add(n);
+                    labels.add(labelOf.get(code));
+                }
+            }
+            float loss;
+            try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList inputs = tokenize.apply(manager, texts);
+                NDArray vectors = pool.apply(inputs, block.forward(store, inputs, true));
+                NDArray l = multiSimilarityLoss(vectors, labels.stream().mapToInt(Integer::intValue).toArray());
+                collector.backward(l);
+                loss = l.getFloat();
+            }
+            update(params, optimizer, step, rate(settings, step, warmup), settings);
+            if (step <= tenth) {
+                first += loss / tenth;
+            }
+            if (step > settings.steps() - tenth) {
+                last += loss / tenth;
+            }
+            long now = System.nanoTime();
+            if (log != null && (step == 1 || step % 50 == 0 || step == settings.steps() || now - lastLine >= 30_000_000_000L)) {
+                lastLine = now;
+                double minutes = (now - started) / 6e10;
+                double eta = minutes / step * (settings.steps() - step);
+                log.println(String.format(Locale.ROOT, "sapbert: step %d/%d loss %.4f (%.1f min, %.1f steps/min, eta %.1f min)",
+                        step, settings.steps(), loss, minutes, step / Math.max(minutes, 1e-9), eta));
+                log.flush();
+            }
+        }
+        return new Result(settings.steps(), first, last, (System.nanoTime() - started) / 6e10);
+    }
+
+    /** Linear warm-up to the peak over {@code warmup} updates, then linear decay to 0 at the last. */
+    static float rate(Settings s, int step, int warmup) {
+        if (step <= warmup) {
+            return s.learningRate() * step / warmup;
+        }
+        return s.learningRate() * Math.max(0f, (float) (s.steps() - step + 1) / (s.steps() - warmup + 1));
+    }
+
+    private static void update(List<Map.Entry<String, Parameter>> params, AdamWState optimizer, int step, float rate, Settings s) {
+        double squares = 0;
+        for (Map.Entry<String, Parameter> e : params) {
+            try (NDArray g = e.getValue().getArray().getGradient()) {
+                squares += g.toType(DataType.FLOAT64, false).pow(2).sum().getDouble();
+            }
+        }
+        double norm = Math.sqrt(squares);
+        boolean finite = Double.isFinite(norm);
+        float scale = s.gradientClip() > 0 && norm > s.gradientClip() ? (float) (s.gradientClip() / norm) : 1f;
+        for (Map.Entry<String, Parameter> e : params) {
+            NDArray weight = e.getValue().getArray();
+            NDArray grad = weight.getGradient();
+            if (finite) { // a non-finite gradient is dropped, not applied
+                if (scale != 1f) {
+                    grad.muli(scale);
+                }
+                optimizer.update(e.getKey(), weight, grad, step, rate, s.weightDecay());
+            }
+            grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+            grad.close();
+        }
+    }
+
+    /**
+     * SapBERT's multi-similarity loss over a batch of unit vectors (B, H) with concept labels, after hard pair mining:
+     * per anchor {@code 1/alpha log(1 + sum_hardPos exp(-alpha (s - base))) + 1/beta log(1 + sum_hardNeg exp(beta (s - base)))},
+     * averaged over the anchors. The mining masks are constants (no gradient flows through the choice of pairs).
+     */
+    public static NDArray multiSimilarityLoss(NDArray vectors, int[] labels) {
+        int n = labels.length;
+        float[] positive = new float[n * n];
+        float[] negative = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                positive[i * n + j] = i != j && labels[i] == labels[j] ? 1 : 0;
+                negative[i * n + j] = labels[i] != labels[j] ? 1 : 0;
+            }
+        }
+        NDManager m = vectors.getManager();
+        NDArray pos = m.create(positive, new ai.djl.ndarray.types.Shape(n, n));
+        NDArray neg = m.create(negative, new ai.djl.ndarray.types.Shape(n, n));
+        NDArray sim = vectors.matMul(vectors.transpose());
+        NDArray fixed = sim.stopGradient();
+        float big = 4f; // beyond any cosine
+        NDArray minPos = fixed.add(pos.neg().add(1).mul(big)).min(new int[] {1}, true);
+        NDArray maxNeg = fixed.sub(neg.neg().add(1).mul(big)).max(new int[] {1}, true);
+        NDArray hardPos = pos.mul(fixed.sub(MINING_EPSILON).lt(maxNeg).toType(DataType.FLOAT32, false));
+        NDArray hardNeg = neg.mul(fixed.add(MINING_EPSILON).gt(minPos).toType(DataType.FLOAT32, false));
+        NDArray posTerm = sim.sub(BASE).mul(-ALPHA).exp().mul(hardPos).sum(new int[] {1}).add(1f).log().div(ALPHA);
+        NDArray negTerm = sim.sub(BASE).mul(BETA).exp().mul(hardNeg).sum(new int[] {1}).add(1f).log().div(BETA);
+        return posTerm.add(negTerm).mean();
+    }
+
+    /** Unit vectors for texts by the block (no gradient), {@code batch} texts at a time. */
+    public static float[][] embed(Block block, BiFunction<NDManager, List<String>, NDList> tokenize,
+            BiFunction<NDList, NDList, NDArray> pool, List<String> texts, int batch, NDManager manager) {
+        float[][] out = new float[texts.size()][];
+        ParameterStore store = new ParameterStore(manager, false);
+        for (int at = 0; at < texts.size(); at += batch) {
+            List<String> part = texts.subList(at, Math.min(texts.size(), at + batch));
+            try (NDScope scope = new NDScope()) {
+                NDList inputs = tokenize.apply(manager, part);
+                NDArray v = pool.apply(inputs, block.forward(store, inputs, false));
+                float[] flat = v.toFloatArray();
+                int h = (int) v.getShape().get(1);
+                for (int i = 0; i < part.size(); i++) {
+                    out[at + i] = java.util.Arrays.copyOfRange(flat, i * h, (i + 1) * h);
+                }
+            }
+        }
+        return out;
+    }
+}
