@@ -39,8 +39,10 @@ public final class DenseIndexBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        int medicNames = Files.exists(medic) ? TrieBenchmark.medicNames(medic).size() : 75_635;
-        for (int names : new int[] {medicNames, large}) {
+        // --medic none: the large size only
+        int[] sizes = medic.toString().equals("none") ? new int[] {large}
+                : new int[] {Files.exists(medic) ? TrieBenchmark.medicNames(medic).size() : 75_635, large};
+        for (int names : sizes) {
             for (DenseIndex.Storage storage : DenseIndex.Storage.values()) {
                 measure(names, dimension, storage, queries);
             }
