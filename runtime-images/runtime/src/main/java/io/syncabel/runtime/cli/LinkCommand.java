@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.syncabel.runtime.model.pretrained.DenseArtifact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -104,6 +105,11 @@ final class LinkCommand implements Callable<Integer> {
             + "the top K concepts after the exact lookup (default: the model's own reranker.json when it has one).")
     Path reranker;
 
+    @Option(names = "--dense", paramLabel = "URI", description = "A dense retriever (`syncabel dense train`): its top K "
+            + "concepts join the TF-IDF candidates and its cosine feeds the re-ranker, which must have been fitted with it "
+            + "(`syncabel rerank --dense URI`).")
+    String dense;
+
     @Option(names = "--without-model", description = "With a re-ranker: rank by its model-free layer only, the model "
             + "is not consulted (the same pipeline without the model, for comparison).")
     boolean withoutModel;
@@ -142,8 +148,17 @@ final class LinkCommand implements Callable<Integer> {
             List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations, problems);
             unknownCodes.report(problems, "link", err);
             CorpusLinking.Settings settings = settings(artifact, knowledgeBase, language, fused);
-            CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri),
-                    knowledgeBase, settings), knowledgeBase, artifact.seenCodes(), out, err);
+            CorpusLinking.Result result;
+            try (DenseArtifact denseArtifact = dense == null ? null : DenseArtifact.load(Uris.prefix(dense))) {
+                if (denseArtifact != null) {
+                    if (settings.candidates() <= 0) {
+                        throw new UserError("--dense needs retrieval candidates: a re-ranker or --candidates K");
+                    }
+                    settings = settings.withDense(denseArtifact.retriever());
+                }
+                result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri), knowledgeBase, settings),
+                        knowledgeBase, artifact.seenCodes(), out, err);
+            }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("mentions", result.mentions());
             summary.put("top1Correct", result.top1Correct());

@@ -7,6 +7,7 @@ import io.syncabel.runtime.link.CorpusLinking;
 import io.syncabel.runtime.link.Reranker;
 import io.syncabel.runtime.link.RerankerTraining;
 import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.model.pretrained.DenseArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Stores;
 import io.syncabel.runtime.text.UserError;
@@ -65,6 +66,10 @@ final class RerankCommand implements Callable<Integer> {
             description = "Document folds of the leave-documents-out dictionary on the training corpora (default ${DEFAULT-VALUE}).")
     int folds;
 
+    @Option(names = "--dense", paramLabel = "URI", description = "A dense retriever (`syncabel dense train`): its candidates "
+            + "join the lists and its cosine and rank become features; link with the same --dense.")
+    String dense;
+
     @Option(names = "--format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
     String format;
 
@@ -85,9 +90,10 @@ final class RerankCommand implements Callable<Integer> {
             List<CorpusExamples.Item> trainItems = read(train, knowledgeBase, language);
             List<CorpusExamples.Item> devItems = read(dev, knowledgeBase, language);
             RerankerTraining.Fitted fitted;
-            try {
+            try (DenseArtifact denseArtifact = dense == null ? null : DenseArtifact.load(Uris.prefix(dense))) {
                 fitted = RerankerTraining.fit(knowledgeBase, trainItems, devItems,
-                        devItems.isEmpty() ? null : artifact.linker(modelUri), candidates, folds);
+                        devItems.isEmpty() ? null : artifact.linker(modelUri), candidates, folds,
+                        denseArtifact == null ? null : denseArtifact.retriever());
             } catch (IllegalArgumentException e) {
                 throw new UserError("--train " + train + ": " + e.getMessage(), e);
             }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Generative biomedical entity linking: build KBs, write synthetic data, train, link, serve, evaluate.",
-        subcommands = {RunCommand.class, KbCommand.class, CorpusCommand.class, SynthCommand.class, TrainCommand.class, LinkCommand.class, RerankCommand.class, ModelCommand.class,
+        subcommands = {RunCommand.class, KbCommand.class, CorpusCommand.class, SynthCommand.class, TrainCommand.class, LinkCommand.class, RerankCommand.class, ModelCommand.class, DenseCommand.class,
             EvaluateCommand.class, BaselinesCommand.class, ServeCommand.class, StoreCommand.class, CommandLine.HelpCommand.class})
 public final class SyncabelCli {
 

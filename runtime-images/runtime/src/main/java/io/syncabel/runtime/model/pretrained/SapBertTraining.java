@@ -205,8 +205,10 @@ public final class SapBertTraining {
 
     private static void update(List<Map.Entry<String, Parameter>> params, AdamWState optimizer, int step, float rate, Settings s) {
         double squares = 0;
-        for (Map.Entry<String, Parameter> e : params) {
-            try (NDArray g = e.getValue().getArray().getGradient()) {
+        // the norm's temporaries (a float64 copy of every gradient) die here; the optimiser's moments must not
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<String, Parameter> e : params) {
+                NDArray g = e.getValue().getArray().getGradient();
                 squares += g.toType(DataType.FLOAT64, false).pow(2).sum().getDouble();
             }
         }

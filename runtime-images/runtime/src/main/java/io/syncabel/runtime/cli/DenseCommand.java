@@ -1,0 +1,278 @@
+package io.syncabel.runtime.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.KbArtifact;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.link.CorpusLinking;
+import io.syncabel.runtime.link.DenseEvaluation;
+import io.syncabel.runtime.link.DenseIndex;
+import io.syncabel.runtime.link.DenseRetriever;
+import io.syncabel.runtime.link.Embedder;
+import io.syncabel.runtime.link.MentionDictionary;
+import io.syncabel.runtime.model.pretrained.DenseArtifact;
+import io.syncabel.runtime.model.pretrained.HfCheckpoint;
+import io.syncabel.runtime.model.pretrained.SapBertTraining;
+import io.syncabel.runtime.model.pretrained.SentenceEncoder;
+import io.syncabel.runtime.store.Manifest;
+import io.syncabel.runtime.text.UserError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `syncabel dense ...`: a SapBERT-style dense retriever from a pretrained encoder (docs/model.md, "Dense retrieval"). */
+@Command(name = "dense", description = "Dense retrieval: fine-tune a pretrained encoder on the KB's synonyms, index the KB, evaluate.",
+        subcommands = {DenseCommand.Train.class, DenseCommand.Evaluate.class})
+final class DenseCommand {
+
+    /** `syncabel dense train`: SapBERT fine-tuning, then every KB name embedded into a dense retriever artifact. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Fine-tune a pretrained encoder (SapBERT objective) on the KB's synonyms and training mentions; "
+                    + "publish it with the KB's name vectors as a dense retriever.")
+    static final class Train implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        UnknownCodesOption unknownCodes = new UnknownCodesOption();
+
+        @Option(names = "--pretrained", required = true, paramLabel = "URI",
+                description = "A Hugging Face BERT-family checkpoint (folder, file: or s3://; e.g. from `syncabel model import`).")
+        String pretrained;
+
+        @Option(names = "--pretrained-digest", paramLabel = "sha256:HEX",
+                description = "Refuse the checkpoint unless its digest (docs/model.md) is this one.")
+        String pretrainedDigest;
+
+        @Option(names = "--kb", required = true, paramLabel = "URI", description = "Knowledge-base artifact.")
+        String kb;
+
+        @Option(names = "--train", paramLabel = "FILE", description = "Annotated corpora whose mentions join the KB's synonyms (repeatable).")
+        List<Path> train = new ArrayList<>();
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
+        String format;
+
+        @Option(names = "--steps", defaultValue = "1000", paramLabel = "N",
+                description = "Optimiser updates (default ${DEFAULT-VALUE}; 0: index with the pretrained encoder as it is).")
+        int steps;
+
+        @Option(names = "--concepts-per-batch", defaultValue = "32", paramLabel = "C", description = "default ${DEFAULT-VALUE}")
+        int conceptsPerBatch;
+
+        @Option(names = "--names-per-concept", defaultValue = "4", paramLabel = "N", description = "default ${DEFAULT-VALUE}")
+        int namesPerConcept;
+
+        @Option(names = "--lr", defaultValue = "2e-5", description = "Peak AdamW rate (default ${DEFAULT-VALUE}, SapBERT's).")
+        float lr;
+
+        @Option(names = "--max-length", defaultValue = "32", paramLabel = "T",
+                description = "Tokens per name or mention (default ${DEFAULT-VALUE}; names are short).")
+        int maxLength;
+
+        @Option(names = "--storage", defaultValue = "float16", paramLabel = "TYPE",
+                description = "Vector storage: float16 or int8 (default ${DEFAULT-VALUE}).")
+        String storage;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Option(names = "--language", defaultValue = "en")
+        String language;
+
+        @Option(names = "--out", required = true, paramLabel = "URI", description = "Where the dense retriever goes.")
+        String out;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            if (steps < 0 || maxLength < 4) {
+                throw new UserError("--steps must be >= 0 and --max-length >= 4");
+            }
+            DenseIndex.Storage store = storage(storage);
+            long start = System.nanoTime();
+            String checkpointUri = Uris.prefix(pretrained);
+            HfCheckpoint checkpoint = pretrainedDigest == null ? HfCheckpoint.open(checkpointUri)
+                    : HfCheckpoint.open(checkpointUri, pretrainedDigest);
+            String kbUri = Uris.prefix(kb);
+            KnowledgeBase knowledgeBase = KbArtifact.load(kbUri);
+            List<CorpusExamples.Item> items = new ArrayList<>();
+            for (Path p : train) {
+                items.addAll(CorpusLinking.read(p, format, knowledgeBase, language, true, unknownCodes.problems(false)));
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            try (SentenceEncoder encoder = SentenceEncoder.load(checkpoint, maxLength)) {
+                List<SapBertTraining.Pair> pairs = SapBertTraining.pairs(knowledgeBase, items);
+                err.printf("dense train: %,d names of %,d concepts (%,d training mentions), %s%n", pairs.size(),
+                        knowledgeBase.concepts().size(), items.size(), checkpoint.digest());
+                err.flush();
+                if (steps > 0) {
+                    SapBertTraining.Settings settings = new SapBertTraining.Settings(steps, conceptsPerBatch, namesPerConcept,
+                            lr, 0.01f, 0.1f, 1f, seed);
+                    SapBertTraining.Result result = SapBertTraining.train(encoder.block(), encoder::tokenize,
+                            (NDList inputs, NDList outputs) -> SentenceEncoder.meanPool(outputs.singletonOrThrow(), inputs.get(1)),
+                            pairs, settings, encoder.manager(), new java.io.PrintStream(new WriterStream(err), true));
+                    summary.put("steps", result.steps());
+                    summary.put("firstLoss", Math.round(result.firstLoss() * 1000) / 1000.0);
+                    summary.put("lastLoss", Math.round(result.lastLoss() * 1000) / 1000.0);
+                }
+                double trainMinutes = (System.nanoTime() - start) / 6e10;
+                DenseRetriever retriever = DenseRetriever.build(new Progress(encoder, knowledgeBase.dictionaries().values().stream().mapToLong(Map::size).sum(), err), knowledgeBase, store);
+                double minutes = (System.nanoTime() - start) / 6e10;
+                summary.put("names", retriever.rows().size());
+                summary.put("dimension", encoder.dimension());
+                summary.put("storage", store.name().toLowerCase(java.util.Locale.ROOT));
+                summary.put("bytesPerName", retriever.index().bytesPerVector());
+                summary.put("trainMinutes", Math.round(trainMinutes * 10) / 10.0);
+                summary.put("minutes", Math.round(minutes * 10) / 10.0);
+                summary.put("pretrainedDigest", checkpoint.digest());
+                List<Manifest.Input> inputs = new ArrayList<>();
+                inputs.add(new Manifest.Input(checkpointUri, checkpoint.digest()));
+                inputs.add(new Manifest.Input(kbUri, null));
+                train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
+                String prefix = Uris.prefix(out);
+                DenseArtifact.write(prefix, encoder, checkpoint, retriever, new LinkedHashMap<>(summary), inputs);
+                summary.put("retriever", prefix);
+            }
+            Summary.emit(spec.commandLine().getOut(), summary);
+            return 0;
+        }
+    }
+
+    /** `syncabel dense evaluate`: the retriever alone and beside TF-IDF on an annotated corpus. */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Recall@1/@k of a dense retriever alone, and candidate recall@k of TF-IDF alone and TF-IDF + dense "
+                    + "on the mentions the training dictionary lacks.")
+    static final class Evaluate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        UnknownCodesOption unknownCodes = new UnknownCodesOption();
+
+        @Option(names = "--retriever", required = true, paramLabel = "URI", description = "A dense retriever from `syncabel dense train`.")
+        String retriever;
+
+        @Option(names = "--kb", required = true, paramLabel = "URI", description = "The knowledge-base artifact it indexes.")
+        String kb;
+
+        @Option(names = "--dictionary-corpus", paramLabel = "FILE",
+                description = "Annotated corpora whose mentions form the training dictionary (repeatable).")
+        List<Path> dictionary = new ArrayList<>();
+
+        @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "The annotated corpus to evaluate on.")
+        Path corpus;
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
+        String format;
+
+        @Option(names = "--k", defaultValue = "10", description = "Candidates per mention (default ${DEFAULT-VALUE}).")
+        int k;
+
+        @Option(names = "--language", defaultValue = "en")
+        String language;
+
+        @Override
+        public Integer call() throws IOException {
+            if (k < 1) {
+                throw new UserError("--k must be at least 1");
+            }
+            KnowledgeBase knowledgeBase = KbArtifact.load(Uris.prefix(kb));
+            List<CorpusExamples.Item> dict = new ArrayList<>();
+            for (Path p : dictionary) {
+                dict.addAll(CorpusLinking.read(p, format, knowledgeBase, language, true, unknownCodes.problems(false)));
+            }
+            List<CorpusExamples.Item> test = CorpusLinking.read(corpus, format, knowledgeBase, language, true,
+                    unknownCodes.problems(false));
+            try (DenseArtifact artifact = DenseArtifact.load(Uris.prefix(retriever))) {
+                DenseEvaluation.Figures f = DenseEvaluation.evaluate(knowledgeBase, artifact.retriever(),
+                        MentionDictionary.of(dict), test, k);
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("mentions", f.mentions());
+                summary.put("recallAt1", f.recallAt1());
+                summary.put("recallAtK", f.recallAtK());
+                summary.put("k", k);
+                summary.put("unseenMentions", f.unseenMentions());
+                summary.put("tfidfRecallAtKUnseen", f.tfidfRecallAtKUnseen());
+                summary.put("denseRecallAtKUnseen", f.denseRecallAtKUnseen());
+                summary.put("mergedRecallAtKUnseen", f.mergedRecallAtKUnseen());
+                summary.put("queryMs", Math.round(f.queryMs() * 100) / 100.0);
+                summary.put("bytesPerName", artifact.retriever().index().bytesPerVector());
+                Object minutes = artifact.manifest().counts().get("trainMinutes");
+                summary.put("trainMinutes", minutes == null ? 0 : minutes);
+                Summary.emit(spec.commandLine().getOut(), summary);
+            }
+            return 0;
+        }
+    }
+
+    static DenseIndex.Storage storage(String name) {
+        for (DenseIndex.Storage s : DenseIndex.Storage.values()) {
+            if (s.name().equalsIgnoreCase(name)) {
+                return s;
+            }
+        }
+        throw new UserError("--storage " + name + ": use float16 or int8");
+    }
+
+    /** The encoder, logging how far indexing the KB has got (minutes for large KBs). */
+    private record Progress(Embedder encoder, long total, PrintWriter err, long[] done, long start) implements Embedder {
+        Progress(Embedder encoder, long total, PrintWriter err) {
+            this(encoder, total, err, new long[1], System.nanoTime());
+        }
+
+        @Override
+        public int dimension() {
+            return encoder.dimension();
+        }
+
+        @Override
+        public float[][] embed(List<String> texts) {
+            float[][] out = encoder.embed(texts);
+            long before = done[0];
+            done[0] += texts.size();
+            if (before / 5000 != done[0] / 5000 || done[0] >= total) {
+                double min = (System.nanoTime() - start) / 6e10;
+                err.printf("dense index: %,d/%,d names embedded (%.1f min, %.0f names/s)%n", done[0], total, min,
+                        done[0] / Math.max(1e-9, min * 60));
+                err.flush();
+            }
+            return out;
+        }
+    }
+
+    /** SapBertTraining logs to a PrintStream; the command's err is a PrintWriter. */
+    private static final class WriterStream extends java.io.OutputStream {
+        private final PrintWriter writer;
+
+        WriterStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            writer.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            writer.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {
+            writer.flush();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.syncabel.runtime.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncabel.runtime.Json;
+import io.syncabel.runtime.store.FolderStore;
+import io.syncabel.runtime.store.Manifest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `syncabel dense train` and `dense evaluate` end to end on the real all-MiniLM-L6-v2 (test classpath) and a
+ * five-concept gazetteer: fine-tuning runs, the artifact records the pretrained checkpoint's digest, the KB's
+ * names are found again by their own text, and a wrong expected digest refuses the checkpoint.
+ */
+class DenseCommandTest {
+    @TempDir
+    static Path dir;
+
+    static String kb;
+    static String minilm;
+    static Path train;
+    static Path test;
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cli = SyncabelCli.commandLine(Env.of(Map.of()));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    Map<String, Object> summary() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> s = Json.MAPPER.readValue(out.toString().lines().reduce((a, b) -> b).orElseThrow(), Map.class);
+        return s;
+    }
+
+    @BeforeAll
+    static void inputs() throws Exception {
+        DenseCommandTest t = new DenseCommandTest();
+        Path gazetteer = dir.resolve("kb.tsv");
+        Files.writeString(gazetteer, """
+                C1\theart attack
+                C1\tmyocardial infarction
+                C2\tcommon cold
+                C2\tcoryza
+                C3\tdiabetes mellitus
+                C3\tsugar diabetes
+                C4\tmigraine
+                C4\themicrania
+                C5\tasthma
+                C5\tbronchial asthma
+                """);
+        kb = "file:" + dir.resolve("kb") + "/";
+        assertThat(t.run("kb", "build", "--format", "tsv", "--source", gazetteer.toString(), "--out", kb)).as(t.err.toString()).isZero();
+        minilm = "file:" + dir.resolve("minilm") + "/";
+        assertThat(t.run("model", "import", "--jar", ModelCommandTest.minilmJar().toString(), "--out", minilm))
+                .as(t.err.toString()).isZero();
+        train = dir.resolve("train.jsonl");
+        Files.writeString(train, """
+                {"id": "d1", "text": "She had a heart attack at work.", "mentions": [{"spans": [[10, 22]], "ids": ["C1"]}]}
+                {"id": "d2", "text": "A common cold lasts a week.", "mentions": [{"spans": [[2, 13]], "ids": ["C2"]}]}
+                """);
+        test = dir.resolve("test.jsonl");
+        Files.writeString(test, """
+                {"id": "t1", "text": "Coryza and hemicrania were reported.", "mentions": [{"spans": [[0, 6]], "ids": ["C2"]}, {"spans": [[11, 21]], "ids": ["C4"]}]}
+                {"id": "t2", "text": "Bronchial asthma and a heart attack.", "mentions": [{"spans": [[0, 16]], "ids": ["C5"]}, {"spans": [[23, 35]], "ids": ["C1"]}]}
+                """);
+    }
+
+    @Test
+    void trainsIndexesAndFindsTheKbsNames() throws Exception {
+        String dense = "file:" + dir.resolve("dense") + "/";
+        int code = run("dense", "train", "--pretrained", minilm, "--kb", kb, "--train", train.toString(), "--steps", "2",
+                "--concepts-per-batch", "2", "--names-per-concept", "2", "--storage", "int8", "--out", dense);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("sapbert: step 2/2").contains("dense index: 10/10 names embedded");
+        Map<String, Object> s = summary();
+        assertThat(s).containsEntry("steps", 2).containsEntry("names", 10).containsEntry("dimension", 384)
+                .containsEntry("storage", "int8").containsEntry("bytesPerName", 388);
+        Manifest manifest = new FolderStore().manifest(dense).orElseThrow();
+        assertThat(manifest.kind()).isEqualTo("dense-retriever");
+        String digest = (String) s.get("pretrainedDigest");
+        assertThat(manifest.inputs()).contains(new Manifest.Input(minilm, digest));
+        assertThat(manifest.files().stream().map(Manifest.FileEntry::name))
+                .contains("config.json", "model.safetensors", "tokenizer.json", "dense.bin");
+
+        code = run("dense", "evaluate", "--retriever", dense, "--kb", kb, "--dictionary-corpus", train.toString(),
+                "--corpus", test.toString(), "--k", "3");
+        assertThat(code).as(err.toString()).isZero();
+        // every test mention is a KB name: its own vector is nearest; "heart attack" is in the training dictionary
+        assertThat(summary()).containsEntry("mentions", 4).containsEntry("recallAt1", 100.0).containsEntry("recallAtK", 100.0)
+                .containsEntry("unseenMentions", 3).containsEntry("mergedRecallAtKUnseen", 100.0).containsEntry("k", 3);
+    }
+
+    @Test
+    void aWrongExpectedDigestRefusesTheCheckpoint() throws Exception {
+        String wrong = "sha256:" + "0".repeat(64);
+        int code = run("dense", "train", "--pretrained", minilm, "--pretrained-digest", wrong, "--kb", kb, "--steps", "0",
+                "--out", "file:" + dir.resolve("refused") + "/");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(wrong);
+        assertThat(new FolderStore().manifest("file:" + dir.resolve("refused") + "/")).isEmpty();
+    }
+}
