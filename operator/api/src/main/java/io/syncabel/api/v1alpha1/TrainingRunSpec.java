@@ -5,12 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.syncabel.api.v1alpha1.common.CorpusSource;
 import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
+import io.syncabel.api.v1alpha1.common.Uris;
 import java.util.List;
+import lombok.AllArgsConstructor;
 import lombok.Data;
 import lombok.EqualsAndHashCode;
 import lombok.NoArgsConstructor;
@@ -95,6 +98,29 @@ public class TrainingRunSpec extends JobStageSpec {
         @Min(4)
         @JsonPropertyDescription("Maximum target tokens.")
         private Integer maxTargetLength;
+        @JsonPropertyDescription("A pretrained Hugging Face checkpoint to start from (passed as `syncabel train --pretrained`); "
+                + "part of the run like every other spec field: a new uri or digest trains a new model.")
+        private Pretrained pretrained;
+    }
+
+    @Data
+    @NoArgsConstructor
+    @AllArgsConstructor
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Pretrained {
+        /** How a checkpoint's digest is written: the algorithm, a colon, 64 lowercase hex digits. */
+        public static final String DIGEST = "^sha256:[0-9a-f]{64}$";
+
+        @Required
+        @Pattern(Uris.INPUT)
+        @JsonPropertyDescription("Prefix of the checkpoint in the Hugging Face layout (config.json, model.safetensors or its shards, "
+                + "tokenizer.json), e.g. s3://models/sapbert/ or file:/models/minilm/.")
+        private String uri;
+
+        @Pattern(DIGEST)
+        @JsonPropertyDescription("Expected digest of the checkpoint, sha256:<64 hex> as the model artifact's lineage records it "
+                + "(passed as --pretrained-digest); training fails when the checkpoint read differs. Default: not checked.")
+        private String digest;
     }
 
     public enum Architecture {

@@ -95,6 +95,10 @@ class CrdStructureTest {
         assertThat(names(source.path("properties").path("format").path("enum"), null))
                 .containsExactlyInAnyOrder("umls-rrf", "tsv", "dnorm", "ctd", "obo");
         assertThat(source.path("properties").path("uri").path("pattern").asText()).startsWith("^(s3://");
+        JsonNode pretrained = specOf(TrainingRun.class).path("properties").path("model").path("properties").path("pretrained");
+        assertThat(names(pretrained.path("required"), null)).as("uri, when the block is given").containsExactly("uri");
+        assertThat(pretrained.path("properties").path("uri").path("pattern").asText()).startsWith("^(s3://");
+        assertThat(pretrained.path("properties").path("digest").path("pattern").asText()).isEqualTo("^sha256:[0-9a-f]{64}$");
     }
 
     @ParameterizedTest

@@ -144,6 +144,20 @@ class ExampleManifestsTest {
         ObjectNode negativeEpochs = training.deepCopy();
         ((ObjectNode) negativeEpochs.path("spec").path("hyperparameters")).put("epochs", 0);
         assertThat(messages(negativeEpochs)).anyMatch(m -> m.contains("epochs"));
+
+        JsonNode pretrained = read(CrdFiles.repoRoot().resolve("examples/gpu/trainingrun-pretrained.yaml"));
+        assertThat(validate(pretrained)).isEmpty();
+        for (String digest : List.of("3f1c8e0d", "sha256:" + "A".repeat(64), "md5:" + "a".repeat(64), "sha256:" + "a".repeat(65))) {
+            ObjectNode badDigest = pretrained.deepCopy();
+            ((ObjectNode) badDigest.path("spec").path("model").path("pretrained")).put("digest", digest);
+            assertThat(messages(badDigest)).as(digest).anyMatch(m -> m.contains("digest"));
+        }
+        ObjectNode noUri = pretrained.deepCopy();
+        ((ObjectNode) noUri.path("spec").path("model").path("pretrained")).remove("uri");
+        assertThat(messages(noUri)).anyMatch(m -> m.contains("uri"));
+        ObjectNode noDigest = pretrained.deepCopy();
+        ((ObjectNode) noDigest.path("spec").path("model").path("pretrained")).remove("digest");
+        assertThat(validate(noDigest)).as("the digest is optional").isEmpty();
     }
 
     private static Set<String> messages(JsonNode manifest) {

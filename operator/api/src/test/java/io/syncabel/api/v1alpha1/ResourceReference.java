@@ -2,6 +2,9 @@ package io.syncabel.api.v1alpha1;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +35,10 @@ final class ResourceReference {
             JsonNode schema = crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema");
             md.append("## ").append(HasMetadata.getKind(kind))
                     .append(" (`").append(crd.path("spec").path("names").path("shortNames").get(0).asText()).append("`)\n\n");
+            List<String> examples = examplesOf(HasMetadata.getKind(kind));
+            if (!examples.isEmpty()) {
+                md.append("Examples: ").append(String.join(", ", examples)).append(".\n\n");
+            }
             for (String part : List.of("spec", "status")) {
                 md.append("### ").append(part).append("\n\n| field | type | rules | description |\n|---|---|---|---|\n");
                 List<String> rows = new ArrayList<>();
@@ -41,6 +48,18 @@ final class ResourceReference {
             }
         }
         return md.toString();
+    }
+
+    /** Links to the manifests under examples/ of this kind, so each field can be seen in use. */
+    private static List<String> examplesOf(String kind) {
+        try {
+            Path root = CrdFiles.repoRoot();
+            return ExampleManifestsTest.examples().filter(p -> kind.equals(ExampleManifestsTest.read(p).path("kind").asText()))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .map(file -> "[" + file.substring("examples/".length()) + "](../" + file + ")").toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void walk(JsonNode node, String path, List<String> rows) {

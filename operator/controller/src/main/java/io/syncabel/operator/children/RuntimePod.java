@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -41,6 +42,15 @@ public final class RuntimePod {
     public static final String DJL_CACHE_VOLUME = "djl-cache";
     /** DJL unpacks its native engine (libtorch, tokenizers) here once per pod. */
     public static final String DJL_CACHE_DIR = "/var/cache/syncabel/djl";
+    /**
+     * The JVM heap's share of the container's memory limit: the model's tensors, libtorch and its thread stacks live
+     * outside the heap, so the JVM's usual 75% would leave them too little and the pod would be OOM-killed.
+     */
+    public static final int HEAP_PERCENT = 50;
+    /** What the runtime sizes libtorch's threads from (whole CPUs; see the runtime's NativeEngine). */
+    public static final String CPU_LIMIT_ENV = "SYNCABEL_CPU_LIMIT";
+    /** Set when the pod requests a GPU: the runtime then fails instead of running on the CPU. */
+    public static final String REQUIRE_GPU_ENV = "SYNCABEL_REQUIRE_GPU";
 
     private RuntimePod() {
     }
@@ -56,8 +66,15 @@ public final class RuntimePod {
         List<EnvVar> env = new ArrayList<>();
         env.add(plain("SYNCABEL_RESOURCE", resource));
         env.add(plain("DJL_CACHE_DIR", DJL_CACHE_DIR));
-        // JDK_JAVA_OPTIONS, not JAVA_TOOL_OPTIONS: the image's JAVA_TOOL_OPTIONS (heap, engine) stay in force
-        env.add(plain("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + TMP_DIR));
+        // JDK_JAVA_OPTIONS, not JAVA_TOOL_OPTIONS: the image's JAVA_TOOL_OPTIONS (engine) stay in force, and flags
+        // here come later on the JVM's line, so this heap share wins over the image's
+        env.add(plain("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + TMP_DIR + " -XX:MaxRAMPercentage=" + HEAP_PERCENT));
+        env.add(cpuLimit(resources));
+        // OpenMP workers sleep between parallel regions instead of spinning on the CPU quota
+        env.add(plain("OMP_WAIT_POLICY", "PASSIVE"));
+        if (PodDefaults.wantsGpu(resources)) {
+            env.add(plain(REQUIRE_GPU_ENV, "true"));
+        }
         if (run.outputUri() != null) {
             env.add(plain("SYNCABEL_OUTPUT_URI", run.outputUri()));
         }
@@ -85,6 +102,18 @@ public final class RuntimePod {
                 .withSecurityContext(restrictedContainer())
                 .withTerminationMessagePath("/dev/termination-log")
                 .withTerminationMessagePolicy("FallbackToLogsOnError");
+    }
+
+    /**
+     * The container's CPUs in whole units (the downward API rounds up): its limit, or its request where only that is
+     * set (a pod without a limit would otherwise size its threads to the whole node).
+     */
+    static EnvVar cpuLimit(ResourceRequirements resources) {
+        boolean requestOnly = resources != null && (resources.getLimits() == null || !resources.getLimits().containsKey("cpu"))
+                && resources.getRequests() != null && resources.getRequests().containsKey("cpu");
+        return new EnvVarBuilder().withName(CPU_LIMIT_ENV).withNewValueFrom().withNewResourceFieldRef()
+                .withContainerName(CONTAINER).withResource(requestOnly ? "requests.cpu" : "limits.cpu").withDivisor(new Quantity("1"))
+                .endResourceFieldRef().endValueFrom().build();
     }
 
     /** The LLM key of an endpoint, read by the pod from the Secret the spec names. */

@@ -2,8 +2,11 @@ package io.syncabel.operator.children;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.syncabel.api.v1alpha1.TrainingRun;
+import io.syncabel.api.v1alpha1.TrainingRunSpec;
 import io.syncabel.operator.OperatorSettings;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** TrainingRun → a Job running {@code syncabel train} (GPU resources and placement from the spec). */
 public final class TrainingRunJob {
@@ -13,6 +16,22 @@ public final class TrainingRunJob {
     }
 
     public static Job desired(OperatorSettings settings, TrainingRun tr, StageRun run) {
-        return StageJobs.job(settings, tr, tr.getSpec(), SUFFIX, List.of("train"), run, List.of()).build();
+        return StageJobs.job(settings, tr, tr.getSpec(), SUFFIX, args(tr), run, List.of()).build();
+    }
+
+    /** {@code train}, and the pretrained checkpoint (spec.model.pretrained) as the flags the runtime takes. */
+    static List<String> args(TrainingRun tr) {
+        List<String> args = new ArrayList<>(List.of("train"));
+        pretrained(tr).ifPresent(p -> {
+            args.addAll(List.of("--pretrained", p.getUri()));
+            if (p.getDigest() != null) {
+                args.addAll(List.of("--pretrained-digest", p.getDigest()));
+            }
+        });
+        return args;
+    }
+
+    public static Optional<TrainingRunSpec.Pretrained> pretrained(TrainingRun tr) {
+        return Optional.ofNullable(tr.getSpec().getModel()).map(TrainingRunSpec.ModelSpec::getPretrained);
     }
 }

@@ -101,6 +101,8 @@ public class TrainingRunReconciler extends JobStageReconciler<TrainingRun, Train
         if (!uris.isEmpty()) {
             env.put("SYNCABEL_INPUT_SYNTHETIC_DATASETS", String.join(",", uris));
         }
+        // an external input, as a LinkerDeployment's modelUri: its digest is the spec's until the run reports the one it read
+        TrainingRunJob.pretrained(tr).ifPresent(p -> lineage.add(new ArtifactInput("Source", p.getUri(), p.getUri(), p.getDigest())));
         return new Inputs.Resolved(env, lineage);
     }
 

@@ -274,6 +274,71 @@ class ChildrenTest {
     }
 
     @Test
+    void aPretrainedCheckpointReachesTrainAsItsFlags() {
+        TrainingRun tr = gpuTrainingRun();
+        StageRun run = StageRun.of(SETTINGS, tr, Map.of(), List.of());
+        assertThat(TrainingRunJob.desired(SETTINGS, tr, run).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("train");
+
+        TrainingRunSpec.ModelSpec model = new TrainingRunSpec.ModelSpec();
+        model.setPretrained(new TrainingRunSpec.Pretrained("s3://models/minilm/", null));
+        tr.getSpec().setModel(model);
+        assertThat(TrainingRunJob.desired(SETTINGS, tr, run).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("train", "--pretrained", "s3://models/minilm/");
+
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        model.setPretrained(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest));
+        Job job = TrainingRunJob.desired(SETTINGS, tr, run);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("train", "--pretrained", "s3://models/minilm/", "--pretrained-digest", digest);
+        assertThat(env(job).get("SYNCABEL_RESOURCE").getValue()).as("the runtime sees the same spec")
+                .contains("\"pretrained\":{\"uri\":\"s3://models/minilm/\",\"digest\":\"" + digest + "\"}");
+    }
+
+    @Test
+    void everyRuntimeContainerSizesItsThreadsAndHeapFromItsLimits() {
+        TrainingRun tr = gpuTrainingRun();
+        tr.getSpec().setResources(new ResourceRequirementsBuilder().addToLimits("nvidia.com/gpu", new Quantity("1"))
+                .addToLimits("cpu", new Quantity("2500m")).addToRequests("cpu", new Quantity("1")).build());
+        Map<String, EnvVar> env = env(TrainingRunJob.desired(SETTINGS, tr, StageRun.of(SETTINGS, tr, Map.of(), List.of())));
+        var cpus = env.get("SYNCABEL_CPU_LIMIT").getValueFrom().getResourceFieldRef();
+        assertThat(cpus.getResource()).isEqualTo("limits.cpu");
+        assertThat(cpus.getDivisor()).as("whole CPUs, rounded up by the kubelet").isEqualTo(new Quantity("1"));
+        assertThat(cpus.getContainerName()).isEqualTo(RuntimePod.CONTAINER);
+        assertThat(env.get("OMP_WAIT_POLICY").getValue()).isEqualTo("PASSIVE");
+        assertThat(env.get("JDK_JAVA_OPTIONS").getValue()).contains("-Djava.io.tmpdir=/tmp", "-XX:MaxRAMPercentage=50");
+        assertThat(env.get("SYNCABEL_REQUIRE_GPU").getValue()).isEqualTo("true");
+
+        tr.getSpec().setResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("4")).build());
+        env = env(TrainingRunJob.desired(SETTINGS, tr, StageRun.of(SETTINGS, tr, Map.of(), List.of())));
+        assertThat(env.get("SYNCABEL_CPU_LIMIT").getValueFrom().getResourceFieldRef().getResource())
+                .as("no limit: the request, not the node's CPUs").isEqualTo("requests.cpu");
+        assertThat(env).as("a CPU pod may run on the CPU").doesNotContainKey("SYNCABEL_REQUIRE_GPU");
+
+        tr.getSpec().setResources(null);
+        env = env(TrainingRunJob.desired(SETTINGS, tr, StageRun.of(SETTINGS, tr, Map.of(), List.of())));
+        assertThat(env.get("SYNCABEL_CPU_LIMIT").getValueFrom().getResourceFieldRef().getResource()).isEqualTo("limits.cpu");
+        assertThat(env).doesNotContainKey("SYNCABEL_REQUIRE_GPU");
+
+        for (String gpu : List.of("nvidia.com/mig-1g.10gb", "nvidia.com/gpu.shared", "amd.com/gpu")) {
+            tr.getSpec().setResources(new ResourceRequirementsBuilder().addToLimits(gpu, new Quantity("1")).build());
+            env = env(TrainingRunJob.desired(SETTINGS, tr, StageRun.of(SETTINGS, tr, Map.of(), List.of())));
+            assertThat(env.get("SYNCABEL_REQUIRE_GPU").getValue()).as(gpu).isEqualTo("true");
+        }
+
+        LinkerDeploymentSpec spec = new LinkerDeploymentSpec();
+        spec.setModelUri("s3://models/m/");
+        spec.setResources(new ResourceRequirementsBuilder().addToLimits("nvidia.com/gpu", new Quantity("1")).build());
+        LinkerDeployment ld = named(new LinkerDeployment(), "linker", 1);
+        ld.setSpec(spec);
+        var linker = LinkerServerDeployment.desired(SETTINGS, ld, new StageRun("1", null, Map.of("SYNCABEL_INPUT_MODEL", "s3://models/m/"), List.of()))
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(linker.getEnv()).filteredOn(e -> e.getName().equals("SYNCABEL_REQUIRE_GPU")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("true"));
+        assertThat(linker.getEnv()).extracting(EnvVar::getName).contains("SYNCABEL_CPU_LIMIT", "OMP_WAIT_POLICY");
+    }
+
+    @Test
     void migSlicesAndSharedGpusAreGpus() {
         for (String gpu : List.of("nvidia.com/gpu", "amd.com/gpu", "nvidia.com/mig-1g.10gb", "nvidia.com/mig-3g.40gb", "nvidia.com/gpu.shared")) {
             assertThat(PodDefaults.wantsGpu(new ResourceRequirementsBuilder().addToLimits(gpu, new Quantity("1")).build())).as(gpu).isTrue();

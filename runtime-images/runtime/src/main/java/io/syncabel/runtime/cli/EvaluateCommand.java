@@ -67,7 +67,7 @@ import picocli.CommandLine.Spec;
  * Evaluation manifest (-f, or SYNCABEL_RESOURCE in a pod), else the defaults.
  */
 @Command(name = "evaluate", description = "Recall@k with bootstrap intervals, strata and LLM-as-a-judge over a prediction file.")
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, ModelStage {
     static final String TERMINATION_LOG = "/dev/termination-log";
     static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 /** `syncabel link`: a trained model over an annotated corpus, predictions as JSONL for `syncabel evaluate`. */
 @Command(name = "link", mixinStandardHelpOptions = true,
         description = "Link every gold mention of a corpus with a trained model; writes predictions JSONL.")
-final class LinkCommand implements Callable<Integer> {
+final class LinkCommand implements Callable<Integer>, ModelStage {
     @Spec
     CommandSpec spec;
 

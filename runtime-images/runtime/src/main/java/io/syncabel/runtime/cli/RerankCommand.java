@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rerank", mixinStandardHelpOptions = true,
         description = "Fit a learned re-ranker of a model's candidates (training corpora: model-free layer; dev: model layer).")
-final class RerankCommand implements Callable<Integer> {
+final class RerankCommand implements Callable<Integer>, ModelStage {
     @Spec
     CommandSpec spec;
 

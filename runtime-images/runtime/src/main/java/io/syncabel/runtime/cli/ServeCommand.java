@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", description = "Serve a trained model over HTTP: POST /v1/link, KServe Open Inference "
         + "Protocol v2 (/v2/...), Prometheus /metrics. See docs/linker-api.md.")
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, ModelStage {
 
     @Spec
     CommandSpec spec;

@@ -31,6 +31,7 @@ public final class SyncabelCli {
     public static CommandLine commandLine(Env env) {
         CommandLine cli = new CommandLine(new SyncabelCli(), new EnvFactory(env));
         cli.setExecutionExceptionHandler(new UserErrorHandler());
+        cli.setExecutionStrategy(new EngineFirst(env));
         withHelpOptions(cli);
         return cli;
     }

@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the generative linker (tokenizer, tries, DJL encoder-decoder) and write a model artifact.")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, ModelStage {
     private final Env env;
 
     TrainCommand() {
