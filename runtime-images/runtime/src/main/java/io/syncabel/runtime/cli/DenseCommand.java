@@ -40,7 +40,7 @@ final class DenseCommand {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Fine-tune a pretrained encoder (SapBERT objective) on the KB's synonyms and training mentions; "
                     + "publish it with the KB's name vectors as a dense retriever.")
-    static final class Train implements Callable<Integer> {
+    static final class Train implements Callable<Integer>, ModelStage {
         @Spec
         CommandSpec spec;
 
@@ -101,7 +101,6 @@ final class DenseCommand {
                 throw new UserError("--steps must be >= 0 and --max-length >= 4");
             }
             DenseIndex.Storage store = storage(storage);
-            long start = System.nanoTime();
             String checkpointUri = Uris.prefix(pretrained);
             HfCheckpoint checkpoint = pretrainedDigest == null ? HfCheckpoint.open(checkpointUri)
                     : HfCheckpoint.open(checkpointUri, pretrainedDigest);
@@ -111,40 +110,13 @@ final class DenseCommand {
             for (Path p : train) {
                 items.addAll(CorpusLinking.read(p, format, knowledgeBase, language, true, unknownCodes.problems(false)));
             }
-            Map<String, Object> summary = new LinkedHashMap<>();
-            try (SentenceEncoder encoder = SentenceEncoder.load(checkpoint, maxLength)) {
-                List<SapBertTraining.Pair> pairs = SapBertTraining.pairs(knowledgeBase, items);
-                err.printf("dense train: %,d names of %,d concepts (%,d training mentions), %s%n", pairs.size(),
-                        knowledgeBase.concepts().size(), items.size(), checkpoint.digest());
-                err.flush();
-                if (steps > 0) {
-                    SapBertTraining.Settings settings = new SapBertTraining.Settings(steps, conceptsPerBatch, namesPerConcept,
-                            lr, 0.01f, 0.1f, 1f, seed);
-                    SapBertTraining.Result result = SapBertTraining.train(encoder.block(), encoder::tokenize,
-                            (NDList inputs, NDList outputs) -> SentenceEncoder.meanPool(outputs.singletonOrThrow(), inputs.get(1)),
-                            pairs, settings, encoder.manager(), new java.io.PrintStream(new WriterStream(err), true));
-                    summary.put("steps", result.steps());
-                    summary.put("firstLoss", Math.round(result.firstLoss() * 1000) / 1000.0);
-                    summary.put("lastLoss", Math.round(result.lastLoss() * 1000) / 1000.0);
-                }
-                double trainMinutes = (System.nanoTime() - start) / 6e10;
-                DenseRetriever retriever = DenseRetriever.build(new Progress(encoder, knowledgeBase.dictionaries().values().stream().mapToLong(Map::size).sum(), err), knowledgeBase, store);
-                double minutes = (System.nanoTime() - start) / 6e10;
-                summary.put("names", retriever.rows().size());
-                summary.put("dimension", encoder.dimension());
-                summary.put("storage", store.name().toLowerCase(java.util.Locale.ROOT));
-                summary.put("bytesPerName", retriever.index().bytesPerVector());
-                summary.put("trainMinutes", Math.round(trainMinutes * 10) / 10.0);
-                summary.put("minutes", Math.round(minutes * 10) / 10.0);
-                summary.put("pretrainedDigest", checkpoint.digest());
-                List<Manifest.Input> inputs = new ArrayList<>();
-                inputs.add(new Manifest.Input(checkpointUri, checkpoint.digest()));
-                inputs.add(new Manifest.Input(kbUri, null));
-                train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
-                String prefix = Uris.prefix(out);
-                DenseArtifact.write(prefix, encoder, checkpoint, retriever, new LinkedHashMap<>(summary), inputs);
-                summary.put("retriever", prefix);
-            }
+            SapBertTraining.Settings settings = steps == 0 ? null : new SapBertTraining.Settings(steps, conceptsPerBatch,
+                    namesPerConcept, lr, 0.01f, 0.1f, 1f, seed);
+            List<Manifest.Input> inputs = new ArrayList<>();
+            inputs.add(new Manifest.Input(kbUri, null));
+            train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
+            Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store, maxLength,
+                    inputs, Uris.prefix(out), err);
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
         }
@@ -154,7 +126,7 @@ final class DenseCommand {
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
             description = "Recall@1/@k of a dense retriever alone, and candidate recall@k of TF-IDF alone and TF-IDF + dense "
                     + "on the mentions the training dictionary lacks.")
-    static final class Evaluate implements Callable<Integer> {
+    static final class Evaluate implements Callable<Integer>, ModelStage {
         @Spec
         CommandSpec spec;
 
@@ -215,6 +187,47 @@ final class DenseCommand {
             }
             return 0;
         }
+    }
+
+    /**
+     * Fine-tunes the checkpoint's encoder (no settings: as it is), embeds the KB's names and publishes the dense
+     * retriever under {@code prefix}, the checkpoint and its digest first among its inputs. Returns the summary.
+     */
+    static Map<String, Object> trainAndPublish(HfCheckpoint checkpoint, KnowledgeBase kb, List<CorpusExamples.Item> items,
+            SapBertTraining.Settings settings, DenseIndex.Storage storage, int maxLength, List<Manifest.Input> inputs,
+            String prefix, PrintWriter err) throws IOException {
+        long start = System.nanoTime();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        try (SentenceEncoder encoder = SentenceEncoder.load(checkpoint, maxLength)) {
+            List<SapBertTraining.Pair> pairs = SapBertTraining.pairs(kb, items);
+            err.printf("dense train: %,d names of %,d concepts (%,d training mentions), %s%n", pairs.size(),
+                    kb.concepts().size(), items.size(), checkpoint.digest());
+            err.flush();
+            if (settings != null) {
+                SapBertTraining.Result result = SapBertTraining.train(encoder.block(), encoder::tokenize,
+                        (NDList in, NDList outputs) -> SentenceEncoder.meanPool(outputs.singletonOrThrow(), in.get(1)),
+                        pairs, settings, encoder.manager(), new java.io.PrintStream(new WriterStream(err), true));
+                summary.put("steps", result.steps());
+                summary.put("firstLoss", Math.round(result.firstLoss() * 1000) / 1000.0);
+                summary.put("lastLoss", Math.round(result.lastLoss() * 1000) / 1000.0);
+            }
+            double trainMinutes = (System.nanoTime() - start) / 6e10;
+            long names = kb.dictionaries().values().stream().mapToLong(Map::size).sum();
+            DenseRetriever retriever = DenseRetriever.build(new Progress(encoder, names, err), kb, storage);
+            summary.put("names", retriever.rows().size());
+            summary.put("dimension", encoder.dimension());
+            summary.put("storage", storage.name().toLowerCase(java.util.Locale.ROOT));
+            summary.put("bytesPerName", retriever.index().bytesPerVector());
+            summary.put("trainMinutes", Math.round(trainMinutes * 10) / 10.0);
+            summary.put("minutes", Math.round((System.nanoTime() - start) / 6e9) / 10.0);
+            summary.put("pretrainedDigest", checkpoint.digest());
+            List<Manifest.Input> lineage = new ArrayList<>();
+            lineage.add(new Manifest.Input(checkpoint.uri(), checkpoint.digest()));
+            lineage.addAll(inputs);
+            DenseArtifact.write(prefix, encoder, checkpoint, retriever, new LinkedHashMap<>(summary), lineage);
+            summary.put("retriever", prefix);
+        }
+        return summary;
     }
 
     static DenseIndex.Storage storage(String name) {

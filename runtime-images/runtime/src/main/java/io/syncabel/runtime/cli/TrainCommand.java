@@ -157,6 +157,19 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             + "there is a dev split, saved as reranker.json; the model then links with fixed-weight fusion).")
     boolean noReranker;
 
+    @Option(names = "--pretrained", paramLabel = "URI", description = "A pretrained BERT-family checkpoint (HF layout; "
+            + "spec.model.pretrained.uri): after the model, a SapBERT-style dense retriever is fine-tuned from it and published "
+            + "under <out>dense/ (`syncabel dense train`); the checkpoint and its digest join the model's lineage.")
+    String pretrained;
+
+    @Option(names = "--pretrained-digest", paramLabel = "sha256:HEX",
+            description = "Refuse the checkpoint unless its digest is this one (spec.model.pretrained.digest).")
+    String pretrainedDigest;
+
+    @Option(names = "--dense-steps", defaultValue = "1000", paramLabel = "N",
+            description = "SapBERT updates of the dense retriever with --pretrained (default ${DEFAULT-VALUE}; 0: as it is).")
+    int denseSteps;
+
     @Option(names = "--language", defaultValue = "en")
     String language;
 
@@ -308,6 +321,19 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             long syntheticSkipped = 0;
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
+            // opened (and its digest checked) before hours of training, not after
+            io.syncabel.runtime.model.pretrained.HfCheckpoint checkpoint = null;
+            if (pretrained != null) {
+                if (denseSteps < 0) {
+                    throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
+                }
+                String checkpointUri = Uris.prefix(pretrained);
+                checkpoint = pretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri)
+                        : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri, pretrainedDigest);
+                inputs.add(new Manifest.Input(checkpointUri, checkpoint.digest()));
+            } else if (pretrainedDigest != null) {
+                throw new UserError("--pretrained-digest needs --pretrained URI");
+            }
             if (syntheticUris.isEmpty()) {
                 syntheticExamples = LinkerTraining.SyntheticExample.kbGuided(knowledgeBase, names);
             } else {
@@ -387,6 +413,17 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             Map<String, Object> summary = new LinkedHashMap<>(counts);
             summary.put("parameters", result.parameters());
             summary.put("outputUri", outUri);
+            if (checkpoint != null) {
+                String densePrefix = io.syncabel.runtime.store.StoreUris.join(outUri, "dense/");
+                // the training mentions only: the held-out dev mentions stay unseen for the re-ranker's model layer
+                Map<String, Object> dense = DenseCommand.trainAndPublish(checkpoint, knowledgeBase, trainItems,
+                        denseSteps == 0 ? null : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(denseSteps)
+                                .withSeed(settings.seed()),
+                        io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, 32, List.of(new Manifest.Input(kbUri, null)),
+                        densePrefix, err);
+                summary.put("denseRetriever", densePrefix);
+                summary.put("denseMinutes", dense.get("minutes"));
+            }
             Summary.emit(spec.commandLine().getOut(), summary, env);
         }
         return 0;

@@ -114,4 +114,31 @@ class DenseCommandTest {
         assertThat(err.toString()).contains(wrong);
         assertThat(new FolderStore().manifest("file:" + dir.resolve("refused") + "/")).isEmpty();
     }
+
+    @Test
+    void trainWithAPretrainedCheckpointPublishesTheModelAndItsDenseRetriever() throws Exception {
+        String model = "file:" + dir.resolve("model") + "/";
+        int code = run("train", "--kb", kb, "--train", train.toString(), "--out", model, "--size", "tiny", "--epochs", "1",
+                "--vocab-size", "300", "--pretrained", minilm, "--dense-steps", "0", "--checkpoint-minutes", "0");
+        assertThat(code).as(err.toString()).isZero();
+        Map<String, Object> s = summary();
+        assertThat(s).containsEntry("denseRetriever", model + "dense/");
+        FolderStore store = new FolderStore();
+        Manifest dense = store.manifest(model + "dense/").orElseThrow();
+        assertThat(dense.kind()).isEqualTo("dense-retriever");
+        String digest = dense.inputs().get(0).sha256();
+        assertThat(dense.inputs().get(0)).isEqualTo(new Manifest.Input(minilm, digest));
+        assertThat(store.manifest(model).orElseThrow().inputs()).contains(new Manifest.Input(minilm, digest));
+    }
+
+    @Test
+    void trainRefusesAWrongDigestBeforeTraining() throws Exception {
+        String wrong = "sha256:" + "f".repeat(64);
+        String model = "file:" + dir.resolve("refused-model") + "/";
+        int code = run("train", "--kb", kb, "--train", train.toString(), "--out", model, "--size", "tiny", "--epochs", "1",
+                "--pretrained", minilm, "--pretrained-digest", wrong);
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(wrong).doesNotContain("train: epoch");
+        assertThat(new FolderStore().manifest(model)).isEmpty();
+    }
 }

@@ -74,6 +74,10 @@ public final class SapBertTraining {
             }
         }
 
+        public Settings withSeed(long seed) {
+            return new Settings(steps, conceptsPerBatch, namesPerConcept, learningRate, weightDecay, warmupShare, gradientClip, seed);
+        }
+
         /** SapBERT's rate and decay for a pretrained BERT (2e-5, 0.01); 32 concepts x 4 names a batch, 10% warm-up. */
         public static Settings defaults(int steps) {
             return new Settings(steps, 32, 4, 2e-5f, 0.01f, 0.1f, 1f, 42);
