@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncabel.runtime.link.SpecialTokens;
 import io.syncabel.runtime.link.StepDecoder;
+import io.syncabel.runtime.model.Seq2SeqModel;
+import io.syncabel.runtime.model.TrainableSeq2Seq;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,7 @@ import java.util.Map;
  * it. Cross-attention keys/values are computed once per source; the self-attention cache grows by one
  * position per step and is reordered by {@code parentRows}. Close it to free native memory.
  */
-public final class BartStepDecoder implements StepDecoder, AutoCloseable {
+public final class BartStepDecoder implements StepDecoder, TrainableSeq2Seq, AutoCloseable {
     private final NDManager manager;
     private final BartBlock block;
 
@@ -52,12 +54,45 @@ public final class BartStepDecoder implements StepDecoder, AutoCloseable {
         return block.config();
     }
 
-    BartBlock block() {
+    @Override
+    public BartBlock block() {
         return block;
     }
 
-    NDManager manager() {
+    @Override
+    public NDManager manager() {
         return manager;
+    }
+
+    /** Fine-tuning with {@code model.Seq2SeqTrainer}: the loaded weights start tracking gradients. */
+    public BartStepDecoder trainable() {
+        block.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+        return this;
+    }
+
+    @Override
+    public int maxSourceLength() {
+        return block.config().maxPositions();
+    }
+
+    @Override
+    public int maxTargetLength() {
+        return block.config().maxPositions();
+    }
+
+    @Override
+    public int[] decoderPrefix() {
+        return block.config().decoderPrefix();
+    }
+
+    @Override
+    public int endToken() {
+        return block.config().eosTokenId();
+    }
+
+    @Override
+    public int padToken() {
+        return block.config().padTokenId();
     }
 
     /**
@@ -91,23 +126,6 @@ public final class BartStepDecoder implements StepDecoder, AutoCloseable {
         manager.close();
     }
 
-    /** Pads with the checkpoint's {@code pad_token_id} and truncates to the learned positions: (N, T) int64. */
-    static NDArray pad(NDManager manager, List<int[]> sequences, int maxLength, int padId) {
-        int t = 1;
-        for (int[] s : sequences) {
-            t = Math.max(t, Math.min(s.length, maxLength));
-        }
-        long[] flat = new long[sequences.size() * t];
-        Arrays.fill(flat, padId);
-        for (int i = 0; i < sequences.size(); i++) {
-            int[] s = sequences.get(i);
-            for (int j = 0; j < Math.min(s.length, t); j++) {
-                flat[i * t + j] = s[j];
-            }
-        }
-        return manager.create(flat, new Shape(sequences.size(), t));
-    }
-
     /** As {@code model.Seq2SeqModel}'s session: every step inside an NDScope, only the caches survive, on the session's manager. */
     private final class BartSession implements Session {
         private final NDManager session = manager.newSubManager();
@@ -119,7 +137,7 @@ public final class BartStepDecoder implements StepDecoder, AutoCloseable {
 
         BartSession(List<int[]> sources) {
             try (NDScope scope = new NDScope()) {
-                cross = block.crossState(pad(session, sources, block.config().maxPositions(), block.config().padTokenId()));
+                cross = block.crossState(Seq2SeqModel.pad(session, sources, block.config().maxPositions(), block.config().padTokenId()));
                 for (NDArray a : cross) {
                     NDScope.unregister(a);
                     a.attach(session);

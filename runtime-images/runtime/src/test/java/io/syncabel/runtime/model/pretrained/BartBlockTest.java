@@ -15,6 +15,7 @@ import io.syncabel.runtime.link.BeamSearch.Query;
 import io.syncabel.runtime.link.Constraint;
 import io.syncabel.runtime.link.NameTrie;
 import io.syncabel.runtime.link.StepDecoder;
+import io.syncabel.runtime.model.Seq2SeqModel;
 import io.syncabel.runtime.text.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +42,8 @@ class BartBlockTest {
      */
     static float[][] teacherForced(BartStepDecoder d, List<int[]> sources, List<int[]> histories) {
         try (NDScope scope = new NDScope()) {
-            NDArray src = BartStepDecoder.pad(d.manager(), sources, TinyBart.MAX_POSITIONS, TinyBart.PAD);
-            NDArray tgt = BartStepDecoder.pad(d.manager(), histories, TinyBart.MAX_POSITIONS, TinyBart.PAD);
+            NDArray src = Seq2SeqModel.pad(d.manager(), sources, TinyBart.MAX_POSITIONS, TinyBart.PAD);
+            NDArray tgt = Seq2SeqModel.pad(d.manager(), histories, TinyBart.MAX_POSITIONS, TinyBart.PAD);
             NDArray logp = d.block().forward(new ParameterStore(d.manager(), false), new NDList(src, tgt), false)
                     .singletonOrThrow().logSoftmax(-1);
             long last = tgt.getShape().get(1) - 1;
@@ -269,11 +270,17 @@ class BartBlockTest {
 
     /** Mean log-probability of {@code generated} after {@code forced}, from one teacher-forced pass. */
     static double meanLogProb(BartStepDecoder d, int[] source, int[] forced, int[] generated) {
-        double sum = 0;
-        for (int i = 0; i < generated.length; i++) {
-            int[] history = append(forced, Arrays.copyOf(generated, i));
-            sum += teacherForced(d, List.of(source), List.of(history))[0][generated[i]];
+        int[] history = append(forced, Arrays.copyOf(generated, generated.length - 1));
+        try (NDScope scope = new NDScope()) {
+            NDArray src = Seq2SeqModel.pad(d.manager(), List.of(source), TinyBart.MAX_POSITIONS, TinyBart.PAD);
+            NDArray tgt = Seq2SeqModel.pad(d.manager(), List.of(history), TinyBart.MAX_POSITIONS, TinyBart.PAD);
+            float[] logp = d.block().forward(new ParameterStore(d.manager(), false), new NDList(src, tgt), false)
+                    .singletonOrThrow().logSoftmax(-1).toFloatArray();
+            double sum = 0;
+            for (int i = 0; i < generated.length; i++) {
+                sum += logp[(forced.length - 1 + i) * TinyBart.VOCAB + generated[i]];
+            }
+            return sum / generated.length;
         }
-        return sum / generated.length;
     }
 }
