@@ -251,7 +251,8 @@ public final class BeamSearch {
                     }
                 } else {
                     for (int t = 0; t < logProbs.length; t++) {
-                        if (t != special.pad() && t != special.start()) {
+                        // BART starts the decoder with its end token </s>: that one may still end a hypothesis
+                        if (t != special.pad() && (t != special.start() || t == special.end())) {
                             offer(worstFirst, beam, i, t, logProbs);
                         }
                     }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.syncabel.runtime.link.StepDecoder;
+import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.List;
  * The trained network and its manager: owns the weights, saves/loads them as one stream, and decodes
  * incrementally for beam search ({@link StepDecoder}). Close it to free native memory.
  */
-public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
+public final class Seq2SeqModel implements StepDecoder, TrainableSeq2Seq, AutoCloseable {
     private final NDManager manager;
     private final Seq2SeqBlock block;
 
@@ -83,12 +84,39 @@ public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
         return block.config();
     }
 
-    Seq2SeqBlock block() {
+    @Override
+    public Seq2SeqBlock block() {
         return block;
     }
 
-    NDManager manager() {
+    @Override
+    public NDManager manager() {
         return manager;
+    }
+
+    @Override
+    public int maxSourceLength() {
+        return block.config().maxSourceLength();
+    }
+
+    @Override
+    public int maxTargetLength() {
+        return block.config().maxTargetLength();
+    }
+
+    @Override
+    public int[] decoderPrefix() {
+        return new int[] {BpeVocabulary.START};
+    }
+
+    @Override
+    public int endToken() {
+        return BpeVocabulary.END;
+    }
+
+    @Override
+    public int padToken() {
+        return BpeVocabulary.PAD;
     }
 
     public long parameterCount() {
@@ -117,11 +145,17 @@ public final class Seq2SeqModel implements StepDecoder, AutoCloseable {
 
     /** Pads (and truncates) token sequences into a (N, T) int64 array. */
     static NDArray pad(NDManager manager, List<int[]> sequences, int maxLength) {
+        return pad(manager, sequences, maxLength, BpeVocabulary.PAD);
+    }
+
+    /** Pads with {@code padId} (and truncates) token sequences into a (N, T) int64 array. */
+    public static NDArray pad(NDManager manager, List<int[]> sequences, int maxLength, int padId) {
         int t = 1;
         for (int[] s : sequences) {
             t = Math.max(t, Math.min(s.length, maxLength));
         }
         long[] flat = new long[sequences.size() * t];
+        java.util.Arrays.fill(flat, padId);
         for (int i = 0; i < sequences.size(); i++) {
             int[] s = sequences.get(i);
             for (int j = 0; j < Math.min(s.length, t); j++) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -57,7 +58,7 @@ public final class Seq2SeqTrainer {
         public static final Position START = new Position(0, 0, 0);
     }
 
-    private final Seq2SeqModel model;
+    private final TrainableSeq2Seq model;
     private final TrainingSettings settings;
     private final int evaluateEverySteps;
     private final AdamWState optimizer = new AdamWState();
@@ -65,12 +66,12 @@ public final class Seq2SeqTrainer {
     private long updates;
     private long skippedUpdates;
 
-    public Seq2SeqTrainer(Seq2SeqModel model, TrainingSettings settings) {
+    public Seq2SeqTrainer(TrainableSeq2Seq model, TrainingSettings settings) {
         this(model, settings, 0);
     }
 
     /** {@code evaluateEverySteps} > 0 adds evaluation points inside epochs (TrainingRun devSelection.everySteps). */
-    public Seq2SeqTrainer(Seq2SeqModel model, TrainingSettings settings, int evaluateEverySteps) {
+    public Seq2SeqTrainer(TrainableSeq2Seq model, TrainingSettings settings, int evaluateEverySteps) {
         this.model = model;
         this.settings = settings;
         this.evaluateEverySteps = evaluateEverySteps;
@@ -90,7 +91,7 @@ public final class Seq2SeqTrainer {
         if (from.epoch() >= settings.epochs()) {
             return; // a checkpoint taken at the very end
         }
-        Seq2SeqBlock block = model.block();
+        Block block = model.block();
         List<List<TrainingExample>> firstBatches = batches(epochData.apply(from.epoch()), settings.seed(), settings.maxBatchTokens(), from.epoch());
         // every epoch's batch count (random batches under a token budget vary by epoch): the learning-rate schedule's
         // length, the same for a run and its resumption
@@ -152,7 +153,7 @@ public final class Seq2SeqTrainer {
         skippedUpdates = s;
     }
 
-    static List<Map.Entry<String, Parameter>> parameters(Seq2SeqBlock block) {
+    static List<Map.Entry<String, Parameter>> parameters(Block block) {
         List<Map.Entry<String, Parameter>> out = new ArrayList<>();
         block.getParameters().forEach(pair -> out.add(Map.entry(pair.getKey(), pair.getValue())));
         return out;
@@ -168,23 +169,25 @@ public final class Seq2SeqTrainer {
         return (float) (peak * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 
-    private float step(Seq2SeqBlock block, ParameterStore store, List<TrainingExample> batch) {
-        ModelConfig config = block.config();
+    private float step(Block block, ParameterStore store, List<TrainingExample> batch) {
+        int maxTarget = model.maxTargetLength();
+        int[] prefix = model.decoderPrefix();
+        int pad = model.padToken();
         List<int[]> sources = new ArrayList<>();
         List<int[]> inputs = new ArrayList<>();
         List<int[]> outputs = new ArrayList<>();
         for (TrainingExample example : batch) {
             sources.add(example.source());
-            inputs.add(decoderInput(example, config.maxTargetLength()));
-            outputs.add(labels(example, config.maxTargetLength()));
+            inputs.add(decoderInput(example, maxTarget, prefix));
+            outputs.add(labels(example, maxTarget, prefix.length, model.endToken(), pad));
         }
         NDManager manager = model.manager();
         try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray src = Seq2SeqModel.pad(manager, sources, config.maxSourceLength());
-            NDArray tgtIn = Seq2SeqModel.pad(manager, inputs, config.maxTargetLength());
-            NDArray tgtOut = Seq2SeqModel.pad(manager, outputs, config.maxTargetLength());
+            NDArray src = Seq2SeqModel.pad(manager, sources, model.maxSourceLength(), pad);
+            NDArray tgtIn = Seq2SeqModel.pad(manager, inputs, maxTarget, pad);
+            NDArray tgtOut = Seq2SeqModel.pad(manager, outputs, maxTarget, pad);
             NDArray logits = block.forward(store, new NDList(src, tgtIn), true).singletonOrThrow();
-            NDArray loss = smoothedCrossEntropy(logits, tgtOut, settings.labelSmoothing());
+            NDArray loss = smoothedCrossEntropy(logits, tgtOut, settings.labelSmoothing(), pad);
             collector.backward(loss);
             return loss.getFloat();
         }
@@ -192,11 +195,15 @@ public final class Seq2SeqTrainer {
 
     /** The target as the decoder reads it: start token, then the target cut to the decoder's positions. */
     static int[] decoderInput(TrainingExample example, int maxTargetLength) {
+        return decoderInput(example, maxTargetLength, new int[] {BpeVocabulary.START});
+    }
+
+    /** The decoder prefix (start token, forced language code), then the target cut to the decoder's positions. */
+    static int[] decoderInput(TrainingExample example, int maxTargetLength, int[] decoderPrefix) {
         int[] target = example.target();
-        int length = Math.min(target.length, maxTargetLength - 1);
-        int[] in = new int[length + 1];
-        in[0] = BpeVocabulary.START;
-        System.arraycopy(target, 0, in, 1, length);
+        int length = Math.min(target.length, maxTargetLength - decoderPrefix.length);
+        int[] in = Arrays.copyOf(decoderPrefix, decoderPrefix.length + length);
+        System.arraycopy(target, 0, in, decoderPrefix.length, length);
         return in;
     }
 
@@ -205,19 +212,30 @@ public final class Seq2SeqTrainer {
      * positions hold padding, which the loss ignores (decoding is given the prefix, it never predicts it).
      */
     static int[] labels(TrainingExample example, int maxTargetLength) {
-        int length = Math.min(example.target().length, maxTargetLength - 1);
-        int[] out = Arrays.copyOf(example.target(), length + 1);
-        out[length] = BpeVocabulary.END;
-        Arrays.fill(out, 0, Math.min(example.prefix(), length), BpeVocabulary.PAD);
+        return labels(example, maxTargetLength, 1, BpeVocabulary.END, BpeVocabulary.PAD);
+    }
+
+    /**
+     * As {@link #labels(TrainingExample, int)} after a decoder prefix of {@code prefixLength} tokens: the positions
+     * that would predict the prefix's own later tokens (a forced language code) hold padding too.
+     */
+    static int[] labels(TrainingExample example, int maxTargetLength, int prefixLength, int end, int pad) {
+        int length = Math.min(example.target().length, maxTargetLength - prefixLength);
+        int skip = prefixLength - 1;
+        int[] out = new int[skip + length + 1];
+        Arrays.fill(out, 0, skip, pad);
+        System.arraycopy(example.target(), 0, out, skip, length);
+        out[skip + length] = end;
+        Arrays.fill(out, skip, skip + Math.min(example.prefix(), length), pad);
         return out;
     }
 
-    /** Mean over non-padding positions of (1-e)*NLL + e*uniform cross-entropy. */
-    static NDArray smoothedCrossEntropy(NDArray logits, NDArray target, float epsilon) {
+    /** Mean over non-padding positions ({@code pad} in the target) of (1-e)*NLL + e*uniform cross-entropy. */
+    static NDArray smoothedCrossEntropy(NDArray logits, NDArray target, float epsilon, int pad) {
         NDArray logp = logits.logSoftmax(-1);
         NDArray nll = logp.gather(target.expandDims(-1), -1).squeeze(-1).neg();
         NDArray uniform = logp.mean(new int[] {-1}).neg();
-        NDArray mask = target.neq(BpeVocabulary.PAD).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray mask = target.neq(pad).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         NDArray perToken = nll.mul(1 - epsilon).add(uniform.mul(epsilon)).mul(mask);
         return perToken.sum().div(mask.sum().maximum(1f));
     }

@@ -198,6 +198,18 @@ class BeamSearchTest {
         assertThat(known.parts()).singleElement().satisfies(p -> assertThat(p.nameIds()).containsExactly(1));
     }
 
+    /** BART's decoder starts with </s>, its end token: unconstrained search must still let a hypothesis end. */
+    @Test
+    void unconstrainedSearchEndsWhenTheStartTokenIsTheEndToken() {
+        SpecialTokens bart = new SpecialTokens(1, 2, 2, 3);
+        int[] prefix = {25, VERB};
+        FakeDecoder decoder = scripted(prefix.length, new int[] {11, 12});
+        Candidate best = new BeamSearch(decoder, bart, BeamSearchTest::detok)
+                .search(List.of(new Query(new int[] {5}, prefix, null)), new Options(3, 3, 10, false, false)).get(0).get(0);
+        assertThat(best.tokens()).containsExactly(11, 12, bart.end());
+        assertThat(decoder.fedHistories).allSatisfy(h -> assertThat(h[0]).isEqualTo(bart.start()));
+    }
+
     @Test
     void compositeModeAllowsTheSeparatorAfterACompleteName() {
         NameTrie trie = trie(new int[] {11, 12}, new int[] {13}, new int[] {11});

@@ -24,6 +24,17 @@ class Seq2SeqTrainerTest {
     }
 
     @Test
+    void aForcedLanguageCodeAfterTheStartTokenIsFedAndNeverPredicted() {
+        // mBART-50: decoder start </s> (2), then the language code (37); pad 1
+        TrainingExample example = new TrainingExample(new int[] {5, 6}, new int[] {10, 11, 20, 21}, 2);
+        assertThat(Seq2SeqTrainer.decoderInput(example, 64, new int[] {2, 37})).containsExactly(2, 37, 10, 11, 20, 21);
+        // position 0 would predict the language code, positions 1-2 the forced "[mention] is": all padding
+        assertThat(Seq2SeqTrainer.labels(example, 64, 2, 2, 1)).containsExactly(1, 1, 1, 20, 21, 2);
+        assertThat(Seq2SeqTrainer.decoderInput(example, 5, new int[] {2, 37})).containsExactly(2, 37, 10, 11, 20);
+        assertThat(Seq2SeqTrainer.labels(example, 5, 2, 2, 1)).containsExactly(1, 1, 1, 20, 2);
+    }
+
+    @Test
     void batchesMixShortKbNameExamplesWithLongHumanOnesAndAreReproducible() {
         List<TrainingExample> examples = new ArrayList<>();
         for (int i = 0; i < 200; i++) {

@@ -1,0 +1,222 @@
+package io.syncabel.runtime.model.pretrained;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.syncabel.runtime.link.SpecialTokens;
+import io.syncabel.runtime.link.StepDecoder;
+import io.syncabel.runtime.model.Seq2SeqModel;
+import io.syncabel.runtime.model.TrainableSeq2Seq;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded BART-family checkpoint as beam search sees it ({@link StepDecoder}), so tries, scoring and serving
+ * run on it unchanged. The first step of a session must feed {@code decoder_start_token_id}; when the config
+ * forces a BOS token (mBART-50's target language code) the session feeds it right after, unscored, as
+ * transformers' {@code forced_bos_token_id} does, and the first distribution returned is the one that follows
+ * it. Cross-attention keys/values are computed once per source; the self-attention cache grows by one
+ * position per step and is reordered by {@code parentRows}. Close it to free native memory.
+ */
+public final class BartStepDecoder implements StepDecoder, TrainableSeq2Seq, AutoCloseable {
+    private final NDManager manager;
+    private final BartBlock block;
+
+    private BartStepDecoder(NDManager manager, BartBlock block) {
+        this.manager = manager;
+        this.block = block;
+    }
+
+    /** Loads the checkpoint's tensors for {@code config} (which may carry a chosen target language, see {@link BartConfig#withForcedBos}). */
+    public static BartStepDecoder load(BartConfig config, Map<String, HfTensor> tensors) {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            BartBlock block = new BartBlock(config);
+            block.load(tensors, manager);
+            return new BartStepDecoder(manager, block);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Loads a checkpoint from its {@code config.json} and tensors. */
+    public static BartStepDecoder load(JsonNode config, Map<String, HfTensor> tensors, String source) {
+        return load(BartConfig.fromJson(config, source), tensors);
+    }
+
+    public BartConfig config() {
+        return block.config();
+    }
+
+    @Override
+    public BartBlock block() {
+        return block;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Fine-tuning with {@code model.Seq2SeqTrainer}: the loaded weights start tracking gradients. */
+    public BartStepDecoder trainable() {
+        block.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+        return this;
+    }
+
+    @Override
+    public int maxSourceLength() {
+        return block.config().maxPositions();
+    }
+
+    @Override
+    public int maxTargetLength() {
+        return block.config().maxPositions();
+    }
+
+    @Override
+    public int[] decoderPrefix() {
+        return block.config().decoderPrefix();
+    }
+
+    @Override
+    public int endToken() {
+        return block.config().eosTokenId();
+    }
+
+    @Override
+    public int padToken() {
+        return block.config().padTokenId();
+    }
+
+    /**
+     * The special tokens beam search needs for this checkpoint: its pad, its decoder start (which is BART's
+     * {@code </s>} too), its end of sequence, and the separator of composite answers, a token of the
+     * checkpoint's vocabulary the caller chooses.
+     */
+    public SpecialTokens specialTokens(int separator) {
+        BartConfig c = block.config();
+        return new SpecialTokens(c.padTokenId(), c.decoderStartTokenId(), c.eosTokenId(), separator);
+    }
+
+    @Override
+    public int vocabularySize() {
+        return block.config().vocabSize();
+    }
+
+    /** Learned decoder positions, less the forced BOS the session feeds by itself. */
+    @Override
+    public int maxSteps() {
+        return block.config().maxPositions() - (block.config().decoderPrefix().length - 1);
+    }
+
+    @Override
+    public Session open(List<int[]> sources) {
+        return new BartSession(sources);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** As {@code model.Seq2SeqModel}'s session: every step inside an NDScope, only the caches survive, on the session's manager. */
+    private final class BartSession implements Session {
+        private final NDManager session = manager.newSubManager();
+        private final NDList cross;
+        private NDList selfCache = new NDList();
+        private int[] sourceOfRow;
+        /** Decoder positions used so far (the forced BOS counts). */
+        private int position;
+
+        BartSession(List<int[]> sources) {
+            try (NDScope scope = new NDScope()) {
+                cross = block.crossState(Seq2SeqModel.pad(session, sources, block.config().maxPositions(), block.config().padTokenId()));
+                for (NDArray a : cross) {
+                    NDScope.unregister(a);
+                    a.attach(session);
+                }
+            }
+        }
+
+        @Override
+        public float[][] step(int[] parentRows, int[] tokens) {
+            BartConfig c = block.config();
+            int[] prefix = c.decoderPrefix();
+            boolean first = position == 0;
+            if (first) {
+                for (int token : tokens) {
+                    if (token != c.decoderStartTokenId()) {
+                        throw new IllegalArgumentException("a BART session starts with decoder_start_token_id "
+                                + c.decoderStartTokenId() + ", got " + token);
+                    }
+                }
+            }
+            if (position + (first ? prefix.length : 1) > c.maxPositions()) {
+                throw new IllegalStateException("decoding past max_position_embeddings " + c.maxPositions());
+            }
+            int[] sources = new int[parentRows.length];
+            for (int i = 0; i < parentRows.length; i++) {
+                sources[i] = first ? parentRows[i] : sourceOfRow[parentRows[i]];
+            }
+            float[] flat;
+            NDList extended;
+            try (NDScope scope = new NDScope()) {
+                NDArray sourceIndex = session.create(sources);
+                NDList gathered = new NDList();
+                for (NDArray a : cross) {
+                    gathered.add(a.get(new NDIndex("{}", sourceIndex)));
+                }
+                NDList cache = new NDList();
+                if (!first) {
+                    NDArray parentIndex = session.create(parentRows);
+                    for (NDArray a : selfCache) {
+                        cache.add(a.get(new NDIndex("{}", parentIndex)));
+                    }
+                }
+                NDList out = block.decodeStep(column(tokens), position, gathered, cache);
+                if (first && prefix.length > 1) {
+                    // the forced BOS (language code) is fed, not scored: its row replaces the start token's
+                    int[] forced = new int[tokens.length];
+                    Arrays.fill(forced, prefix[1]);
+                    out = block.decodeStep(column(forced), position + 1, gathered, out.subNDList(1));
+                }
+                flat = out.get(0).toFloatArray();
+                extended = out.subNDList(1);
+                for (NDArray a : extended) {
+                    NDScope.unregister(a);
+                    a.attach(session);
+                }
+            }
+            selfCache.close();
+            selfCache = extended;
+            sourceOfRow = sources;
+            position += first ? prefix.length : 1;
+            int v = vocabularySize();
+            float[][] rows = new float[tokens.length][];
+            for (int i = 0; i < tokens.length; i++) {
+                rows[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return rows;
+        }
+
+        private NDArray column(int[] tokens) {
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < tokens.length; i++) {
+                ids[i] = tokens[i];
+            }
+            return session.create(ids, new Shape(ids.length, 1));
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+}
