@@ -29,6 +29,8 @@ class BatchingAndOverloadTest {
             for (int i = 0; i < 5; i++) {
                 queued.add(f.postAsync("/v1/link", ONE));
             }
+            // concurrent posts may arrive in any order: the default-options requests must be queued first
+            f.awaitMetric(QUEUE, 5.0);
             queued.add(f.postAsync("/v1/link", "{\"inputs\": [\"[aspirin]{Chemicals & Drugs}\"], \"options\": {\"beams\": 2}}"));
             queued.add(f.postAsync("/v1/link", "{\"inputs\": [\"[asthma]{Disorders}\", \"[ibuprofen]{Chemicals & Drugs}\"]}"));
             f.awaitMetric(QUEUE, 8.0);
