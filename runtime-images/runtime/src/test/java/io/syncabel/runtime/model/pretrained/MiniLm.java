@@ -53,6 +53,14 @@ final class MiniLm {
     static synchronized Path checkpoint() throws IOException {
         if (checkpoint == null) {
             Path dir = Files.createTempDirectory("minilm");
+            // 88 MB per test JVM: removed when the JVM ends rather than left in /tmp
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }));
             Path tokenizer = dir.resolve("tokenizer-src.json");
             Files.write(tokenizer, resource(TOKENIZER));
             Path out = dir.resolve("checkpoint");
