@@ -206,7 +206,7 @@ final class DenseCommand {
             if (settings != null) {
                 SapBertTraining.Result result = SapBertTraining.train(encoder.block(), encoder::tokenize,
                         (NDList in, NDList outputs) -> SentenceEncoder.meanPool(outputs.singletonOrThrow(), in.get(1)),
-                        pairs, settings, encoder.manager(), new java.io.PrintStream(new WriterStream(err), true));
+                        pairs, settings, encoder.manager(), err);
                 summary.put("steps", result.steps());
                 summary.put("firstLoss", Math.round(result.firstLoss() * 1000) / 1000.0);
                 summary.put("lastLoss", Math.round(result.lastLoss() * 1000) / 1000.0);
@@ -262,30 +262,6 @@ final class DenseCommand {
                 err.flush();
             }
             return out;
-        }
-    }
-
-    /** SapBertTraining logs to a PrintStream; the command's err is a PrintWriter. */
-    private static final class WriterStream extends java.io.OutputStream {
-        private final PrintWriter writer;
-
-        WriterStream(PrintWriter writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public void write(int b) {
-            writer.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            writer.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() {
-            writer.flush();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.syncabel.runtime.cli;
 
 import io.syncabel.runtime.model.pretrained.HfCheckpoint;
 import io.syncabel.runtime.model.pretrained.OnnxImporter;
+import io.syncabel.runtime.store.FolderStore;
 import io.syncabel.runtime.store.Manifest;
 import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
@@ -109,7 +110,7 @@ final class ModelCommand {
                 Summary.emit(printer, summary, env);
                 return 0;
             } finally {
-                deleteTree(scratch);
+                FolderStore.deleteTree(scratch);
             }
         }
 
@@ -118,14 +119,6 @@ final class ModelCommand {
                 throw new UserError(option + " " + file + ": no such file");
             }
             return Files.readAllBytes(file);
-        }
-
-        private static void deleteTree(Path dir) throws IOException {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         }
     }
 }

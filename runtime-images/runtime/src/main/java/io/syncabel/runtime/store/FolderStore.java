@@ -94,7 +94,8 @@ public final class FolderStore implements ArtifactStore {
     public void close() {
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Removes a folder and everything in it (nothing when it is absent). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.syncabel.runtime.model.pretrained;
 import io.syncabel.runtime.link.DenseRetriever;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
+import io.syncabel.runtime.store.FolderStore;
 import io.syncabel.runtime.store.Manifest;
 import io.syncabel.runtime.store.StoreUris;
 import io.syncabel.runtime.store.Stores;
@@ -71,11 +72,7 @@ public final class DenseArtifact implements AutoCloseable {
                 return writer.publish(KIND, counts, inputs);
             }
         } finally {
-            try (var paths = Files.walk(scratch)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FolderStore.deleteTree(scratch);
         }
     }
 

@@ -14,7 +14,7 @@ import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.Concept;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.model.AdamWState;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -124,7 +124,7 @@ public final class SapBertTraining {
      * and at least every 30 s) go to {@code log}.
      */
     public static Result train(Block block, BiFunction<NDManager, List<String>, NDList> tokenize,
-            BiFunction<NDList, NDList, NDArray> pool, List<Pair> pairs, Settings settings, NDManager manager, PrintStream log) {
+            BiFunction<NDList, NDList, NDArray> pool, List<Pair> pairs, Settings settings, NDManager manager, PrintWriter log) {
         Map<String, List<String>> byCode = new LinkedHashMap<>();
         pairs.forEach(p -> byCode.computeIfAbsent(p.code(), c -> new ArrayList<>()).add(p.text()));
         List<String> anchors = byCode.entrySet().stream().filter(e -> e.getValue().size() >= 2).map(Map.Entry::getKey).toList();
