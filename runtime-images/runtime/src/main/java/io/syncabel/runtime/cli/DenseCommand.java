@@ -77,6 +77,16 @@ final class DenseCommand {
         @Option(names = "--lr", defaultValue = "2e-5", description = "Peak AdamW rate (default ${DEFAULT-VALUE}, SapBERT's).")
         float lr;
 
+        @Option(names = "--mention-share", defaultValue = "0.5", paramLabel = "S",
+                description = "Share of a batch's seed concepts drawn among the concepts with training mentions; their "
+                        + "names then include a mention (default ${DEFAULT-VALUE}; 0: uniform over the KB).")
+        float mentionShare;
+
+        @Option(names = "--hard-negatives", defaultValue = "1", paramLabel = "N",
+                description = "Nearest concepts (character TF-IDF) joining a batch with each seed concept (default "
+                        + "${DEFAULT-VALUE}; 0: random batches).")
+        int hardNegatives;
+
         @Option(names = "--max-length", defaultValue = "32", paramLabel = "T",
                 description = "Tokens per name or mention (default ${DEFAULT-VALUE}; names are short).")
         int maxLength;
@@ -100,6 +110,9 @@ final class DenseCommand {
             if (steps < 0 || maxLength < 4) {
                 throw new UserError("--steps must be >= 0 and --max-length >= 4");
             }
+            if (mentionShare < 0 || mentionShare > 1 || hardNegatives < 0) {
+                throw new UserError("--mention-share must be in [0, 1] and --hard-negatives >= 0");
+            }
             DenseIndex.Storage store = storage(storage);
             String checkpointUri = Uris.prefix(pretrained);
             HfCheckpoint checkpoint = pretrainedDigest == null ? HfCheckpoint.open(checkpointUri)
@@ -111,7 +124,7 @@ final class DenseCommand {
                 items.addAll(CorpusLinking.read(p, format, knowledgeBase, language, true, unknownCodes.problems(false)));
             }
             SapBertTraining.Settings settings = steps == 0 ? null : new SapBertTraining.Settings(steps, conceptsPerBatch,
-                    namesPerConcept, lr, 0.01f, 0.1f, 1f, seed);
+                    namesPerConcept, lr, 0.01f, 0.1f, 1f, seed, mentionShare, hardNegatives);
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
             train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
@@ -206,7 +219,9 @@ final class DenseCommand {
             if (settings != null) {
                 SapBertTraining.Result result = SapBertTraining.train(encoder.block(), encoder::tokenize,
                         (NDList in, NDList outputs) -> SentenceEncoder.meanPool(outputs.singletonOrThrow(), in.get(1)),
-                        pairs, settings, encoder.manager(), err);
+                        pairs, settings, settings.neighboursPerSeed() == 0 ? null
+                                : SapBertTraining.nearestByTfIdf(kb, 4 * settings.neighboursPerSeed()),
+                        encoder.manager(), err);
                 summary.put("steps", result.steps());
                 summary.put("firstLoss", Math.round(result.firstLoss() * 1000) / 1000.0);
                 summary.put("lastLoss", Math.round(result.lastLoss() * 1000) / 1000.0);

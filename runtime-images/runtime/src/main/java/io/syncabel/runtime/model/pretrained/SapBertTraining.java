@@ -13,18 +13,18 @@ import ai.djl.training.ParameterStore;
 import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.Concept;
 import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.kb.TfIdfLinker;
 import io.syncabel.runtime.model.AdamWState;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Fine-tunes a text encoder the way SapBERT does (Liu et al., NAACL 2021): names of one concept are pulled
@@ -39,7 +39,8 @@ import java.util.function.BiFunction;
  * <p>The encoder is any DJL {@link Block} with a tokenizer giving its inputs and a pooling giving one L2-normalised
  * vector per text (the pretrained BERT encoder with mean pooling, or a toy block in tests). AdamW ({@link AdamWState},
  * the optimiser the generator trains with) under linear warm-up then linear decay, gradients clipped by global norm;
- * the batches follow a seeded random order, so a run is reproducible on one machine.
+ * the batches ({@link SapBertBatches}: seed concepts with their nearest concepts as hard negatives) follow a seeded
+ * random order, so a run is reproducible on one machine.
  */
 public final class SapBertTraining {
     static final float ALPHA = 2f;
@@ -51,7 +52,10 @@ public final class SapBertTraining {
     }
 
     /** One name of a concept: a KB synonym or a training mention. */
-    public record Pair(String text, String code) {
+    public record Pair(String text, String code, boolean mention) {
+        public Pair(String text, String code) {
+            this(text, code, false);
+        }
     }
 
     /**
@@ -65,22 +69,37 @@ public final class SapBertTraining {
      * @param warmupShare      share of the steps spent warming the rate up linearly from 0
      * @param gradientClip     global gradient norm bound (0: none)
      * @param seed             batch order
+     * @param mentionShare     share of a batch's seed concepts drawn among the concepts with training mentions
+     * @param neighboursPerSeed nearest concepts (hard negatives) that join a batch with each seed concept
      */
     public record Settings(int steps, int conceptsPerBatch, int namesPerConcept, float learningRate, float weightDecay,
-            float warmupShare, float gradientClip, long seed) {
+            float warmupShare, float gradientClip, long seed, float mentionShare, int neighboursPerSeed) {
         public Settings {
             if (steps <= 0 || conceptsPerBatch < 2 || namesPerConcept < 2) {
                 throw new IllegalArgumentException("SapBERT training needs steps > 0, at least 2 concepts and 2 names per concept a batch");
             }
+            if (mentionShare < 0 || mentionShare > 1 || neighboursPerSeed < 0) {
+                throw new IllegalArgumentException("SapBERT training needs a mention share in [0, 1] and neighbours per seed >= 0");
+            }
+        }
+
+        /** Random batches of random concepts, as SapBERT draws them. */
+        public Settings(int steps, int conceptsPerBatch, int namesPerConcept, float learningRate, float weightDecay,
+                float warmupShare, float gradientClip, long seed) {
+            this(steps, conceptsPerBatch, namesPerConcept, learningRate, weightDecay, warmupShare, gradientClip, seed, 0f, 0);
         }
 
         public Settings withSeed(long seed) {
-            return new Settings(steps, conceptsPerBatch, namesPerConcept, learningRate, weightDecay, warmupShare, gradientClip, seed);
+            return new Settings(steps, conceptsPerBatch, namesPerConcept, learningRate, weightDecay, warmupShare, gradientClip,
+                    seed, mentionShare, neighboursPerSeed);
         }
 
-        /** SapBERT's rate and decay for a pretrained BERT (2e-5, 0.01); 32 concepts x 4 names a batch, 10% warm-up. */
+        /**
+         * SapBERT's rate and decay for a pretrained BERT (2e-5, 0.01); 32 concepts x 4 names a batch, 10% warm-up;
+         * half the seeds annotated concepts, each seed with its nearest concept (docs/model.md, chosen on dev).
+         */
         public static Settings defaults(int steps) {
-            return new Settings(steps, 32, 4, 2e-5f, 0.01f, 0.1f, 1f, 42);
+            return new Settings(steps, 32, 4, 2e-5f, 0.01f, 0.1f, 1f, 42, 0.5f, 1);
         }
     }
 
@@ -94,45 +113,40 @@ public final class SapBertTraining {
      * serve as negatives.
      */
     public static List<Pair> pairs(KnowledgeBase kb, List<CorpusExamples.Item> training) {
-        Map<String, Set<String>> byCode = new LinkedHashMap<>();
+        Map<String, List<Pair>> byCode = new LinkedHashMap<>();
         Map<String, Set<String>> seen = new LinkedHashMap<>();
         for (Concept c : kb.concepts().values()) {
             for (String name : c.names()) {
-                add(byCode, seen, c.code(), name);
+                add(byCode, seen, c.code(), new Pair(name, c.code(), false));
             }
         }
         for (CorpusExamples.Item item : training) {
             String code = item.example().code();
             if (code != null && !code.contains("+") && byCode.containsKey(code)) {
-                add(byCode, seen, code, item.example().mention());
+                add(byCode, seen, code, new Pair(item.example().mention(), code, true));
             }
         }
         List<Pair> out = new ArrayList<>();
-        byCode.forEach((code, names) -> names.forEach(n -> out.add(new Pair(n, code))));
+        byCode.values().forEach(out::addAll);
         return out;
     }
 
-    private static void add(Map<String, Set<String>> byCode, Map<String, Set<String>> seen, String code, String name) {
-        if (seen.computeIfAbsent(code, c -> new LinkedHashSet<>()).add(name.toLowerCase(Locale.ROOT).strip())) {
-            byCode.computeIfAbsent(code, c -> new LinkedHashSet<>()).add(name);
+    private static void add(Map<String, List<Pair>> byCode, Map<String, Set<String>> seen, String code, Pair pair) {
+        if (seen.computeIfAbsent(code, c -> new LinkedHashSet<>()).add(pair.text().toLowerCase(Locale.ROOT).strip())) {
+            byCode.computeIfAbsent(code, c -> new ArrayList<>()).add(pair);
         }
     }
 
     /**
      * Trains the block's parameters in place. {@code tokenize} turns texts into the block's inputs; {@code pool} turns
-     * the block's outputs and those inputs into one unit vector per text, shape (B, H). Progress lines (every 50 steps
-     * and at least every 30 s) go to {@code log}.
+     * the block's outputs and those inputs into one unit vector per text, shape (B, H); {@code nearest} gives a
+     * concept's nearest concepts for hard-negative batches (null: none; see {@link SapBertBatches}). Progress lines
+     * (every 50 steps and at least every 30 s) go to {@code log}.
      */
     public static Result train(Block block, BiFunction<NDManager, List<String>, NDList> tokenize,
-            BiFunction<NDList, NDList, NDArray> pool, List<Pair> pairs, Settings settings, NDManager manager, PrintWriter log) {
-        Map<String, List<String>> byCode = new LinkedHashMap<>();
-        pairs.forEach(p -> byCode.computeIfAbsent(p.code(), c -> new ArrayList<>()).add(p.text()));
-        List<String> anchors = byCode.entrySet().stream().filter(e -> e.getValue().size() >= 2).map(Map.Entry::getKey).toList();
-        Map<String, Integer> labelOf = new java.util.HashMap<>();
-        byCode.keySet().forEach(c -> labelOf.put(c, labelOf.size()));
-        if (anchors.isEmpty()) {
-            throw new IllegalArgumentException("no concept has two names: SapBERT training has no positive pair to learn from");
-        }
+            BiFunction<NDList, NDList, NDArray> pool, List<Pair> pairs, Settings settings,
+            Function<String, List<String>> nearest, NDManager manager, PrintWriter log) {
+        SapBertBatches batches = new SapBertBatches(pairs, settings, nearest);
         List<Map.Entry<String, Parameter>> params = new ArrayList<>();
         block.getParameters().forEach(p -> {
             if (p.getValue().requiresGradient()) {
@@ -142,9 +156,6 @@ public final class SapBertTraining {
         });
         AdamWState optimizer = new AdamWState();
         ParameterStore store = new ParameterStore(manager, false);
-        Random random = new Random(settings.seed());
-        List<String> order = new ArrayList<>(anchors);
-        int cursor = order.size();
         int warmup = Math.max(1, Math.round(settings.warmupShare() * settings.steps()));
         int tenth = Math.max(1, settings.steps() / 10);
         double first = 0;
@@ -152,30 +163,12 @@ public final class SapBertTraining {
         long started = System.nanoTime();
         long lastLine = started;
         for (int step = 1; step <= settings.steps(); step++) {
-            // concepts with two or more names, each once per pass in a seeded order; their names drawn at random
-            List<String> texts = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            Set<String> chosen = new LinkedHashSet<>();
-            while (chosen.size() < Math.min(settings.conceptsPerBatch(), anchors.size())) {
-                if (cursor == order.size()) {
-                    Collections.shuffle(order, random);
-                    cursor = 0;
-                }
-                chosen.add(order.get(cursor++));
-            }
-            for (String code : chosen) {
-                List<String> names = new ArrayList<>(byCode.get(code));
-                Collections.shuffle(names, random);
-                for (String n : names.subList(0, Math.min(settings.namesPerConcept(), names.size()))) {
-                    texts.add(n);
-                    labels.add(labelOf.get(code));
-                }
-            }
+            SapBertBatches.Batch batch = batches.next();
             float loss;
             try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList inputs = tokenize.apply(manager, texts);
+                NDList inputs = tokenize.apply(manager, batch.texts());
                 NDArray vectors = pool.apply(inputs, block.forward(store, inputs, true));
-                NDArray l = multiSimilarityLoss(vectors, labels.stream().mapToInt(Integer::intValue).toArray());
+                NDArray l = multiSimilarityLoss(vectors, batch.labels());
                 collector.backward(l);
                 loss = l.getFloat();
             }
@@ -197,6 +190,19 @@ public final class SapBertTraining {
             }
         }
         return new Result(settings.steps(), first, last, (System.nanoTime() - started) / 6e10);
+    }
+
+    /**
+     * A concept's nearest other concepts by the KB's character TF-IDF over all its names (its title queried, the best
+     * name of each other concept scored), nearest first, memoised: the hard negatives of {@link SapBertBatches}.
+     */
+    public static Function<String, List<String>> nearestByTfIdf(KnowledgeBase kb, int count) {
+        Map<String, List<String>> memo = new java.util.HashMap<>();
+        return code -> memo.computeIfAbsent(code, c -> kb.concept(c).map(concept -> {
+            String query = concept.title() != null ? concept.title() : concept.names().isEmpty() ? c : concept.names().get(0);
+            return kb.linker().topK(query, null, count + 1).stream().map(TfIdfLinker.Candidate::code)
+                    .filter(other -> !other.equals(c)).limit(count).toList();
+        }).orElse(List.of()));
     }
 
     /** Linear warm-up to the peak over {@code warmup} updates, then linear decay to 0 at the last. */

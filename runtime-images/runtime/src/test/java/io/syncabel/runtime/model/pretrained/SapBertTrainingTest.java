@@ -139,7 +139,7 @@ class SapBertTrainingTest {
             double before = recallAt1(block, kb, manager);
             java.io.StringWriter log = new java.io.StringWriter();
             SapBertTraining.Settings settings = new SapBertTraining.Settings(300, 16, 4, 0.05f, 0.01f, 0.1f, 1f, 3);
-            SapBertTraining.Result result = SapBertTraining.train(block, TOKENIZE, POOL, kb.train(), settings, manager,
+            SapBertTraining.Result result = SapBertTraining.train(block, TOKENIZE, POOL, kb.train(), settings, null, manager,
                     new java.io.PrintWriter(log, true));
             double after = recallAt1(block, kb, manager);
             System.out.printf(Locale.ROOT, "sapbert toy: recall@1 before %.3f after %.3f, loss %.4f -> %.4f%n", before, after,
@@ -166,6 +166,6 @@ class SapBertTrainingTest {
         }
         assertThatThrownBy(() -> SapBertTraining.train(new WordBlock(), TOKENIZE, POOL,
                 List.of(new SapBertTraining.Pair("a", "C1"), new SapBertTraining.Pair("b", "C2")),
-                new SapBertTraining.Settings(1, 2, 2, 0.1f, 0, 0, 0, 1), null, null)).hasMessageContaining("no concept has two names");
+                new SapBertTraining.Settings(1, 2, 2, 0.1f, 0, 0, 0, 1), null, null, null)).hasMessageContaining("no concept has two names");
     }
 }
