@@ -246,11 +246,14 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
             CorpusLinking.Result result;
             if (serviceUrl == null) {
                 try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
+                    if (!generateOnly) {
+                        ModelDense.attach(artifact, null);
+                    }
                     knowledgeBase = loadKb(kb != null ? kb : artifact.info().kbUri());
                     List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, artifact.info().language(), true,
                             unknownCodes.problems(false));
                     result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(prefix), knowledgeBase,
-                            generateOnly ? CorpusLinking.Settings.plain(b) : CorpusLinking.Settings.recommended(b, artifact.mentions())),
+                            generateOnly ? CorpusLinking.Settings.plain(b) : artifact.defaultSettings(b)),
                             knowledgeBase, artifact.seenCodes(), out, err);
                 }
             } else {

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import io.syncabel.runtime.model.pretrained.DenseArtifact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,7 +106,7 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
 
     @Option(names = "--dense", paramLabel = "URI", description = "A dense retriever (`syncabel dense train`): its top K "
             + "concepts join the TF-IDF candidates and its cosine feeds the re-ranker, which must have been fitted with it "
-            + "(`syncabel rerank --dense URI`).")
+            + "(`syncabel rerank --dense URI`). Default: the one the model was trained with (`train --pretrained`), if any.")
     String dense;
 
     @Option(names = "--without-model", description = "With a re-ranker: rank by its model-free layer only, the model "
@@ -148,17 +147,15 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
             List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations, problems);
             unknownCodes.report(problems, "link", err);
             CorpusLinking.Settings settings = settings(artifact, knowledgeBase, language, fused);
-            CorpusLinking.Result result;
-            try (DenseArtifact denseArtifact = dense == null ? null : DenseArtifact.load(Uris.prefix(dense))) {
-                if (denseArtifact != null) {
-                    if (settings.candidates() <= 0) {
-                        throw new UserError("--dense needs retrieval candidates: a re-ranker or --candidates K");
-                    }
-                    settings = settings.withDense(denseArtifact.retriever());
-                }
-                result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri), knowledgeBase, settings),
-                        knowledgeBase, artifact.seenCodes(), out, err);
+            if (settings.candidates() > 0 && (dense != null || reranker == null)) {
+                // a re-ranker file of the user's own was fitted without the model's dense retriever unless --dense says so
+                ModelDense.attach(artifact, dense);
+                settings = artifact.dense() == null ? settings : settings.withDense(artifact.dense());
+            } else if (dense != null) {
+                throw new UserError("--dense needs retrieval candidates: a re-ranker or --candidates K");
             }
+            CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri), knowledgeBase,
+                    settings), knowledgeBase, artifact.seenCodes(), out, err);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("mentions", result.mentions());
             summary.put("top1Correct", result.top1Correct());
@@ -222,6 +219,9 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
         }
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             Linker.Options options = new Linker.Options(beams, topK == null ? beams : topK, !unconstrained);
+            if (!generateOnly) {
+                ModelDense.attach(artifact, dense);
+            }
             Linker linker = generateOnly ? artifact.linker(modelUri)
                     : artifact.defaultLinker(modelUri, Uris.prefix(kb != null ? kb : artifact.info().kbUri()));
             for (Linker.Result result : linker.link(queries, options)) {

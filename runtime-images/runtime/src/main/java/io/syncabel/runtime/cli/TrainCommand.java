@@ -159,7 +159,8 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
 
     @Option(names = "--pretrained", paramLabel = "URI", description = "A pretrained BERT-family checkpoint (HF layout; "
             + "spec.model.pretrained.uri): after the model, a SapBERT-style dense retriever is fine-tuned from it and published "
-            + "under <out>dense/ (`syncabel dense train`); the checkpoint and its digest join the model's lineage.")
+            + "beside it as <out>.dense/ (`syncabel dense train`); the re-ranker learns from its candidates, link, evaluate "
+            + "and serve retrieve with it by default, and the checkpoint and its digest join the model's lineage.")
     String pretrained;
 
     @Option(names = "--pretrained-digest", paramLabel = "sha256:HEX",
@@ -390,10 +391,30 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             counts.put("dictionaryMentions", trainingMentions.size());
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
                     java.util.Objects.toString(knowledgeBase.metadata().get("version"), null), language, result.parameters());
+            Map<String, Object> denseSummary = null;
+            io.syncabel.runtime.model.pretrained.DenseArtifact denseArtifact = null;
+            if (checkpoint != null) {
+                // before the re-ranker, which learns from its candidates and cosines; beside the model, as checkpoints are
+                String densePrefix = densePrefixFor(outUri);
+                if (store.manifest(densePrefix).isPresent()) {
+                    err.println("train: reusing the dense retriever an earlier run of this output published at " + densePrefix);
+                    denseSummary = Map.of("minutes", 0.0);
+                } else {
+                    // the training mentions only: the held-out dev mentions stay unseen for the re-ranker's model layer
+                    denseSummary = DenseCommand.trainAndPublish(checkpoint, knowledgeBase, trainItems, denseSteps == 0 ? null
+                            : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(denseSteps)
+                                    .withSeed(settings.seed()),
+                            io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, 32, List.of(new Manifest.Input(kbUri, null)),
+                            densePrefix, err);
+                }
+                denseArtifact = io.syncabel.runtime.model.pretrained.DenseArtifact.load(densePrefix);
+                info = info.withDense(densePrefix);
+            }
             io.syncabel.runtime.link.Reranker reranker = null;
             if (!noReranker && !devItems.isEmpty() && !trainItems.isEmpty()) {
                 try {
-                    var fitted = fitReranker(knowledgeBase, trainItems, devItems, result, info);
+                    var fitted = fitReranker(knowledgeBase, trainItems, devItems, result, info,
+                            denseArtifact == null ? null : denseArtifact.retriever());
                     reranker = fitted.reranker();
                     counts.putAll(RerankCommand.summary(fitted, err));
                 } catch (IllegalArgumentException e) {
@@ -410,19 +431,15 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             } catch (IOException | RuntimeException e) {
                 err.println("train: warning: cannot remove the checkpoints in " + checkpoints + ": " + e.getMessage());
             }
+            if (denseArtifact != null) {
+                denseArtifact.close();
+            }
             Map<String, Object> summary = new LinkedHashMap<>(counts);
             summary.put("parameters", result.parameters());
             summary.put("outputUri", outUri);
-            if (checkpoint != null) {
-                String densePrefix = io.syncabel.runtime.store.StoreUris.join(outUri, "dense/");
-                // the training mentions only: the held-out dev mentions stay unseen for the re-ranker's model layer
-                Map<String, Object> dense = DenseCommand.trainAndPublish(checkpoint, knowledgeBase, trainItems,
-                        denseSteps == 0 ? null : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(denseSteps)
-                                .withSeed(settings.seed()),
-                        io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, 32, List.of(new Manifest.Input(kbUri, null)),
-                        densePrefix, err);
-                summary.put("denseRetriever", densePrefix);
-                summary.put("denseMinutes", dense.get("minutes"));
+            if (denseSummary != null) {
+                summary.put("denseRetriever", info.denseUri());
+                summary.put("denseMinutes", denseSummary.get("minutes"));
             }
             Summary.emit(spec.commandLine().getOut(), summary, env);
         }
@@ -433,8 +450,15 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
      * The re-ranker of the trained model (its best weights, in memory): the model-free layer learnt on the training
      * mentions, the model layer on the dev mentions (held out from training; they only picked the checkpoint).
      */
+    /** Where `train --pretrained` publishes the dense retriever: beside the model, {@code <out>.dense/}. */
+    static String densePrefixFor(String modelPrefix) {
+        String bare = modelPrefix.endsWith("/") ? modelPrefix.substring(0, modelPrefix.length() - 1) : modelPrefix;
+        return bare + ".dense/";
+    }
+
     private static io.syncabel.runtime.link.RerankerTraining.Fitted fitReranker(KnowledgeBase kb, List<CorpusExamples.Item> train,
-            List<CorpusExamples.Item> dev, LinkerTraining.Result result, ModelArtifact.Info info) throws IOException {
+            List<CorpusExamples.Item> dev, LinkerTraining.Result result, ModelArtifact.Info info,
+            io.syncabel.runtime.link.DenseRetriever dense) throws IOException {
         Path tokenizerFile = Files.createTempFile("tokenizer", ".json");
         try {
             Files.write(tokenizerFile, result.tokenizerJson());
@@ -446,7 +470,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                         tokenizer::decode, result.tries(), result.names(),
                         new io.syncabel.runtime.link.Linker.Info("syncabel", "training", info.kbVersion()));
                 return io.syncabel.runtime.link.RerankerTraining.fit(kb, train, dev, linker,
-                        io.syncabel.runtime.link.RerankerTraining.CANDIDATES, io.syncabel.runtime.link.RerankerTraining.FOLDS);
+                        io.syncabel.runtime.link.RerankerTraining.CANDIDATES, io.syncabel.runtime.link.RerankerTraining.FOLDS, dense);
             }
         } finally {
             Files.deleteIfExists(tokenizerFile);

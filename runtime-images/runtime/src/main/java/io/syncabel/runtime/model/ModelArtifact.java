@@ -39,7 +39,18 @@ public final class ModelArtifact implements AutoCloseable {
     public static final String KIND = "model";
 
     /** What model.json records. */
-    public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters) {
+    /**
+     * model.json. {@code denseUri}: the dense retriever trained with the model (`train --pretrained`), whose candidates
+     * and features the saved re-ranker was fitted with; null when there is none.
+     */
+    public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters, String denseUri) {
+        public Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters) {
+            this(config, kbUri, kbVersion, language, parameters, null);
+        }
+
+        public Info withDense(String uri) {
+            return new Info(config, kbUri, kbVersion, language, parameters, uri);
+        }
     }
 
     private final Info info;
@@ -53,6 +64,9 @@ public final class ModelArtifact implements AutoCloseable {
     /** The model's version as clients see it: the first 12 hex digits of model.params' sha256 (URL-safe, immutable). */
     private final String version;
     private final Path scratch;
+    /** Attached by the caller that can open dense retrievers (model.pretrained sits above this package). */
+    private io.syncabel.runtime.link.DenseRetriever dense;
+    private AutoCloseable denseOwner;
 
     private ModelArtifact(Info info, Seq2SeqModel model, Tokenizer tokenizer, NameTable names, GroupTries tries,
             Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, io.syncabel.runtime.link.Reranker reranker,
@@ -250,9 +264,32 @@ public final class ModelArtifact implements AutoCloseable {
         if (mentions.isEmpty()) {
             return generative;
         }
-        return new io.syncabel.runtime.link.FusionLinker(generative, kb, reranker != null
-                ? io.syncabel.runtime.link.CorpusLinking.Settings.reranked(1, mentions, reranker)
-                : io.syncabel.runtime.link.CorpusLinking.Settings.recommended(1, mentions));
+        return new io.syncabel.runtime.link.FusionLinker(generative, kb, defaultSettings(1));
+    }
+
+    /**
+     * The settings the default linker ranks with: the saved re-ranker (else fixed-weight fusion) over the training
+     * mentions, with the attached dense retriever's candidates when there is one.
+     */
+    public io.syncabel.runtime.link.CorpusLinking.Settings defaultSettings(int beams) {
+        io.syncabel.runtime.link.CorpusLinking.Settings settings = reranker != null
+                ? io.syncabel.runtime.link.CorpusLinking.Settings.reranked(beams, mentions, reranker)
+                : io.syncabel.runtime.link.CorpusLinking.Settings.recommended(beams, mentions);
+        return dense == null ? settings : settings.withDense(dense);
+    }
+
+    /**
+     * Lets the default linker retrieve with {@code retriever} too ({@link Info#denseUri()}, or one the user names);
+     * {@code owner} (its encoder) is closed with this artifact.
+     */
+    public void attachDense(io.syncabel.runtime.link.DenseRetriever retriever, AutoCloseable owner) {
+        this.dense = retriever;
+        this.denseOwner = owner;
+    }
+
+    /** The attached dense retriever, or null. */
+    public io.syncabel.runtime.link.DenseRetriever dense() {
+        return dense;
     }
 
     /** The learned re-ranker saved with the model, or null (fusion with fixed settings ranks then). */
@@ -267,6 +304,13 @@ public final class ModelArtifact implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (denseOwner != null) {
+            try {
+                denseOwner.close();
+            } catch (Exception e) {
+                throw new IOException("closing the dense retriever: " + e.getMessage(), e);
+            }
+        }
         model.close();
         tokenizer.close();
         try (var files = Files.list(scratch)) {

@@ -116,19 +116,54 @@ class DenseCommandTest {
     }
 
     @Test
-    void trainWithAPretrainedCheckpointPublishesTheModelAndItsDenseRetriever() throws Exception {
+    void trainWithAPretrainedCheckpointPublishesTheModelAndItsDenseRetrieverWhichLinkingThenUses() throws Exception {
         String model = "file:" + dir.resolve("model") + "/";
-        int code = run("train", "--kb", kb, "--train", train.toString(), "--out", model, "--size", "tiny", "--epochs", "1",
-                "--vocab-size", "300", "--pretrained", minilm, "--dense-steps", "0", "--checkpoint-minutes", "0");
+        String densePrefix = "file:" + dir.resolve("model.dense") + "/";
+        int code = run("train", "--kb", kb, "--train", train.toString(), "--dev", train.toString(), "--out", model,
+                "--size", "tiny", "--epochs", "1", "--vocab-size", "300", "--pretrained", minilm, "--dense-steps", "0",
+                "--checkpoint-minutes", "0");
         assertThat(code).as(err.toString()).isZero();
         Map<String, Object> s = summary();
-        assertThat(s).containsEntry("denseRetriever", model + "dense/");
+        assertThat(s).containsEntry("denseRetriever", densePrefix);
         FolderStore store = new FolderStore();
-        Manifest dense = store.manifest(model + "dense/").orElseThrow();
+        Manifest dense = store.manifest(densePrefix).orElseThrow();
         assertThat(dense.kind()).isEqualTo("dense-retriever");
         String digest = dense.inputs().get(0).sha256();
         assertThat(dense.inputs().get(0)).isEqualTo(new Manifest.Input(minilm, digest));
         assertThat(store.manifest(model).orElseThrow().inputs()).contains(new Manifest.Input(minilm, digest));
+        assertThat(Json.MAPPER.readTree(dir.resolve("model").resolve("model.json").toFile()).path("denseUri").asText())
+                .isEqualTo(densePrefix);
+        assertThat(Json.MAPPER.readTree(dir.resolve("model").resolve("reranker.json").toFile()).toString())
+                .as("the re-ranker learnt from the dense retriever's features").contains("denseCosine");
+
+        // link uses the model's dense retriever by default: "sugar diabetes" is only found through it or TF-IDF, and
+        // the re-ranker fitted with dense features refuses to rank without them, so a zero exit proves it was there
+        code = run("link", "--model", model, "He has [sugar diabetes]{DISO}.");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("C3");
+
+        // serve opens the model with it too
+        java.util.List<String> steps = new java.util.ArrayList<>();
+        var loaded = new ModelLinkerProvider().loader().load(model, steps::add);
+        try (var linker = loaded.linker()) {
+            assertThat(steps).anySatisfy(step -> assertThat(step).contains("reading dense retriever " + densePrefix));
+            var result = linker.link(java.util.List.of(new io.syncabel.runtime.link.Linker.Query("He has sugar diabetes.", 7, 21,
+                    "DISO")), io.syncabel.runtime.link.Linker.Options.defaults());
+            assertThat(result.get(0).candidates().get(0).codes()).containsExactly("C3");
+        }
+
+        // evaluate --model links with the model's default pipeline too (re-ranker + dense)
+        code = run("evaluate", "--model", model, "--test", test.toString(), "--bootstrap", "10",
+                "--out", dir.resolve("report").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("mentions=4 recall_at_1=");
+
+        // a run stopped after publishing its dense retriever: the rerun of that output reuses it instead of training it
+        copyTree(dir.resolve("model.dense"), dir.resolve("rerun.dense"));
+        code = run("train", "--kb", kb, "--train", train.toString(), "--out", "file:" + dir.resolve("rerun") + "/",
+                "--size", "tiny", "--epochs", "1", "--vocab-size", "300", "--pretrained", minilm, "--checkpoint-minutes", "0");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("reusing the dense retriever").doesNotContain("sapbert: step");
     }
 
     @Test
@@ -140,5 +175,13 @@ class DenseCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains(wrong).doesNotContain("train: epoch");
         assertThat(new FolderStore().manifest(model)).isEmpty();
+    }
+
+    static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
-package io.syncabel.runtime.model;
+package io.syncabel.runtime.cli;
 
+import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.model.NameTable;
 import io.syncabel.runtime.serve.LinkerLoader;
 import io.syncabel.runtime.serve.SmokeQuery;
 import io.syncabel.runtime.store.ArtifactStore;
@@ -7,10 +9,11 @@ import io.syncabel.runtime.store.StoreUris;
 import io.syncabel.runtime.store.Stores;
 
 /**
- * Lets `syncabel serve` open model artifacts written by `syncabel train` (file: and s3:// prefixes),
- * registered in META-INF/services. The smoke query links the KB's first name to its own code.
+ * Lets `syncabel serve` open model artifacts written by `syncabel train` (file: and s3:// prefixes) with the dense
+ * retriever they were trained with, registered in META-INF/services. The smoke query links the KB's first name to its
+ * own code.
  */
-public final class GenerativeLinkerProvider implements LinkerLoader.Provider {
+public final class ModelLinkerProvider implements LinkerLoader.Provider {
 
     @Override
     public boolean canOpen(String modelUri) {
@@ -35,6 +38,15 @@ public final class GenerativeLinkerProvider implements LinkerLoader.Provider {
             if (!artifact.mentions().isEmpty()) {
                 progress.accept("reading knowledge base " + artifact.info().kbUri() + " for the lookup of "
                         + artifact.mentions().size() + " training mentions and TF-IDF candidates (fusion)");
+            }
+            if (artifact.info().denseUri() != null && !artifact.mentions().isEmpty()) {
+                progress.accept("reading dense retriever " + artifact.info().denseUri());
+                try {
+                    ModelDense.attach(artifact, null);
+                } catch (java.io.IOException | RuntimeException e) {
+                    artifact.close();
+                    throw e;
+                }
             }
             return new LinkerLoader.Loaded(artifact.defaultLinker(prefix, artifact.info().kbUri()),
                     SmokeQuery.ofKbName(first.name(), first.group(), first.codes().get(0)));
