@@ -177,6 +177,16 @@ final class KbCommand {
                 if (existing != null && !Files.isWritable(existing)) {
                     throw new UserError(outUri + ": cannot write there: " + existing + " is not writable");
                 }
+                if (existing != null) {
+                    // permission bits do not tell root about read-only mounts (/proc, /sys, a read-only volume): try
+                    try {
+                        Files.delete(Files.createTempDirectory(existing, ".syncabel-write-probe"));
+                    } catch (IOException e) {
+                        throw new UserError(outUri + ": cannot write there: " + existing + " refuses new folders ("
+                                + e.getClass().getSimpleName() + (e.getMessage() == null || e.getMessage().equals(existing.toString())
+                                        ? "" : ": " + e.getMessage().replace(existing + ": ", "")) + ")", e);
+                    }
+                }
             }
             String prefix = outUri.endsWith("/") ? outUri : outUri + "/";
             if (store.manifest(prefix).isPresent()) {
