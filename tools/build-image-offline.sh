@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds the runtime image (runtime-images/Dockerfile, CPU flavour) without a Docker engine and without Docker Hub:
-# the base is Debian 12 + Debian's OpenJDK 17 JRE, bootstrapped with debootstrap from a Debian mirror; the jars are
-# the ones Maven builds on this machine (Maven Central only); buildah runs the Dockerfile's final stage on them.
+# Builds the runtime image (runtime-images/Dockerfile, CPU flavour) and the operator image (operator/controller/
+# Dockerfile) without a Docker engine and without Docker Hub, from the Dockerfiles as they are: buildah's
+# --build-context replaces their `build` stage by the files Maven builds on this machine (Maven Central only) and
+# their eclipse-temurin:17-jre base by Debian 12 + Debian's OpenJDK 17 JRE, bootstrapped with debootstrap.
 # Nothing but a Debian mirror and Maven Central is contacted. Details, limits and what was verified: docs/images.md.
 #
-#   Usage: tools/build-image-offline.sh           builds IMAGE (default localhost/syncabel-runtime:dev)
+#   Usage: tools/build-image-offline.sh           builds IMAGE and OPERATOR_IMAGE
 #   Environment:
-#     IMAGE=<name:tag>        the image to build
-#     OCI_ARCHIVE=<file>      also save the image there (OCI archive: `skopeo copy oci-archive:FILE docker://REG/...`)
+#     IMAGE=<name:tag>           the runtime image (default localhost/syncabel-runtime:dev)
+#     OPERATOR_IMAGE=<name:tag>  the operator image (default localhost/syncabel-operator:dev; OPERATOR_IMAGE= skips it)
+#     OCI_ARCHIVE=<file>         also save the runtime image there (`skopeo copy oci-archive:FILE docker://REG/...`)
 #     DEBIAN_MIRROR=<url>     default http://deb.debian.org/debian (security updates: http://deb.debian.org/debian-security)
 #     REFRESH_BASE=1          bootstrap the base again (default: reuse target/images/base.tar while it exists)
 #     MVN_OFFLINE=1           build the jars with `./mvnw -o` (no network for Maven)
@@ -19,6 +21,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 image="${IMAGE:-localhost/syncabel-runtime:dev}"
+operator_image="${OPERATOR_IMAGE-localhost/syncabel-operator:dev}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 security_mirror="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
 suite=bookworm
@@ -36,13 +39,19 @@ done
 mkdir -p "$work"
 source "$root/tools/oci-host.sh"
 
-# 1. The jars, as the Dockerfile's build stage makes them (rebuilt when a source is newer than the jar).
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml operator/api/pom.xml operator/api/src/main runtime-images/runtime/pom.xml \
-      runtime-images/runtime/src/main -newer "$jar" -type f -print -quit)" ]; then
+# 1. The jars, as the Dockerfiles' build stages make them (rebuilt when a source is newer than what was built).
+stale() { [ ! -e "$1" ] || [ -n "$(find pom.xml "${@:2}" -newer "$1" -type f -print -quit)" ]; }
+if stale "$jar" operator/api/pom.xml operator/api/src/main runtime-images/runtime/pom.xml runtime-images/runtime/src/main; then
   say "building the runtime jar and lib/ with Maven"
   ./mvnw -B -q ${MVN_OFFLINE:+-o} -DskipTests -pl runtime-images/runtime -am package
 fi
 [ -f "$jar" ] && [ -d runtime-images/runtime/target/lib ] || die "Maven did not produce $jar and its lib/"
+operator_app=operator/controller/target/quarkus-app
+if [ -n "$operator_image" ] && stale "$operator_app/quarkus-run.jar" operator/api/pom.xml operator/api/src/main \
+      operator/controller/pom.xml operator/controller/src/main; then
+  say "building the operator (Quarkus fast-jar) with Maven"
+  ./mvnw -B -q ${MVN_OFFLINE:+-o} -DskipTests -pl operator/controller -am package
+fi
 
 # Runs a command chrooted in $rootfs with /proc and /dev, in a private mount namespace, so nothing stays mounted on
 # the host when it ends (or fails).
@@ -95,13 +104,26 @@ if ! podman image exists "$base_image"; then
     "$work/base.tar" "$base_image" >/dev/null
 fi
 
-# 3. The image: runtime-images/Dockerfile itself, with the base above and the jars from step 1.
-say "building $image from runtime-images/Dockerfile"
-buildah build --layers --pull=never "${oci_flags[@]}" -f runtime-images/Dockerfile \
-  --build-arg FLAVOR=cpu --build-arg BASE_IMAGE="$base_image" --build-arg JARS=prebuilt \
-  -t "$image" . >"$work/buildah.log" 2>&1 \
-  || { tail -30 "$work/buildah.log" >&2; die "buildah build failed (log: $work/buildah.log)"; }
-say "built $image ($(podman image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+# 3. The images: each Dockerfile as it is. Its `build` stage is replaced by a folder holding what that stage would
+#    leave in /src (hard links to Maven's output), and eclipse-temurin:17-jre by the base, so neither Docker Hub
+#    image is pulled (buildah then skips the build stage).
+build() { # IMAGE DOCKERFILE NAME BUILD-ARGS PATH...: PATHs (under the repository) go to /src/PATH of the build stage
+  local tag="$1" dockerfile="$2" name="$3" args="$4"; shift 4
+  local ctx="$work/$name-build-stage"
+  rm -rf "$ctx"
+  for path in "$@"; do mkdir -p "$ctx/src/$(dirname "$path")"; cp -al "$path" "$ctx/src/$path"; done
+  say "building $tag from $dockerfile"
+  buildah build --layers --pull=never "${oci_flags[@]}" -f "$dockerfile" $args \
+    --build-context build="$ctx" --build-context eclipse-temurin:17-jre=container-image://"$base_image" \
+    -t "$tag" . >"$work/$name-buildah.log" 2>&1 \
+    || { tail -30 "$work/$name-buildah.log" >&2; die "buildah build failed (log: $work/$name-buildah.log)"; }
+  rm -rf "$ctx"
+  say "built $tag ($(podman image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+# FLAVOR given although it is the default: buildah 1.28 follows `FROM ${FLAVOR}` to the cpu stage only for a build
+# argument of its command line, and otherwise skips that stage as unused ("cpu: image not known").
+build "$image" runtime-images/Dockerfile runtime "--build-arg FLAVOR=cpu" "$jar" runtime-images/runtime/target/lib
+[ -z "$operator_image" ] || build "$operator_image" operator/controller/Dockerfile operator "" "$operator_app"
 
 if [ -n "${OCI_ARCHIVE:-}" ]; then
   podman save --format oci-archive -o "$OCI_ARCHIVE" "$image"
