@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tools/build-image-offline.sh and tools/test-image.sh: the podman/buildah flags a host needs where their
 # defaults cannot start a container (both seen on this project's development machine; docs/images.md).
 oci_flags=()

@@ -35,6 +35,7 @@ chmod 0777 "$out"   # the pod writes its outputs to the store; here, to a folder
 
 # The pod's container: emptyDirs are writable and allow executables (DJL dlopen()s libtorch from its cache), as here;
 # podman applies its default seccomp profile, as RuntimeDefault does in the pod.
+# shellcheck disable=SC2054 # the commas are tmpfs mount options
 pod_flags=("${oci_flags[@]}" --rm --network none --read-only --read-only-tmpfs=false
   --cap-drop all --security-opt no-new-privileges
   --tmpfs /tmp:rw,exec,mode=1777 --tmpfs "$djl_cache:rw,exec,mode=1777"
