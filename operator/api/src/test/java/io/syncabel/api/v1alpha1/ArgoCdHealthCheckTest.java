@@ -23,7 +23,9 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
  * argocd/health.lua against argocd/health_test.yaml, in Argo CD's own fixture format: each fixture is
- * a real manifest (checked against its CRD schema) and the health Argo CD must derive from it.
+ * a real manifest (checked against its CRD schema) and the health Argo CD must derive from it. The
+ * fixtures (argocd/testdata) are the resources as the operator left them in its mock-server tests:
+ * ArgoCdFixturesTest in the controller module generates them and fails when they drift.
  */
 class ArgoCdHealthCheckTest {
     static final Path ARGOCD = CrdFiles.repoRoot().resolve("argocd");
@@ -144,7 +146,7 @@ class ArgoCdHealthCheckTest {
                 Conditions.DEGRADED_REASONS.stream().map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Degraded")),
                 Conditions.SUSPENDED_REASONS.stream().map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Suspended")),
                 java.util.stream.Stream.of(Conditions.REASON_RUNNING, Conditions.REASON_PENDING, Conditions.REASON_DELETING,
-                        Conditions.REASON_WAITING_PREFIX + "KnowledgeBase").map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Progressing")))
+                        Conditions.REASON_ARTIFACTS_IN_USE, Conditions.REASON_WAITING_PREFIX + "KnowledgeBase").map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Progressing")))
                 .flatMap(x -> x);
     }
 
