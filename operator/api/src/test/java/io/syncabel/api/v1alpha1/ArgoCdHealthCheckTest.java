@@ -23,9 +23,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
  * argocd/health.lua against argocd/health_test.yaml, in Argo CD's own fixture format: each fixture is
- * a real manifest (checked against its CRD schema) and the health Argo CD must derive from it. The
- * fixtures (argocd/testdata) are the resources as the operator left them in its mock-server tests:
- * ArgoCdFixturesTest in the controller module generates them and fails when they drift.
+ * a real manifest (checked against its CRD schema) and the health Argo CD must derive from it.
  */
 class ArgoCdHealthCheckTest {
     static final Path ARGOCD = CrdFiles.repoRoot().resolve("argocd");
