@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
@@ -68,7 +69,7 @@ public class OperatorLifecycle {
                     .withCloseClientOnStop(false)
                     .withUseSSAToPatchPrimaryResource(useSsa)
                     .withSSABasedCreateUpdateMatchForDependentResources(useSsa)
-                    .withMetrics(new OperatorMetrics(meters));
+                    .withMetrics(MicrometerMetricsV2.newBuilder(meters).build());
             if (leaderElection) {
                 var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
                         .withLeaderCallbacks(new LeaderCallbacks(() -> leading = true, () -> leading = false, leader -> { }));

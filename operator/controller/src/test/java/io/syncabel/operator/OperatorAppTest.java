@@ -72,4 +72,38 @@ class OperatorAppTest {
         assertThat(env.get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://test-bucket/test/knowledgebases/app-kb/1/");
         assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("store-credentials");
     }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URI metrics;
+
+    /** JOSDK's Micrometer metrics and syncabel_runs_total, as Prometheus scrapes them. */
+    @Test
+    void metricsShowJosdkReconcilesAndEndedRuns() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> health.call().getStatus() == HealthCheckResponse.Status.UP);
+        KnowledgeBaseSpec.Source source = new KnowledgeBaseSpec.Source();
+        source.setUri("file:data/medic-slice.txt");
+        source.setFormat(KnowledgeBaseSpec.Format.DNORM);
+        KnowledgeBaseSpec spec = new KnowledgeBaseSpec();
+        spec.setSources(List.of(source));
+        KnowledgeBase kb = new KnowledgeBase();
+        kb.setMetadata(new ObjectMetaBuilder().withName("metrics-kb").withNamespace("test").build());
+        kb.setSpec(spec);
+        client.resource(kb).create();
+        var jobs = client.batch().v1().jobs().inNamespace("test").withName("metrics-kb-kb-1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get() != null);
+        jobs.editStatus(j -> {
+            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(1)
+                    .addNewCondition().withType("Complete").withStatus("True").endCondition().build());
+            return j;
+        });
+
+        var http = java.net.http.HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).contains("syncabel_runs_total{kind=\"KnowledgeBase\",outcome=\"succeeded\"} 1.0");
+            assertThat(body).containsPattern("reconciliations_started_total\\{[^}]*controller_name=\"knowledgebasereconciler\"");
+            assertThat(body).contains("reconciliations_execution_duration_seconds_count{");
+        });
+    }
 }

@@ -144,7 +144,7 @@ class ArgoCdHealthCheckTest {
                 Conditions.DEGRADED_REASONS.stream().map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Degraded")),
                 Conditions.SUSPENDED_REASONS.stream().map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Suspended")),
                 java.util.stream.Stream.of(Conditions.REASON_RUNNING, Conditions.REASON_PENDING, Conditions.REASON_DELETING,
-                        Conditions.REASON_WAITING_PREFIX + "KnowledgeBase").map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Progressing")))
+                        Conditions.REASON_ARTIFACTS_IN_USE, Conditions.REASON_WAITING_PREFIX + "KnowledgeBase").map(r -> org.junit.jupiter.params.provider.Arguments.of(r, "Progressing")))
                 .flatMap(x -> x);
     }
 

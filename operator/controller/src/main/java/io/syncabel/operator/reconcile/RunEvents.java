@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Metrics;
 import io.syncabel.operator.children.Labels;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -16,6 +18,10 @@ import org.jboss.logging.Logger;
  * Kubernetes Events on a resource's run transitions, so {@code kubectl describe} and
  * {@code kubectl get events} tell a run's story next to the status. An Event that cannot be written
  * (no RBAC, API unavailable) is logged, never a reason to fail the reconcile.
+ *
+ * <p>The transitions that end a run are also counted: {@value #RUNS}{kind,outcome} (Prometheus:
+ * {@code syncabel_runs_total}), outcome succeeded, failed or superseded, in Micrometer's global
+ * registry, which Quarkus backs with the registry /q/metrics shows.
  */
 final class RunEvents {
     static final String RUN_CREATED = "RunCreated";
@@ -23,6 +29,9 @@ final class RunEvents {
     static final String RUN_FAILED = "RunFailed";
     static final String RUN_SUPERSEDED = "RunSuperseded";
     static final String COMPONENT = Labels.OPERATOR;
+    static final String RUNS = "syncabel.runs";
+    /** The outcome tag of each reason that ends a run. */
+    static final Map<String, String> OUTCOMES = Map.of(RUN_SUCCEEDED, "succeeded", RUN_FAILED, "failed", RUN_SUPERSEDED, "superseded");
     private static final Logger LOG = Logger.getLogger(RunEvents.class);
 
     private RunEvents() {
@@ -37,6 +46,11 @@ final class RunEvents {
     }
 
     static void emit(KubernetesClient client, Clock clock, HasMetadata about, String type, String reason, String message) {
+        String outcome = OUTCOMES.get(reason);
+        if (outcome != null) {
+            // counted whether or not the Event can be written: the metric must not depend on RBAC for events
+            Metrics.counter(RUNS, "kind", about.getKind(), "outcome", outcome).increment();
+        }
         String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
         Event event = new EventBuilder()
                 .withNewMetadata()

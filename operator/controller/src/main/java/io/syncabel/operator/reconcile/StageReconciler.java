@@ -1,5 +1,6 @@
 package io.syncabel.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.api.v1alpha1.common.Conditions;
@@ -22,6 +24,7 @@ import io.syncabel.api.v1alpha1.common.StageStatus;
 import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.children.ArtifactCleanupJob;
 import io.syncabel.operator.children.Labels;
+import io.syncabel.operator.children.StageRun;
 import io.syncabel.operator.runs.JobObserver;
 import io.syncabel.operator.runs.RunState;
 import io.syncabel.operator.status.StatusAggregator;
@@ -81,7 +84,7 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, kind())
                 .withName(JOBS)
                 .withLabelSelector(selector)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(kind()))
+                .withSecondaryToPrimaryMapper(jobOwners(context))
                 .build(), context));
         // Pods are owned by Jobs and ReplicaSets, not by us: they are mapped back by label.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, kind())
@@ -94,6 +97,21 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
                 .build(), context));
         sources.addAll(moreEventSources(context));
         return sources;
+    }
+
+    /**
+     * Stage Jobs name their resource in an owner reference; the cleanup Job has none (see
+     * {@link ArtifactCleanupJob}) and is mapped back by its label.
+     */
+    SecondaryToPrimaryMapper<Job> jobOwners(EventSourceContext<P> context) {
+        SecondaryToPrimaryMapper<Job> byOwner = Mappers.fromOwnerReferences(kind());
+        return job -> {
+            Set<ResourceID> owners = byOwner.toPrimaryResourceIDs(job);
+            if (!owners.isEmpty() || !Labels.ROLE_CLEANUP.equals(label(job, Labels.ROLE))) {
+                return owners;
+            }
+            return Optional.ofNullable(label(job, Labels.NAME)).map(v -> owners(context, job.getMetadata().getNamespace(), v)).orElse(Set.of());
+        };
     }
 
     /**
@@ -194,21 +212,62 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         return false;
     }
 
-    /** artifactPolicy Delete: a cleanup Job deletes the store prefix, then the finalizer goes. */
+    /**
+     * artifactPolicy Delete, in this order: stop the resource's stage Jobs and wait until none of their
+     * pods runs (a running stage would write under the prefix while it is deleted); refuse while
+     * another resource uses the artifacts ({@link ArtifactUsers}: the finalizer and the artifacts
+     * stay, Ready says who, and a Warning Event); then a cleanup Job deletes the store prefix, and the
+     * finalizer goes once it succeeded.
+     */
     UpdateControl<P> deleteArtifacts(P primary, Context<P> context) {
         if (!primary.hasFinalizer(FINALIZER)) {
             return UpdateControl.noUpdate();
         }
+        long generation = primary.getMetadata().getGeneration();
+        StatusAggregator<T> status = new StatusAggregator<>(primary.getStatus(), this::emptyStatus, clock);
+        String prefix = StageRun.prefix(settings, primary);
+        Optional<String> running = stopRuns(primary, context);
+        if (running.isPresent()) {
+            status.ready(false, Conditions.REASON_DELETING, "stopping " + running.get() + " before deleting the artifacts under " + prefix,
+                    generation);
+            return write(primary, status).rescheduleAfter(settings.progressInterval());
+        }
+        List<String> users = ArtifactUsers.of(context.getClient(), primary, prefix);
+        if (!users.isEmpty()) {
+            String message = "the artifacts under " + prefix + " are in use by " + String.join(", ", users)
+                    + "; they are deleted once no resource references them (or remove the finalizer " + FINALIZER
+                    + " to delete the resource and keep them)";
+            boolean shown = StatusAggregator.condition(primary.getStatus(), Conditions.READY)
+                    .map(c -> Conditions.REASON_ARTIFACTS_IN_USE.equals(c.getReason()) && message.equals(c.getMessage())).orElse(false);
+            if (!shown) {
+                RunEvents.warning(context.getClient(), clock, primary, Conditions.REASON_ARTIFACTS_IN_USE, message);
+            }
+            status.ready(false, Conditions.REASON_ARTIFACTS_IN_USE, message, generation);
+            // nothing this reconciler watches tells when a user goes: look again
+            return write(primary, status).rescheduleAfter(settings.progressInterval());
+        }
         Job desired = ArtifactCleanupJob.desired(settings, primary);
-        Job job = context.getSecondaryResources(Job.class).stream()
+        Optional<Job> found = context.getSecondaryResources(Job.class).stream()
                 .filter(j -> j.getMetadata().getName().equals(desired.getMetadata().getName()))
-                .findFirst()
-                .orElseGet(() -> createOrGet(context, desired));
-        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+                .findFirst();
+        if (found.isPresent() && !ArtifactCleanupJob.belongsTo(found.get(), primary)) {
+            // the cleanup of an earlier resource of this name: its success says nothing about these artifacts
+            if (found.get().getMetadata().getDeletionTimestamp() == null) {
+                context.getClient().resource(found.get()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            }
+            status.ready(false, Conditions.REASON_DELETING, "removing the cleanup Job of an earlier " + primary.getKind() + " named "
+                    + primary.getMetadata().getName(), generation);
+            return write(primary, status).rescheduleAfter(settings.progressInterval());
+        }
+        Job job = found.orElseGet(() -> createOrGet(context, desired));
+        List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> Labels.ROLE_CLEANUP.equals(label(p, Labels.ROLE))).toList();
         RunState state = JobObserver.observe(job, pods, JobObserver.waitsForPods(job, pods) ? podCreationEvents(context, job) : List.of());
         if (state.phase() == RunState.Phase.SUCCEEDED) {
             LOG.infof("artifacts of %s/%s deleted; removing the finalizer", primary.getMetadata().getNamespace(),
                     primary.getMetadata().getName());
+            // it has no owner to take it away: it goes now, so no Job outlives its resource
+            context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
             // a plain patch: the object is gone right after it, so there is nothing to cache
             context.getClient().resources(kind()).inNamespace(primary.getMetadata().getNamespace())
                     .withName(primary.getMetadata().getName()).edit(p -> {
@@ -217,20 +276,50 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
                     });
             return UpdateControl.noUpdate();
         }
-        StatusAggregator<T> status = new StatusAggregator<>(primary.getStatus(), this::emptyStatus, clock);
         String message = state.phase() == RunState.Phase.FAILED
                 ? "deleting artifacts failed: " + state.message() + "; remove the finalizer " + FINALIZER
                         + " by hand to delete the resource and keep the artifacts"
-                : "deleting artifacts under " + desired.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().get(3);
+                : "deleting artifacts under " + prefix;
         String reason = state.phase() == RunState.Phase.FAILED ? Conditions.REASON_FAILED : Conditions.REASON_DELETING;
         if (Conditions.DEGRADED_REASONS.contains(state.reason()) && state.phase() != RunState.Phase.FAILED) {
             // the cleanup pod cannot run (admission, image, missing Secret): say why instead of "deleting" forever
             reason = state.reason();
             message = "deleting artifacts is stuck: " + state.message();
         }
-        status.ready(false, reason, message, primary.getMetadata().getGeneration());
+        status.ready(false, reason, message, generation);
         UpdateControl<P> control = write(primary, status);
         return state.phase() == RunState.Phase.PENDING ? control.rescheduleAfter(settings.progressInterval()) : control;
+    }
+
+    /**
+     * Deletes the resource's stage Jobs that have not finished (all runs, not only the current one).
+     *
+     * @return what is still running (a Job not gone yet, a pod not ended), or empty once nothing is
+     */
+    Optional<String> stopRuns(P primary, Context<P> context) {
+        List<Job> runs = context.getSecondaryResources(Job.class).stream()
+                .filter(j -> Labels.ROLE_RUN.equals(label(j, Labels.ROLE)))
+                .filter(j -> !JobStageReconciler.isFinished(j))
+                .toList();
+        for (Job run : runs) {
+            if (run.getMetadata().getDeletionTimestamp() == null) {
+                LOG.infof("stopping Job %s/%s: its resource is being deleted", run.getMetadata().getNamespace(), run.getMetadata().getName());
+                context.getClient().resource(run).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            }
+        }
+        if (!runs.isEmpty()) {
+            return Optional.of("Job " + runs.get(0).getMetadata().getName());
+        }
+        // the Job is gone before its pods are: a terminating pod may still write
+        return context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> Labels.ROLE_RUN.equals(label(p, Labels.ROLE)))
+                .filter(p -> p.getStatus() == null || !Set.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
+                .map(p -> "pod " + p.getMetadata().getName())
+                .findFirst();
+    }
+
+    static String label(HasMetadata resource, String key) {
+        return Optional.ofNullable(resource.getMetadata().getLabels()).map(l -> l.get(key)).orElse(null);
     }
 
     /**

@@ -21,6 +21,12 @@ public final class Conditions {
     public static final String REASON_WAITING_PREFIX = "Waiting";
     /** The cleanup Job is deleting the artifacts of a resource being deleted. */
     public static final String REASON_DELETING = "Deleting";
+    /**
+     * A resource being deleted with artifactPolicy Delete whose artifacts another resource still
+     * references (a TrainingRun a LinkerDeployment serves): the artifacts and the finalizer stay until
+     * those references are gone.
+     */
+    public static final String REASON_ARTIFACTS_IN_USE = "ArtifactsInUse";
     /** The resource cannot be acted on as written (e.g. it has no spec). */
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     /** The reconcile itself failed (the API refused a child: 403, 422, ...). */
