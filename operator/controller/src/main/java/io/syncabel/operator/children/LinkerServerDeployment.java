@@ -14,13 +14,15 @@ import java.util.Optional;
 
 /**
  * LinkerDeployment → a Deployment running {@code syncabel serve}, ready when the server answers
- * {@code /v2/health/ready} (model and trie loaded). Rollout Recreate (or RollingUpdate with
+ * {@code /v2/health/ready} (model and trie loaded), restarted when it stops answering {@code /v2/health/live}. Rollout Recreate (or RollingUpdate with
  * maxSurge 0) never asks for a second GPU during an update.
  */
 public final class LinkerServerDeployment {
     public static final String SUFFIX = "linker";
     public static final int PORT = 8080;
     public static final String READY_PATH = "/v2/health/ready";
+    /** Answers 200 once the port is open, also while the model loads (docs/linker-api.md). */
+    public static final String LIVE_PATH = "/v2/health/live";
     /** Spec fields that shape the Deployment, Service or HPA but not the pods: editing them rolls nothing. */
     static final List<String> NOT_IN_POD = List.of("replicas", "autoscaling", "service", "rollout");
 
@@ -44,6 +46,12 @@ public final class LinkerServerDeployment {
                     .withNewHttpGet().withPath(READY_PATH).withPort(new IntOrString("http")).endHttpGet()
                     .withPeriodSeconds(5).withFailureThreshold(3)
                 .endReadinessProbe()
+                // a hung server (no answer on the port at all) is restarted; a loading or unready one is not,
+                // since liveness answers during the load, and serve itself exits when the load times out
+                .withNewLivenessProbe()
+                    .withNewHttpGet().withPath(LIVE_PATH).withPort(new IntOrString("http")).endHttpGet()
+                    .withInitialDelaySeconds(15).withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6)
+                .endLivenessProbe()
                 .build();
         return new DeploymentBuilder()
                 .withNewMetadata()

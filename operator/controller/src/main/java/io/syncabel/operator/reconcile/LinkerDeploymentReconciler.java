@@ -1,19 +1,15 @@
 package io.syncabel.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.syncabel.api.v1alpha1.LinkerDeployment;
 import io.syncabel.api.v1alpha1.LinkerDeploymentStatus;
 import io.syncabel.api.v1alpha1.TrainingRun;
@@ -21,8 +17,6 @@ import io.syncabel.api.v1alpha1.common.ArtifactInput;
 import io.syncabel.api.v1alpha1.common.ArtifactPolicy;
 import io.syncabel.api.v1alpha1.common.Conditions;
 import io.syncabel.operator.OperatorSettings;
-import io.syncabel.operator.children.Labels;
-import io.syncabel.operator.children.LinkerAutoscaler;
 import io.syncabel.operator.children.LinkerServerDeployment;
 import io.syncabel.operator.children.LinkerService;
 import io.syncabel.operator.children.StageRun;
@@ -33,20 +27,22 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * LinkerDeployment: waits for its TrainingRun (unless it names a modelUri), then keeps a Deployment,
- * a Service and optionally an HPA in the desired shape. Ready means: the rollout of the current
+ * a Service and optionally an HPA in the desired shape, as dependent resources of one workflow
+ * ({@link LinkerWorkflow}) that also puts back what others changed. Ready means: the rollout of the current
  * template is complete, every replica passes /v2/health/ready, and no pod is crashing.
  */
 @Singleton
 @ControllerConfiguration(triggerReconcilerOnAllEvents = true, generationAwareEventProcessing = false,
         informer = @Informer(onUpdateFilter = SpecOrControlChanged.class))
 public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment, LinkerDeploymentStatus> {
-    static final String DEPLOYMENTS = "deployments";
+    private final LinkerWorkflow children;
 
     @Inject
     public LinkerDeploymentReconciler(OperatorSettings settings) {
@@ -55,6 +51,7 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
 
     public LinkerDeploymentReconciler(OperatorSettings settings, Clock clock) {
         super(settings, clock);
+        children = new LinkerWorkflow(settings);
     }
 
     @Override
@@ -75,14 +72,10 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
 
     @Override
     protected List<EventSource<?, LinkerDeployment>> moreEventSources(EventSourceContext<LinkerDeployment> context) {
-        InformerEventSource<Deployment, LinkerDeployment> deployments = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Deployment.class, LinkerDeployment.class)
-                        .withName(DEPLOYMENTS)
-                        .withLabelSelector(Labels.selectorFor(LinkerDeployment.class))
-                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(LinkerDeployment.class))
-                        .build(), context);
-        return List.of(deployments, Upstream.informer(context, TrainingRun.class,
+        List<EventSource<?, LinkerDeployment>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context, children.workflow));
+        sources.add(Upstream.informer(context, TrainingRun.class,
                 ld -> ld.getSpec().getTrainingRunRef() == null ? List.of() : List.of(ld.getSpec().getTrainingRunRef().getName())));
+        return sources;
     }
 
     Inputs inputs(LinkerDeployment ld, Context<LinkerDeployment> context) {
@@ -111,28 +104,11 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
         Inputs.Resolved resolved = (Inputs.Resolved) inputs;
         StageRun run = new StageRun(String.valueOf(generation), null, resolved.env(), resolved.lineage());
         String name = LinkerServerDeployment.name(ld);
-        String ns = ld.getMetadata().getNamespace();
-
-        Deployment existing = context.getSecondaryResources(Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().equals(name)).findFirst().orElse(null);
-        boolean autoscaled = ld.getSpec().getAutoscaling() != null;
-        Deployment deployment = Children.apply(context, LinkerServerDeployment.desired(settings, ld, run), existing, (desired, live) -> {
-            if (autoscaled) {
-                desired.getSpec().setReplicas(live.getSpec().getReplicas());
-            }
-        });
-        Service liveService = context.getClient().services().inNamespace(ns).withName(name).get();
-        Children.apply(context, LinkerService.desired(ld), liveService, (desired, live) -> {
-            desired.getSpec().setClusterIP(live.getSpec().getClusterIP());
-            desired.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
-        });
-        var hpas = context.getClient().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns);
-        HorizontalPodAutoscaler liveHpa = hpas.withName(name).get();
-        if (autoscaled) {
-            Children.apply(context, LinkerAutoscaler.desired(ld), liveHpa, (desired, live) -> { });
-        } else if (liveHpa != null) {
-            hpas.withName(name).delete();
-        }
+        context.managedWorkflowAndDependentResourceContext().put(LinkerWorkflow.RUN, run);
+        children.workflow.reconcile(ld, context);
+        // the dependent's cache holds what it just wrote, so this is the Deployment as it now is
+        Deployment deployment = children.deployment.getSecondaryResource(ld, context)
+                .orElseThrow(() -> new IllegalStateException("Deployment " + name + " is neither cached nor created"));
 
         LinkerDeploymentStatus s = status.status();
         s.setUrl(LinkerService.url(ld));

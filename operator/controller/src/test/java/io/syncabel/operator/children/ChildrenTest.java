@@ -216,6 +216,11 @@ class ChildrenTest {
         var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).containsExactly("serve");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+        // liveness asks the endpoint that answers while the model loads, on the same named port
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(container.getLivenessProbe().getInitialDelaySeconds() + container.getLivenessProbe().getPeriodSeconds()
+                * container.getLivenessProbe().getFailureThreshold()).as("a JVM gets a minute to open its port").isGreaterThanOrEqualTo(60);
         assertThat(container.getEnv()).extracting(EnvVar::getName).contains("SYNCABEL_INPUT_MODEL", "SYNCABEL_RESOURCE")
                 .doesNotContain("SYNCABEL_OUTPUT_URI");
         var service = LinkerService.desired(ld);

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.syncabel.operator.children.Labels;
+import io.syncabel.operator.children.Names;
 import io.syncabel.operator.children.RuntimePod;
 import io.syncabel.operator.children.StageJobs;
 import io.syncabel.runtime.cli.Env;
@@ -79,7 +80,7 @@ final class FakeKubelet implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile CountDownLatch hold;
 
-    /** A running {@code syncabel serve}: its Deployment's desired-hash and the local port. */
+    /** A running {@code syncabel serve}: a hash of its Deployment's pod template and the local port. */
     record Server(String hash, int port, Thread thread) {
     }
 
@@ -296,7 +297,8 @@ final class FakeKubelet implements AutoCloseable {
             return;
         }
         String key = namespace + "/" + deployment.getMetadata().getName();
-        String hash = Optional.ofNullable(deployment.getMetadata().getAnnotations()).map(a -> a.get(Children.HASH)).orElse("");
+        // a new pod template is a rollout (what a ReplicaSet's pod-template-hash tells apart); a scale is not
+        String hash = Names.sha256Hex(client.getKubernetesSerialization().asJson(deployment.getSpec().getTemplate()));
         Server running = servers.get(key);
         if (running != null && running.hash().equals(hash)) {
             return;

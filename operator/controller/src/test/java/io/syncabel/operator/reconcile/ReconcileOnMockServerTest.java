@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.syncabel.api.v1alpha1.Evaluation;
@@ -413,7 +414,8 @@ class ReconcileOnMockServerTest {
         ld.getSpec().setModelUri("s3://models/medic/");
         client.resource(ld).create();
         var deployments = client.apps().deployments().inNamespace(NS);
-        eventually().until(() -> deployments.withName("ld-r-linker").get() != null);
+        // the first reconcile has written its status: an edit in the middle of it could be taken for its own write
+        eventually().until(() -> deployments.withName("ld-r-linker").get() != null && ready(get(LinkerDeployment.class, "ld-r")) != null);
         var template = deployments.withName("ld-r-linker").get().getSpec().getTemplate();
 
         edit(LinkerDeployment.class, "ld-r", r -> {
@@ -426,6 +428,76 @@ class ReconcileOnMockServerTest {
                 && "NodePort".equals(client.services().inNamespace(NS).withName("ld-r-linker").get().getSpec().getType()));
         assertThat(deployments.withName("ld-r-linker").get().getSpec().getTemplate()).as("same pod template: no rollout")
                 .isEqualTo(template);
+    }
+
+    @Test
+    void whatOthersChangeOnALinkersChildrenIsPutBack() {
+        LinkerDeployment ld = Fixtures.linker("ld-d", null);
+        ld.getSpec().setTrainingRunRef(null);
+        ld.getSpec().setModelUri("s3://models/medic/");
+        ld.getSpec().setReplicas(2);
+        client.resource(ld).create();
+        var deployments = client.apps().deployments().inNamespace(NS);
+        var services = client.services().inNamespace(NS);
+        eventually().until(() -> deployments.withName("ld-d-linker").get() != null && services.withName("ld-d-linker").get() != null
+                && ready(get(LinkerDeployment.class, "ld-d")) != null);
+        var template = deployments.withName("ld-d-linker").get().getSpec().getTemplate();
+
+        // kubectl scale without autoscaling: the spec's replica count comes back
+        deployments.withName("ld-d-linker").edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(5).endSpec().build());
+        eventually().until(() -> Integer.valueOf(2).equals(deployments.withName("ld-d-linker").get().getSpec().getReplicas()));
+        assertThat(deployments.withName("ld-d-linker").get().getSpec().getTemplate()).as("no rollout").isEqualTo(template);
+
+        // a deleted Service is made again, an edited port put back
+        String uid = services.withName("ld-d-linker").get().getMetadata().getUid();
+        services.withName("ld-d-linker").delete();
+        eventually().until(() -> services.withName("ld-d-linker").get() != null
+                && !uid.equals(services.withName("ld-d-linker").get().getMetadata().getUid()));
+        services.withName("ld-d-linker").edit(svc -> new ServiceBuilder(svc).editSpec().editFirstPort().withPort(9999).endPort().endSpec().build());
+        eventually().until(() -> Integer.valueOf(8080).equals(services.withName("ld-d-linker").get().getSpec().getPorts().get(0).getPort()));
+        assertThat(deployments.withName("ld-d-linker").get().getSpec().getTemplate()).as("no rollout").isEqualTo(template);
+    }
+
+    @Test
+    void withAutoscalingTheHpaExistsAndOwnsTheReplicaCount() {
+        LinkerDeployment ld = Fixtures.linker("ld-a", null);
+        ld.getSpec().setTrainingRunRef(null);
+        ld.getSpec().setModelUri("s3://models/medic/");
+        var autoscaling = new LinkerDeploymentSpec.Autoscaling();
+        autoscaling.setMaxReplicas(4);
+        ld.getSpec().setAutoscaling(autoscaling);
+        client.resource(ld).create();
+        var deployments = client.apps().deployments().inNamespace(NS);
+        var hpas = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS);
+        eventually().until(() -> deployments.withName("ld-a-linker").get() != null && hpas.withName("ld-a-linker").get() != null
+                && ready(get(LinkerDeployment.class, "ld-a")) != null);
+        assertThat(hpas.withName("ld-a-linker").get().getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getName()).isEqualTo("ld-a"));
+        var template = deployments.withName("ld-a-linker").get().getSpec().getTemplate();
+
+        // the HPA scales the Deployment: the operator leaves that count alone, also across later reconciles
+        deployments.withName("ld-a-linker").edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(3).endSpec().build());
+        eventually().until(() -> Integer.valueOf(3).equals(get(LinkerDeployment.class, "ld-a").getStatus().getReplicas()));
+        edit(LinkerDeployment.class, "ld-a", r -> {
+            var service = new LinkerDeploymentSpec.ServiceSpec();
+            service.setType(LinkerDeploymentSpec.ServiceType.NODE_PORT);
+            r.getSpec().setService(service);
+        });
+        eventually().until(() -> "NodePort".equals(client.services().inNamespace(NS).withName("ld-a-linker").get().getSpec().getType()));
+        assertThat(deployments.withName("ld-a-linker").get().getSpec().getReplicas()).isEqualTo(3);
+
+        // a deleted HPA comes back while autoscaling is on; turned off, it goes and the spec's count returns
+        String uid = hpas.withName("ld-a-linker").get().getMetadata().getUid();
+        hpas.withName("ld-a-linker").delete();
+        eventually().until(() -> hpas.withName("ld-a-linker").get() != null
+                && !uid.equals(hpas.withName("ld-a-linker").get().getMetadata().getUid()));
+        edit(LinkerDeployment.class, "ld-a", r -> {
+            r.getSpec().setAutoscaling(null);
+            r.getSpec().setReplicas(1);
+        });
+        eventually().until(() -> hpas.withName("ld-a-linker").get() == null
+                && Integer.valueOf(1).equals(deployments.withName("ld-a-linker").get().getSpec().getReplicas()));
+        assertThat(deployments.withName("ld-a-linker").get().getSpec().getTemplate()).as("no rollout").isEqualTo(template);
     }
 
     @Test
