@@ -64,12 +64,13 @@ class OperatorAppTest {
         kb.setSpec(spec);
         client.resource(kb).create();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.batch().v1().jobs().inNamespace("test").withName("app-kb-kb-1").get() != null);
-        Job job = client.batch().v1().jobs().inNamespace("test").withName("app-kb-kb-1").get();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.batch().v1().jobs().inNamespace("test").withLabel("syncabel.io/name", "app-kb")
+                .list().getItems().size() == 1);
+        Job job = client.batch().v1().jobs().inNamespace("test").withLabel("syncabel.io/name", "app-kb").list().getItems().get(0);
         var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("registry.test/syncabel/runtime:test");
         Map<String, EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
-        assertThat(env.get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://test-bucket/test/knowledgebases/app-kb/1/");
+        assertThat(env.get("SYNCABEL_OUTPUT_URI").getValue()).matches("s3://test-bucket/test/knowledgebases/app-kb/[0-9a-f]{12}/");
         assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("store-credentials");
     }
 

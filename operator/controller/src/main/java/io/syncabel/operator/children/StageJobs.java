@@ -24,9 +24,9 @@ public final class StageJobs {
     private StageJobs() {
     }
 
-    /** Name of the Job of one run: {@code <name>-<suffix>-<runKey>}. */
+    /** Name of the Job of one run: {@code <name>-<suffix>-<runKey>-<execution hash>} ({@link StageRun#jobKey}). */
     public static String name(CustomResource<?, ?> owner, String suffix, StageRun run) {
-        return Names.child(owner.getMetadata().getName(), suffix + "-" + run.runKey());
+        return Names.child(owner.getMetadata().getName(), suffix + "-" + run.jobKey());
     }
 
     /**

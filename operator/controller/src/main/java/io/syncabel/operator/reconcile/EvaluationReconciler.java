@@ -86,7 +86,7 @@ public class EvaluationReconciler extends JobStageReconciler<Evaluation, Evaluat
                 return waiting.get();
             }
             env.put("SYNCABEL_INPUT_MODEL", tr.getStatus().getOutputUri());
-            return new Inputs.Resolved(env, List.of(new ArtifactInput(tr.getKind(), name, tr.getStatus().getOutputUri(), null)));
+            return new Inputs.Resolved(env, List.of(new ArtifactInput(tr.getKind(), name, tr.getStatus().getOutputUri(), tr.getStatus().getOutputDigest())));
         }
         String name = ev.getSpec().getLinkerRef().getName();
         LinkerDeployment ld = Upstream.get(context, LinkerDeployment.class, name).orElse(null);
@@ -98,7 +98,11 @@ public class EvaluationReconciler extends JobStageReconciler<Evaluation, Evaluat
         if (ld.getStatus().getModelUri() != null) {
             env.put("SYNCABEL_INPUT_MODEL", ld.getStatus().getModelUri());
         }
-        return new Inputs.Resolved(env, List.of(new ArtifactInput(ld.getKind(), name, ld.getStatus().getModelUri(), null)));
+        // the model the linker serves, by the digest the linker recorded for it
+        String digest = Optional.ofNullable(ld.getStatus().getInputs()).orElse(List.of()).stream()
+                .filter(i -> i.getUri() != null && i.getUri().equals(ld.getStatus().getModelUri())).map(ArtifactInput::getDigest)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return new Inputs.Resolved(env, List.of(new ArtifactInput(ld.getKind(), name, ld.getStatus().getModelUri(), digest)));
     }
 
     @Override

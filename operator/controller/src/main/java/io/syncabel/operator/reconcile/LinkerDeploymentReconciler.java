@@ -90,7 +90,7 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
             return waiting.get();
         }
         String uri = tr.getStatus().getOutputUri();
-        return new Inputs.Resolved(Map.of("SYNCABEL_INPUT_MODEL", uri), List.of(new ArtifactInput(tr.getKind(), name, uri, null)));
+        return new Inputs.Resolved(Map.of("SYNCABEL_INPUT_MODEL", uri), List.of(new ArtifactInput(tr.getKind(), name, uri, tr.getStatus().getOutputDigest())));
     }
 
     @Override
@@ -98,9 +98,13 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
         long generation = ld.getMetadata().getGeneration();
         Inputs inputs = inputs(ld, context);
         if (inputs instanceof Inputs.Waiting waiting) {
-            status.ready(false, waiting.reason(), waiting.message(), generation);
+            // a linker that serves keeps serving (and Ready) while its TrainingRun re-trains
+            if (!Upstream.keepResult(status, waiting, generation)) {
+                status.ready(false, waiting.reason(), waiting.message(), generation);
+            }
             return Optional.empty();
         }
+        Upstream.caughtUp(status);
         Inputs.Resolved resolved = (Inputs.Resolved) inputs;
         StageRun run = new StageRun(String.valueOf(generation), null, resolved.env(), resolved.lineage());
         String name = LinkerServerDeployment.name(ld);

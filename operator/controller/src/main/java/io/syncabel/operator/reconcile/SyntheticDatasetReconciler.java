@@ -81,7 +81,7 @@ public class SyntheticDatasetReconciler extends JobStageReconciler<SyntheticData
         }
         String uri = kb.getStatus().getOutputUri();
         return new Inputs.Resolved(Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", uri),
-                List.of(new ArtifactInput(kb.getKind(), name, uri, null)));
+                List.of(new ArtifactInput(kb.getKind(), name, uri, kb.getStatus().getOutputDigest())));
     }
 
     @Override

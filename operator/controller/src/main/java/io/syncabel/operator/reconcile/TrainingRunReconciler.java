@@ -87,7 +87,7 @@ public class TrainingRunReconciler extends JobStageReconciler<TrainingRun, Train
             return waiting.get();
         }
         env.put("SYNCABEL_INPUT_KNOWLEDGE_BASE", kb.getStatus().getOutputUri());
-        lineage.add(new ArtifactInput(kb.getKind(), kbName, kb.getStatus().getOutputUri(), null));
+        lineage.add(new ArtifactInput(kb.getKind(), kbName, kb.getStatus().getOutputUri(), kb.getStatus().getOutputDigest()));
         List<String> uris = new ArrayList<>();
         for (String name : datasets(tr)) {
             SyntheticDataset sd = Upstream.get(context, SyntheticDataset.class, name).orElse(null);
@@ -96,7 +96,7 @@ public class TrainingRunReconciler extends JobStageReconciler<TrainingRun, Train
                 return waiting.get();
             }
             uris.add(sd.getStatus().getOutputUri());
-            lineage.add(new ArtifactInput(sd.getKind(), name, sd.getStatus().getOutputUri(), null));
+            lineage.add(new ArtifactInput(sd.getKind(), name, sd.getStatus().getOutputUri(), sd.getStatus().getOutputDigest()));
         }
         if (!uris.isEmpty()) {
             env.put("SYNCABEL_INPUT_SYNTHETIC_DATASETS", String.join(",", uris));

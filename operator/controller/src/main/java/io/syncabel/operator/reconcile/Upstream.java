@@ -68,4 +68,29 @@ public final class Upstream {
         }
         return Optional.empty();
     }
+
+    /**
+     * A resource whose result is finished (Ready=True for its current generation) keeps it while a
+     * referenced resource makes a newer one: Ready stays, and the condition UpstreamChanged=True says
+     * which input is being remade. A dependent made from it re-runs (or rolls out) once the new input
+     * is Ready, as its input digest then changes.
+     *
+     * @return whether the result was kept (else the caller shows the wait in Ready)
+     */
+    static boolean keepResult(StatusAggregator<? extends StageStatus> status, Inputs.Waiting waiting, long generation) {
+        StageStatus s = status.status();
+        var ready = StatusAggregator.condition(s, Conditions.READY);
+        boolean kept = ready.map(c -> "True".equals(c.getStatus())).orElse(false)
+                && Long.valueOf(generation).equals(s.getObservedGeneration());
+        if (kept) {
+            status.condition(Conditions.UPSTREAM_CHANGED, "True", waiting.reason(),
+                    waiting.message() + "; this result, made from its previous output, stands until the new one is Ready", generation);
+        }
+        return kept;
+    }
+
+    /** Every input is Ready again: the UpstreamChanged condition goes. */
+    static void caughtUp(StatusAggregator<? extends StageStatus> status) {
+        status.removeCondition(Conditions.UPSTREAM_CHANGED);
+    }
 }

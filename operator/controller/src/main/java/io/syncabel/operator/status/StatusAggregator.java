@@ -81,6 +81,17 @@ public final class StatusAggregator<T extends StageStatus> {
         return this;
     }
 
+    /** Another condition than Ready and Paused (its lastTransitionTime moves only with its status). */
+    public StatusAggregator<T> condition(String type, String status, String reason, String message, long generation) {
+        set(type, status, reason, message, generation);
+        return this;
+    }
+
+    public StatusAggregator<T> removeCondition(String type) {
+        remove(type);
+        return this;
+    }
+
     /** The new status when it differs from the current one; empty means: do not write. */
     public Optional<T> changed() {
         return next.equals(previous) ? Optional.empty() : Optional.of(next);

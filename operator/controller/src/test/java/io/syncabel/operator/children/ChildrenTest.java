@@ -15,6 +15,7 @@ import io.syncabel.api.v1alpha1.SyntheticDataset;
 import io.syncabel.api.v1alpha1.SyntheticDatasetSpec;
 import io.syncabel.api.v1alpha1.TrainingRun;
 import io.syncabel.api.v1alpha1.TrainingRunSpec;
+import io.syncabel.api.v1alpha1.common.ArtifactInput;
 import io.syncabel.api.v1alpha1.common.LlmEndpoint;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
 import io.syncabel.api.v1alpha1.common.Scheduling;
@@ -71,7 +72,7 @@ class ChildrenTest {
         kb.setSpec(spec);
         Job job = KnowledgeBaseJob.desired(SETTINGS, kb, StageRun.of(SETTINGS, kb, Map.of(), List.of()));
 
-        assertThat(job.getMetadata().getName()).isEqualTo("umls-kb-2");
+        assertThat(job.getMetadata().getName()).matches("umls-kb-[0-9a-f]{12}-[0-9a-f]{5}");
         assertThat(job.getMetadata().getLabels()).containsEntry(Labels.KUEUE_QUEUE, "batch");
         assertThat(job.getSpec().getSuspend()).as("Kueue admits it").isTrue();
         assertThat(job.getSpec().getBackoffLimit()).isZero();
@@ -94,8 +95,8 @@ class ChildrenTest {
         StageRun run = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/team/knowledgebases/kb/1/"), List.of());
         Job job = TrainingRunJob.desired(SETTINGS, tr, run);
 
-        assertThat(run.outputUri()).matches("s3://syncabel/team/trainingruns/model/3-[0-9a-f]{8}/");
-        assertThat(job.getMetadata().getName()).isEqualTo("model-train-" + run.runKey());
+        assertThat(run.outputUri()).matches("s3://syncabel/team/trainingruns/model/[0-9a-f]{12}/");
+        assertThat(job.getMetadata().getName()).isEqualTo("model-train-" + run.jobKey()).matches("model-train-[0-9a-f]{12}-[0-9a-f]{5}");
         assertThat(job.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("TrainingRun"));
         assertThat(job.getMetadata().getLabels()).containsEntry(Labels.KIND, "TrainingRun").containsEntry(Labels.NAME, "model")
@@ -163,9 +164,9 @@ class ChildrenTest {
     @Test
     void theSameInputsGiveTheSameRunAndNewInputsANewOne() {
         TrainingRun tr = gpuTrainingRun();
-        var a = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://b/kb/1/"), List.of());
-        var b = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://b/kb/1/"), List.of());
-        var c = StageRun.of(SETTINGS, tr, Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://b/kb/2/"), List.of());
+        var a = StageRun.of(SETTINGS, tr, Map.of(), List.of(new ArtifactInput("KnowledgeBase", "kb", "s3://b/kb/1/", null)));
+        var b = StageRun.of(SETTINGS, tr, Map.of(), List.of(new ArtifactInput("KnowledgeBase", "kb", "s3://b/kb/1/", null)));
+        var c = StageRun.of(SETTINGS, tr, Map.of(), List.of(new ArtifactInput("KnowledgeBase", "kb", "s3://b/kb/2/", null)));
         assertThat(a.runKey()).isEqualTo(b.runKey()).isNotEqualTo(c.runKey());
     }
 
@@ -377,6 +378,6 @@ class ChildrenTest {
         assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals(RuntimePod.STORE_CA_VOLUME))
                 .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/syncabel/store-ca"));
         assertThat(pod.getServiceAccountName()).isEqualTo("syncabel-runner");
-        assertThat(env(job).get("SYNCABEL_OUTPUT_URI").getValue()).isEqualTo("s3://syncabel/team/trainingruns/model/3/");
+        assertThat(env(job).get("SYNCABEL_OUTPUT_URI").getValue()).matches("s3://syncabel/team/trainingruns/model/[0-9a-f]{12}/");
     }
 }

@@ -73,7 +73,7 @@ class OperatorRestartTest {
         assertThat(done.getStatus().getConcepts()).isEqualTo(413L);
         assertThat(done.getStatus().getProgress()).isNull();
         assertThat(MockCluster.jobs(client, "medic-restart")).hasSize(1);
-        assertThat(client.pods().inNamespace(MockCluster.NS).withLabel("batch.kubernetes.io/job-name", "medic-restart-kb-1").list().getItems())
+        assertThat(client.pods().inNamespace(MockCluster.NS).withLabel("batch.kubernetes.io/job-name", MockCluster.jobs(client, "medic-restart").get(0).getMetadata().getName()).list().getItems())
                 .as("the runtime ran once").hasSize(1);
     }
 }

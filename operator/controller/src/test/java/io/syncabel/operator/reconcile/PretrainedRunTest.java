@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /** The pretrained checkpoint decides the result: another uri or digest is another run, as any input is. */
 class PretrainedRunTest {
-    static final StageRun RUN = new StageRun("1", "s3://syncabel/team/trainingruns/model/1/",
-            Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/team/knowledgebases/kb/1/"), List.of());
+    static String runKey(TrainingRun tr) {
+        return StageRun.of(io.syncabel.operator.OperatorSettings.defaults(), tr,
+                Map.of("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/team/knowledgebases/kb/1/"), List.of()).runKey();
+    }
 
     static TrainingRun trainingRun(TrainingRunSpec.Pretrained pretrained) {
         TrainingRunSpec spec = new TrainingRunSpec();
@@ -31,18 +33,18 @@ class PretrainedRunTest {
     @Test
     void anotherCheckpointOrDigestIsAnotherRun() {
         String digest = "sha256:" + "ab".repeat(32);
-        String none = JobStageReconciler.runSpecHash(trainingRun(null), RUN);
-        String minilm = JobStageReconciler.runSpecHash(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", null)), RUN);
-        String pinned = JobStageReconciler.runSpecHash(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest)), RUN);
-        String repinned = JobStageReconciler.runSpecHash(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/",
-                "sha256:" + "cd".repeat(32))), RUN);
-        String sapbert = JobStageReconciler.runSpecHash(trainingRun(new TrainingRunSpec.Pretrained("s3://models/sapbert/", digest)), RUN);
+        String none = runKey(trainingRun(null));
+        String minilm = runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", null)));
+        String pinned = runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest)));
+        String repinned = runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/",
+                "sha256:" + "cd".repeat(32))));
+        String sapbert = runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/sapbert/", digest)));
         assertThat(List.of(none, minilm, pinned, repinned, sapbert)).doesNotHaveDuplicates();
 
-        assertThat(JobStageReconciler.runSpecHash(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest)), RUN))
+        assertThat(runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest))))
                 .as("the same checkpoint: the same run, so an operator restart finds its Job").isEqualTo(pinned);
         TrainingRun suspended = trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest));
         suspended.getSpec().setSuspend(true);
-        assertThat(JobStageReconciler.runSpecHash(suspended, RUN)).as("suspend is not part of the run").isEqualTo(pinned);
+        assertThat(runKey(suspended)).as("suspend is not part of the run").isEqualTo(pinned);
     }
 }

@@ -53,12 +53,14 @@ class QuickstartEndToEndTest {
         assertThat(kb.getStatus().getConcepts()).as("from the termination message").isEqualTo(413L);
         assertThat(kb.getStatus().getNames()).isPositive();
         assertThat(kb.getStatus().getKbVersion()).isEqualTo("2012-07-06");
-        assertThat(kb.getStatus().getOutputUri()).isEqualTo("file:" + cluster.store + "/test/knowledgebases/medic-kb-only/1/");
-        assertThat(cluster.store.resolve("test/knowledgebases/medic-kb-only/1/manifest.json")).as("the artifact is published").exists();
+        assertThat(kb.getStatus().getOutputUri()).isEqualTo("file:" + cluster.store + "/test/knowledgebases/medic-kb-only/" + kb.getStatus().getRunKey() + "/");
+        assertThat(cluster.store.resolve("test/knowledgebases/medic-kb-only/" + kb.getStatus().getRunKey() + "/manifest.json"))
+                .as("the artifact is published").exists();
+        assertThat(kb.getStatus().getOutputDigest()).as("the digest dependents key their runs on").matches("[0-9a-f]{64}");
         assertThat(kb.getStatus().getProgress()).as("a finished run shows no progress").isNull();
         assertThat(MockCluster.jobs(client, "medic-kb-only")).singleElement()
                 .satisfies(job -> assertThat(job.getStatus().getSucceeded()).isEqualTo(1));
-        assertThat(client.pods().inNamespace(MockCluster.NS).withLabel("batch.kubernetes.io/job-name", "medic-kb-only-kb-1").list().getItems())
+        assertThat(client.pods().inNamespace(MockCluster.NS).withLabel("batch.kubernetes.io/job-name", MockCluster.jobs(client, "medic-kb-only").get(0).getMetadata().getName()).list().getItems())
                 .singleElement().satisfies(pod -> assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getTerminated()
                         .getMessage()).contains("\"concepts\":413"));
     }

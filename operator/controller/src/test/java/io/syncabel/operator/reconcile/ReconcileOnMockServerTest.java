@@ -68,12 +68,24 @@ class ReconcileOnMockServerTest {
         return client.resources(kind).inNamespace(NS).withName(name).get();
     }
 
-    /** A user's change, as kubectl edit makes it: a patch, so it never conflicts with the operator's status writes. */
+    /**
+     * A user's change, as kubectl edit makes it: a patch of the object as read. The mock checks its
+     * resourceVersion, so an operator status write in between answers 409; kubectl would read and try again.
+     */
     static <T extends CustomResource<?, ?>> void edit(Class<T> kind, String name, java.util.function.Consumer<T> change) {
-        client.resources(kind).inNamespace(NS).withName(name).edit(r -> {
-            change.accept(r);
-            return r;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(kind).inNamespace(NS).withName(name).edit(r -> {
+                    change.accept(r);
+                    return r;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static String ready(CustomResource<?, ? extends StageStatus> resource) {
@@ -97,10 +109,10 @@ class ReconcileOnMockServerTest {
     void aKnowledgeBaseRunsAsAJobAndReportsItsCounts() {
         client.resource(Fixtures.kb("kb-a")).create();
         Job job = onlyJob("kb-a");
-        assertThat(job.getMetadata().getName()).isEqualTo("kb-a-kb-1");
+        assertThat(job.getMetadata().getName()).matches("kb-a-kb-[0-9a-f]{12}-[0-9a-f]{5}");
         assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("kb-a"));
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("kb", "build");
-        assertThat(env(job)).containsEntry("SYNCABEL_OUTPUT_URI", "s3://syncabel/test/knowledgebases/kb-a/1/");
+        assertThat(env(job).get("SYNCABEL_OUTPUT_URI")).matches("s3://syncabel/test/knowledgebases/kb-a/[0-9a-f]{12}/");
         eventually().until(() -> "False/Pending".equals(ready(get(KnowledgeBase.class, "kb-a"))));
 
         MockCluster.succeed(client, job, "{\"concepts\":413,\"names\":2100,\"kbVersion\":\"2012-07-06\"}");
@@ -112,7 +124,8 @@ class ReconcileOnMockServerTest {
         assertThat(kb.getStatus().getConcepts()).isEqualTo(413L);
         eventually().until(() -> eventReasons("kb-a").containsAll(List.of("RunCreated", "RunSucceeded")));
         assertThat(kb.getStatus().getObservedGeneration()).isEqualTo(1L);
-        assertThat(kb.getStatus().getOutputUri()).isEqualTo("s3://syncabel/test/knowledgebases/kb-a/1/");
+        assertThat(kb.getStatus().getOutputUri()).isEqualTo(env(job).get("SYNCABEL_OUTPUT_URI"))
+                .isEqualTo("s3://syncabel/test/knowledgebases/kb-a/" + kb.getStatus().getRunKey() + "/");
         assertThat(kb.getStatus().getCompletionTime()).isEqualTo("2026-11-27T10:05:00Z");
         assertThat(kb.getSpec().getArtifactPolicy()).as("spec untouched").isNull();
         assertThat(kb.getMetadata().getFinalizers()).as("Retain needs no finalizer").isEmpty();
@@ -148,19 +161,21 @@ class ReconcileOnMockServerTest {
         MockCluster.succeed(client, onlyJob("kb-b"), "{\"concepts\":1}");
         Job synth = onlyJob("sd-b");
         assertThat(synth.getSpec().getCompletions()).isEqualTo(2);
-        assertThat(env(synth)).containsEntry("SYNCABEL_INPUT_KNOWLEDGE_BASE", "s3://syncabel/test/knowledgebases/kb-b/1/");
-        assertThat(env(synth).get("SYNCABEL_OUTPUT_URI")).matches("s3://syncabel/test/syntheticdatasets/sd-b/1-[0-9a-f]{8}/");
+        String kbOutput = get(KnowledgeBase.class, "kb-b").getStatus().getOutputUri();
+        assertThat(env(synth)).containsEntry("SYNCABEL_INPUT_KNOWLEDGE_BASE", kbOutput);
+        assertThat(env(synth).get("SYNCABEL_OUTPUT_URI")).matches("s3://syncabel/test/syntheticdatasets/sd-b/[0-9a-f]{12}/");
         eventually().until(() -> get(SyntheticDataset.class, "sd-b").getStatus().getInputs() != null);
         assertThat(get(SyntheticDataset.class, "sd-b").getStatus().getInputs()).singleElement()
-                .satisfies(i -> assertThat(i.getUri()).isEqualTo("s3://syncabel/test/knowledgebases/kb-b/1/"));
+                .satisfies(i -> assertThat(i.getUri()).isEqualTo(kbOutput));
 
         // a new KB generation: the dataset waits again, then gets a new Job reading the new output
         edit(KnowledgeBase.class, "kb-b", kb -> kb.getSpec().setDefaultGroup("CHEM"));
         eventually().until(() -> jobs(client, "kb-b").size() == 2);
         eventually().until(() -> "False/WaitingKnowledgeBase".equals(ready(get(SyntheticDataset.class, "sd-b"))));
-        Job kb2 = jobs(client, "kb-b").stream().filter(j -> j.getMetadata().getName().equals("kb-b-kb-2")).findFirst().orElseThrow();
+        Job kb2 = jobs(client, "kb-b").stream().filter(j -> !env(j).get("SYNCABEL_OUTPUT_URI").equals(kbOutput)).findFirst().orElseThrow();
         MockCluster.succeed(client, kb2, "{\"concepts\":2}");
-        eventually().until(() -> jobs(client, "sd-b").stream().anyMatch(j -> env(j).get("SYNCABEL_INPUT_KNOWLEDGE_BASE").endsWith("/kb-b/2/")));
+        eventually().until(() -> jobs(client, "sd-b").stream()
+                .anyMatch(j -> env(j).get("SYNCABEL_INPUT_KNOWLEDGE_BASE").equals(env(kb2).get("SYNCABEL_OUTPUT_URI"))));
         eventually().until(() -> jobs(client, "sd-b").size() == 1);
         assertThat(jobs(client, "sd-b").get(0).getMetadata().getName()).as("the superseded run was stopped")
                 .isNotEqualTo(synth.getMetadata().getName());
@@ -180,9 +195,9 @@ class ReconcileOnMockServerTest {
         KnowledgeBase kb = get(KnowledgeBase.class, "kb-rr");
         assertThat(kb.getMetadata().getGeneration()).as("no spec change").isEqualTo(1L);
         assertThat(kb.getStatus().getRerun()).isEqualTo("1");
-        assertThat(kb.getStatus().getOutputUri()).isNotEqualTo(firstOutput).startsWith("s3://syncabel/test/knowledgebases/kb-rr/1-");
+        assertThat(kb.getStatus().getOutputUri()).isNotEqualTo(firstOutput).startsWith("s3://syncabel/test/knowledgebases/kb-rr/");
         assertThat(kb.getStatus().getConcepts()).as("the new run's figures start afresh").isNull();
-        Job second = jobs(client, "kb-rr").stream().filter(j -> !j.getMetadata().getName().equals("kb-rr-kb-1")).findFirst().orElseThrow();
+        Job second = jobs(client, "kb-rr").stream().filter(j -> !env(j).get("SYNCABEL_OUTPUT_URI").equals(firstOutput)).findFirst().orElseThrow();
         MockCluster.succeed(client, second, "{\"concepts\":2}");
         eventually().until(() -> Long.valueOf(2).equals(get(KnowledgeBase.class, "kb-rr").getStatus().getConcepts()));
         assertThat(jobs(client, "kb-rr")).hasSize(2);
@@ -275,7 +290,7 @@ class ReconcileOnMockServerTest {
         MockCluster.succeed(client, onlyJob("sd-f"), "{\"examples\":7}");
         Job training = onlyJob("tr-f");
         assertThat(env(training)).containsKeys("SYNCABEL_INPUT_KNOWLEDGE_BASE", "SYNCABEL_INPUT_SYNTHETIC_DATASETS");
-        assertThat(env(training).get("SYNCABEL_INPUT_SYNTHETIC_DATASETS")).startsWith("s3://syncabel/test/syntheticdatasets/sd-f/1-");
+        assertThat(env(training).get("SYNCABEL_INPUT_SYNTHETIC_DATASETS")).startsWith("s3://syncabel/test/syntheticdatasets/sd-f/");
         assertThat(training.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue");
         assertThat(training.getSpec().getSuspend()).isTrue();
         assertThat(training.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
@@ -318,19 +333,27 @@ class ReconcileOnMockServerTest {
 
     @Test
     void aJobWhosePodsAreRefusedShowsFailedCreateFromItsEvents() {
+        // the Job's name follows from the resource's UID: made paused, so its name is known before its Job exists
+        KnowledgeBase paused = Fixtures.kb("kb-pss");
+        paused.getMetadata().setAnnotations(Map.of(StageReconciler.PAUSED_ANNOTATION, "true"));
+        client.resource(paused).create();
+        KnowledgeBase created = get(KnowledgeBase.class, "kb-pss");
+        String jobName = io.syncabel.operator.children.KnowledgeBaseJob.desired(SETTINGS, created,
+                io.syncabel.operator.children.StageRun.of(SETTINGS, created, Map.of(), List.of())).getMetadata().getName();
         // the Job controller's Event about the Job, as the API server answers the operator's field selector
         // (the CRUD mock stores Events but filters only on metadata fields)
         var event = new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
-                .withName("kb-pss-kb-1.1").withNamespace(NS).endMetadata().withType("Warning").withReason("FailedCreate")
-                .withMessage("Error creating: pods \"kb-pss-kb-1-abcde\" is forbidden: violates PodSecurity \"restricted:latest\"")
-                .withNewInvolvedObject().withKind("Job").withName("kb-pss-kb-1").withNamespace(NS).endInvolvedObject().build();
+                .withName(jobName + ".1").withNamespace(NS).endMetadata().withType("Warning").withReason("FailedCreate")
+                .withMessage("Error creating: pods \"" + jobName + "-abcde\" is forbidden: violates PodSecurity \"restricted:latest\"")
+                .withNewInvolvedObject().withKind("Job").withName(jobName).withNamespace(NS).endInvolvedObject().build();
         server.expect().get().withPath("/api/v1/namespaces/" + NS + "/events?fieldSelector="
-                + java.net.URLEncoder.encode("involvedObject.kind=Job,involvedObject.name=kb-pss-kb-1", java.nio.charset.StandardCharsets.UTF_8))
+                + java.net.URLEncoder.encode("involvedObject.kind=Job,involvedObject.name=" + jobName, java.nio.charset.StandardCharsets.UTF_8))
                 .andReturn(200, new io.fabric8.kubernetes.api.model.EventListBuilder().withItems(event).build()).always();
-        client.resource(Fixtures.kb("kb-pss")).create();
+        edit(KnowledgeBase.class, "kb-pss", r -> r.getMetadata().setAnnotations(Map.of()));
         eventually().until(() -> "False/FailedCreate".equals(ready(get(KnowledgeBase.class, "kb-pss"))));
+        assertThat(onlyJob("kb-pss").getMetadata().getName()).isEqualTo(jobName);
         assertThat(StatusAggregator.condition(get(KnowledgeBase.class, "kb-pss").getStatus(), Conditions.READY).orElseThrow().getMessage())
-                .startsWith("Job kb-pss-kb-1 cannot create its pods: ").contains("PodSecurity");
+                .startsWith("Job " + jobName + " cannot create its pods: ").contains("PodSecurity");
     }
 
     @Test

@@ -10,6 +10,11 @@ import java.util.Set;
 public final class Conditions {
     public static final String READY = "Ready";
     public static final String PAUSED = "Paused";
+    /**
+     * True while a referenced resource is making a newer result than the one this resource's finished
+     * result was made from: the result stands (Ready is kept) until the new input is there.
+     */
+    public static final String UPSTREAM_CHANGED = "UpstreamChanged";
 
     public static final String REASON_SUCCEEDED = "Succeeded";
     public static final String REASON_RUNNING = "Running";

@@ -32,6 +32,14 @@ public abstract class StageStatus {
     @JsonPropertyDescription("The syncabel.io/rerun annotation value the current run was started for (batch kinds).")
     private String rerun;
 
+    @JsonPropertyDescription("Key of the current run (batch kinds), the last segment of outputUri: a hash of the result-affecting spec,"
+            + " the inputs' digests (their URIs where a digest is unknown), the resource's UID and the rerun value.")
+    private String runKey;
+
+    @JsonPropertyDescription("sha256 of the file list of the output's manifest.json, read when the run succeeded (batch kinds);"
+            + " dependents key their runs on it, so an upstream rerun that publishes the same files reruns nothing downstream.")
+    private String outputDigest;
+
     @JsonPropertyDescription("Live progress of the current run, e.g. \"shard 3/8, 41%\".")
     private String progress;
 
