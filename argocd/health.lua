@@ -16,6 +16,7 @@ local degradedReasons = {
   ImagePullBackOff = true,
   InvalidImageName = true,
   InvalidSpec = true,
+  NotAllowed = true,
   OOMKilled = true,
   ReconcileError = true,
   RunContainerError = true,

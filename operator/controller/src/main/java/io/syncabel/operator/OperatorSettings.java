@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param serviceAccount   service account of stage pods (empty: the namespace default)
  * @param progressInterval how often a running stage's progress.json is read from the store
  * @param podDefaults      cluster-wide defaults: Kueue queue, GPU image and GPU placement
+ * @param inputPolicy      which input URI schemes and LLM key Secrets resources may use on this install
  */
 public record OperatorSettings(
         String storeRoot,
@@ -35,7 +36,8 @@ public record OperatorSettings(
         String imagePullPolicy,
         Optional<String> serviceAccount,
         Duration progressInterval,
-        PodDefaults podDefaults) {
+        PodDefaults podDefaults,
+        InputPolicy inputPolicy) {
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
     public OperatorSettings {
@@ -49,6 +51,9 @@ public record OperatorSettings(
         if (podDefaults == null) {
             podDefaults = PodDefaults.NONE;
         }
+        if (inputPolicy == null) {
+            inputPolicy = InputPolicy.ANY;
+        }
     }
 
     public OperatorSettings(String storeRoot, Optional<String> storeEndpoint, Optional<String> storeRegion,
@@ -56,12 +61,17 @@ public record OperatorSettings(
             Optional<String> storeCaSecretName, String runtimeImage, String imagePullPolicy, Optional<String> serviceAccount,
             Duration progressInterval) {
         this(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey, secretKeyKey, storeCaSecretName,
-                runtimeImage, imagePullPolicy, serviceAccount, progressInterval, PodDefaults.NONE);
+                runtimeImage, imagePullPolicy, serviceAccount, progressInterval, PodDefaults.NONE, InputPolicy.ANY);
     }
 
     public OperatorSettings withPodDefaults(PodDefaults defaults) {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, defaults);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, defaults, inputPolicy);
+    }
+
+    public OperatorSettings withInputPolicy(InputPolicy policy) {
+        return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, policy);
     }
 
     /** The image of a pod with these resources: the GPU image when one is configured and a GPU is requested. */
@@ -79,7 +89,7 @@ public record OperatorSettings(
     /** The same settings with another store root and no S3 connection: a {@code file:} store for local runs and tests. */
     public OperatorSettings withFolderStore(String root, Duration progressInterval) {
         return new OperatorSettings(root, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), accessKeyKey,
-                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults);
+                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, inputPolicy);
     }
 
     /** Defaults used by tests: an S3 store with a credentials Secret. */

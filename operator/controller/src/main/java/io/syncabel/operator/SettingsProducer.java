@@ -46,6 +46,13 @@ public class SettingsProducer {
     @ConfigProperty(name = "syncabel.scheduling.gpu-tolerations")
     Optional<String> gpuTolerations;
 
+    /** Comma-separated input URI schemes resources may use (s3,https); absent: any. */
+    @ConfigProperty(name = "syncabel.inputs.allowed-schemes")
+    Optional<String> allowedSchemes;
+    /** Comma-separated globs of the Secrets an apiKeySecretRef may name; absent: any. */
+    @ConfigProperty(name = "syncabel.inputs.allowed-secrets")
+    Optional<String> allowedSecrets;
+
     @ConfigProperty(name = "syncabel.operator.progress-interval", defaultValue = "30s")
     Duration progressInterval;
 
@@ -54,7 +61,8 @@ public class SettingsProducer {
     OperatorSettings settings() {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
                 secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval,
-                podDefaults(defaultQueueName, gpuImage, gpuNodeSelector, gpuTolerations));
+                podDefaults(defaultQueueName, gpuImage, gpuNodeSelector, gpuTolerations),
+                InputPolicy.parse(allowedSchemes, allowedSecrets));
     }
 
     static PodDefaults podDefaults(Optional<String> queue, Optional<String> gpuImage, Optional<String> nodeSelector,

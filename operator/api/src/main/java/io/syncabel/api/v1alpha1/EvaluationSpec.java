@@ -2,8 +2,10 @@ package io.syncabel.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.syncabel.api.v1alpha1.common.Bounds;
 import io.syncabel.api.v1alpha1.common.CorpusSource;
 import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.LlmEndpoint;
@@ -31,6 +33,7 @@ public class EvaluationSpec extends JobStageSpec {
     private CorpusSource testCorpus;
 
     @JsonPropertyDescription("Corpora whose gold codes count as seen (default: the TrainingRun's train corpora).")
+    @Size(max = Bounds.INPUTS)
     private List<CorpusSource> seenCorpora;
 
     @JsonPropertyDescription("Which figures are computed.")
@@ -44,6 +47,7 @@ public class EvaluationSpec extends JobStageSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Metrics {
         @JsonPropertyDescription("k values of Recall@k (default [1, 5]).")
+        @Size(max = Bounds.SETTINGS)
         private List<Integer> k;
         @Min(1)
         @JsonPropertyDescription("Beams when the model is run (default 5).")

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.syncabel.api.v1alpha1.common.Bounds;
 import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.Uris;
 import java.util.List;
@@ -20,30 +21,36 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class KnowledgeBaseSpec extends JobStageSpec {
     @Required
-    @Size(min = 1)
+    @Size(min = 1, max = Bounds.INPUTS)
     @JsonPropertyDescription("Terminology files to ingest; concepts of several sources are merged by code.")
     private List<Source> sources;
 
     @Pattern(Uris.INPUT)
     @JsonPropertyDescription("SemGroups file (CAT|Group|TUI|Type) mapping UMLS semantic types to groups; required for umls-rrf.")
+    @Size(max = Bounds.URI)
     private String semanticGroupsUri;
 
     @JsonPropertyDescription("Languages to keep (UMLS LAT codes such as ENG, FRE, SPA; or ISO codes for OBO/TSV). Default: all.")
-    private List<String> languages;
+    @Size(max = Bounds.CODES)
+    private List<@Size(max = Bounds.CODE) String> languages;
 
     @JsonPropertyDescription("UMLS source vocabularies (SAB) to keep, e.g. MSH, SNOMEDCT_US. Default: all.")
-    private List<String> sourceVocabularies;
+    @Size(max = Bounds.CODES)
+    private List<@Size(max = Bounds.CODE) String> sourceVocabularies;
 
     @JsonPropertyDescription("Named semantic-type selection: medmentions-st21pv (21 types) or quaero (10 groups).")
     private Preset preset;
 
     @JsonPropertyDescription("Semantic groups to keep (e.g. DISO, CHEM). Default: all.")
-    private List<String> semanticGroups;
+    @Size(max = Bounds.CODES)
+    private List<@Size(max = Bounds.CODE) String> semanticGroups;
 
     @JsonPropertyDescription("Semantic types (TUIs) to keep, e.g. T047. Default: all.")
-    private List<String> semanticTypes;
+    @Size(max = Bounds.CODES)
+    private List<@Size(max = Bounds.CODE) String> semanticTypes;
 
     @JsonPropertyDescription("Group given to concepts whose source has none (DNorm/CTD vocabularies, untyped TSV rows). Default DISO.")
+    @Size(max = Bounds.CODE)
     private String defaultGroup;
 
     @JsonPropertyDescription("Name cleaning applied before names enter the dictionary and the trie.")
@@ -62,6 +69,7 @@ public class KnowledgeBaseSpec extends JobStageSpec {
         @Required
         @Pattern(Uris.INPUT)
         @JsonPropertyDescription("File (or folder, for umls-rrf: MRCONSO.RRF, MRSTY.RRF, MRDEF.RRF); .gz is read transparently.")
+        @Size(max = Bounds.URI)
         private String uri;
 
         @Required
@@ -69,6 +77,7 @@ public class KnowledgeBaseSpec extends JobStageSpec {
         private Format format;
 
         @JsonPropertyDescription("Short label of the source, e.g. MEDIC; defaults to the file name.")
+        @Size(max = Bounds.CODE)
         private String name;
     }
 
@@ -103,12 +112,16 @@ public class KnowledgeBaseSpec extends JobStageSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Metadata {
         @JsonPropertyDescription("Terminology name, e.g. MEDIC or UMLS.")
+        @Size(max = Bounds.TEXT)
         private String name;
         @JsonPropertyDescription("Terminology release, e.g. 2012-07-06 or 2024AA.")
+        @Size(max = Bounds.TEXT)
         private String version;
         @JsonPropertyDescription("Licence under which the terminology is used.")
+        @Size(max = Bounds.TEXT)
         private String licence;
         @JsonPropertyDescription("Citation or URL of the terminology.")
+        @Size(max = Bounds.LONG_TEXT)
         private String citation;
     }
 }

@@ -3,11 +3,13 @@ package io.syncabel.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.syncabel.api.v1alpha1.common.Bounds;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
 import io.syncabel.api.v1alpha1.common.Scheduling;
 import io.syncabel.api.v1alpha1.common.Uris;
@@ -24,6 +26,7 @@ public class LinkerDeploymentSpec {
 
     @Pattern(Uris.INPUT)
     @JsonPropertyDescription("A model artifact URI, instead of trainingRunRef.")
+    @Size(max = Bounds.URI)
     private String modelUri;
 
     @Min(0)

@@ -3,9 +3,11 @@ package io.syncabel.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.syncabel.api.v1alpha1.common.Bounds;
 import io.syncabel.api.v1alpha1.common.CorpusSource;
 import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.LlmEndpoint;
@@ -57,7 +59,8 @@ public class SyntheticDatasetSpec extends JobStageSpec {
         @JsonPropertyDescription("all, groups (only the listed groups), sample (a seeded sample) or unseen (concepts absent from seenIn).")
         private Mode mode;
         @JsonPropertyDescription("Groups to keep when mode is groups.")
-        private List<String> groups;
+        @Size(max = Bounds.CODES)
+        private List<@Size(max = Bounds.CODE) String> groups;
         @Min(1)
         @JsonPropertyDescription("Concepts to sample when mode is sample.")
         private Integer sampleSize;

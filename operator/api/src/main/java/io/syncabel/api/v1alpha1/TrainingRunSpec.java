@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.syncabel.api.v1alpha1.common.Bounds;
 import io.syncabel.api.v1alpha1.common.CorpusSource;
 import io.syncabel.api.v1alpha1.common.JobStageSpec;
 import io.syncabel.api.v1alpha1.common.LocalObjectRef;
@@ -29,9 +30,11 @@ public class TrainingRunSpec extends JobStageSpec {
     private LocalObjectRef knowledgeBaseRef;
 
     @JsonPropertyDescription("Human-annotated corpora, each with its split (train or dev).")
+    @io.fabric8.generator.annotation.Size(max = Bounds.INPUTS)
     private List<CorpusSource> corpora;
 
     @JsonPropertyDescription("SyntheticDatasets mixed into training. Without any, the KB's own names serve as synthetic examples.")
+    @io.fabric8.generator.annotation.Size(max = Bounds.INPUTS)
     private List<LocalObjectRef> syntheticDatasetRefs;
 
     @JsonPropertyDescription("How human and synthetic examples are mixed.")
@@ -115,11 +118,13 @@ public class TrainingRunSpec extends JobStageSpec {
         @Pattern(Uris.INPUT)
         @JsonPropertyDescription("Prefix of the checkpoint in the Hugging Face layout (config.json, model.safetensors or its shards, "
                 + "tokenizer.json), e.g. s3://models/sapbert/ or file:/models/minilm/.")
+        @io.fabric8.generator.annotation.Size(max = Bounds.URI)
         private String uri;
 
         @Pattern(DIGEST)
         @JsonPropertyDescription("Expected digest of the checkpoint, sha256:<64 hex> as the model artifact's lineage records it "
                 + "(passed as --pretrained-digest); training fails when the checkpoint read differs. Default: not checked.")
+        @io.fabric8.generator.annotation.Size(max = 71)
         private String digest;
     }
 

@@ -109,6 +109,46 @@ class CrdStructureTest {
                 .isEmpty();
     }
 
+    /**
+     * Every string and list of a spec is bounded (maxLength / maxItems, maxProperties for maps): the API
+     * server's CEL cost estimator needs the bounds, and an unbounded field lets one object grow without limit.
+     * Kubernetes' own types embedded in a spec (resources, affinity, tolerations' items, a SecretKeySelector)
+     * keep the schema Kubernetes gives them.
+     */
+    @ParameterizedTest
+    @FieldSource("io.syncabel.api.v1alpha1.CrdFiles#KINDS")
+    void everySpecStringAndListIsBounded(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
+        List<String> unbounded = new ArrayList<>();
+        unbounded(".spec", specOf(kind), unbounded);
+        assertThat(unbounded).as("unbounded spec fields of %s", kind.getSimpleName()).isEmpty();
+    }
+
+    static final java.util.Set<String> KUBERNETES_TYPES = java.util.Set.of("resources", "affinity", "apiKeySecretRef");
+
+    private static void unbounded(String path, JsonNode schema, List<String> out) {
+        String type = schema.path("type").asText();
+        if (type.equals("string") && !schema.has("enum") && !schema.has("maxLength")) {
+            out.add(path + " (maxLength)");
+        }
+        if (type.equals("array") && !schema.has("maxItems")) {
+            out.add(path + " (maxItems)");
+        }
+        if (type.equals("object") && schema.has("additionalProperties") && !schema.has("maxProperties")) {
+            out.add(path + " (maxProperties)");
+        }
+        schema.path("properties").fields().forEachRemaining(p -> {
+            if (!KUBERNETES_TYPES.contains(p.getKey())) {
+                unbounded(path + "." + p.getKey(), p.getValue(), out);
+            }
+        });
+        if (schema.has("items") && !path.endsWith(".tolerations")) {
+            unbounded(path + "[]", schema.get("items"), out);
+        }
+        if (schema.path("additionalProperties").isObject()) {
+            unbounded(path + "{}", schema.get("additionalProperties"), out);
+        }
+    }
+
     static JsonNode specOf(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind) {
         return version(kind).path("schema").path("openAPIV3Schema").path("properties").path("spec");
     }

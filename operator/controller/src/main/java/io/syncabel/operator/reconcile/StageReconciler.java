@@ -146,6 +146,12 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
             status.ready(false, Conditions.REASON_INVALID_SPEC, "the resource has no spec", primary.getMetadata().getGeneration());
             return write(primary, status);
         }
+        Optional<String> refused = settings.inputPolicy().refusal(primary.getSpec());
+        if (refused.isPresent()) {
+            // the install does not let resources read this (file:, http:, another Secret): nothing runs
+            status.ready(false, Conditions.REASON_NOT_ALLOWED, refused.get(), primary.getMetadata().getGeneration());
+            return write(primary, status);
+        }
         if (manageFinalizer(primary, context)) {
             // like JOSDK's own finalizer handling: the metadata write ends this reconcile, the next one
             // starts from the updated resource (a status patch on the patch's answer races the cache)

@@ -21,6 +21,22 @@ final class Helm {
     }
 
     static String run(String... args) throws IOException, InterruptedException {
+        Result result = exec(args);
+        assertThat(result.exitCode()).as("helm %s%n%s", String.join(" ", args), result.output()).isZero();
+        return result.output();
+    }
+
+    /** Runs helm where it must refuse (a bad value): returns what it said. */
+    static String runFailing(String... args) throws IOException, InterruptedException {
+        Result result = exec(args);
+        assertThat(result.exitCode()).as("helm %s should fail%n%s", String.join(" ", args), result.output()).isNotZero();
+        return result.output();
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private static Result exec(String... args) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             assertThat("true".equals(System.getenv("CI"))).as("helm missing in CI: .ci/run must run tools/install-helm.sh")
                     .isFalse();
@@ -36,7 +52,6 @@ final class Helm {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("helm %s%n%s", String.join(" ", args), output).isZero();
-        return output;
+        return new Result(process.exitValue(), output);
     }
 }

@@ -56,7 +56,8 @@ class HelmChartTest {
         assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
         assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
-        assertThat(ofKind(docs, "ClusterRole")).hasSize(1);
+        assertThat(ofKind(docs, "ClusterRole")).extracting(r -> r.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrder("syncabel-operator-syncabel", "syncabel-edit", "syncabel-view");
         assertThat(ofKind(docs, "Role")).extracting(r -> r.path("metadata").path("name").asText())
                 .containsExactly("syncabel-operator-leader-election");
     }
@@ -64,7 +65,8 @@ class HelmChartTest {
     @Test
     void watchedNamespacesGetRolesInsteadOfAClusterRole() throws Exception {
         List<JsonNode> docs = render("operator.watchNamespaces={nlp,research}");
-        assertThat(ofKind(docs, "ClusterRole")).isEmpty();
+        assertThat(ofKind(docs, "ClusterRole")).extracting(r -> r.path("metadata").path("name").asText())
+                .as("only the aggregated user roles").containsExactlyInAnyOrder("syncabel-edit", "syncabel-view");
         assertThat(ofKind(docs, "RoleBinding")).extracting(r -> r.path("metadata").path("namespace").asText())
                 .contains("nlp", "research");
     }
@@ -126,5 +128,104 @@ class HelmChartTest {
                         .hasSameTextualContentAs(crd);
             }
         }
+    }
+
+    static java.util.Map<String, String> operatorEnv(List<JsonNode> docs) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        ofKind(docs, "Deployment").stream().filter(d -> d.path("metadata").path("name").asText().equals("syncabel-operator"))
+                .findFirst().orElseThrow().path("spec").path("template").path("spec").path("containers").get(0).path("env")
+                .forEach(e -> values.put(e.path("name").asText(), e.path("value").asText()));
+        return values;
+    }
+
+    @Test
+    void valuesSchemaRejectsBadValues() throws Exception {
+        assertThat(Helm.runFailing("template", "demo", Helm.CHART.toString(), "--set", "operator.replicas=abc"))
+                .contains("/operator/replicas").contains("want integer");
+        assertThat(Helm.runFailing("template", "demo", Helm.CHART.toString(), "--set", "operatr.replicas=1"))
+                .contains("additional properties 'operatr' not allowed");
+        assertThat(Helm.runFailing("lint", Helm.CHART.toString(), "--set", "inputs.allowedSchemes={ftp}"))
+                .contains("/inputs/allowedSchemes/0");
+        assertThat(Helm.runFailing("template", "demo", Helm.CHART.toString(), "--set", "minio.rootPassword=short"))
+                .contains("/minio/rootPassword");
+    }
+
+    @Test
+    void theMinioSecretIsTheSameOnEveryRender() throws Exception {
+        String[] values = {"minio.enabled=true", "minio.rootPassword=correct-horse-battery"};
+        assertThat(render(values)).as("Argo CD renders on every sync: a random value is drift").isEqualTo(render(values));
+        JsonNode secret = ofKind(render(values), "Secret").get(0);
+        assertThat(secret.path("stringData").path("secretKey").asText()).isEqualTo("correct-horse-battery");
+        assertThat(secret.path("metadata").path("name").asText()).isEqualTo("syncabel-store");
+        assertThat(ofKind(render("minio.enabled=true"), "Secret")).as("no password: MinIO reads the existing Secret").isEmpty();
+        assertThat(Files.readString(Helm.CHART.resolve("templates/minio.yaml"))).doesNotContain("randAlpha").doesNotContain("lookup");
+    }
+
+    @Test
+    void runtimePodsGetTheirOwnServiceAccountWithThePullSecrets() throws Exception {
+        List<JsonNode> docs = render("operator.watchNamespaces={nlp}", "imagePullSecrets[0].name=regcred");
+        JsonNode account = ofKind(docs, "ServiceAccount").stream()
+                .filter(a -> a.path("metadata").path("name").asText().equals("syncabel-runtime")).findFirst().orElseThrow();
+        assertThat(account.path("metadata").path("namespace").asText()).isEqualTo("nlp");
+        assertThat(account.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+        assertThat(account.path("imagePullSecrets").get(0).path("name").asText()).isEqualTo("regcred");
+        assertThat(operatorEnv(docs)).containsEntry("SYNCABEL_RUNTIME_SERVICE_ACCOUNT", "syncabel-runtime");
+        JsonNode operatorPod = ofKind(docs, "Deployment").get(0).path("spec").path("template").path("spec");
+        assertThat(operatorPod.path("imagePullSecrets").get(0).path("name").asText()).isEqualTo("regcred");
+        // all namespaces: the chart cannot create it everywhere, so pods keep the namespace default account
+        List<JsonNode> clusterWide = render();
+        assertThat(ofKind(clusterWide, "ServiceAccount")).hasSize(1);
+        assertThat(operatorEnv(clusterWide)).doesNotContainKey("SYNCABEL_RUNTIME_SERVICE_ACCOUNT");
+        assertThat(operatorEnv(render("runtime.serviceAccount.create=false"))).containsEntry("SYNCABEL_RUNTIME_SERVICE_ACCOUNT", "syncabel-runtime");
+    }
+
+    @Test
+    void theInputAllowListsReachTheOperatorInTheFormatItParses() throws Exception {
+        var env = operatorEnv(render());
+        var policy = io.syncabel.operator.InputPolicy.parse(java.util.Optional.of(env.get("SYNCABEL_INPUTS_ALLOWED_SCHEMES")),
+                java.util.Optional.of(env.get("SYNCABEL_INPUTS_ALLOWED_SECRETS")));
+        assertThat(policy.allowedSchemes()).containsExactlyInAnyOrder("s3", "https");
+        assertThat(policy.allowsScheme("file:/etc/passwd")).isFalse();
+        assertThat(policy.allowsSecret("llm-api")).isTrue();
+        assertThat(policy.allowsSecret("syncabel-store")).isFalse();
+        var open = operatorEnv(render("inputs.allowedSchemes=null", "inputs.allowedSecrets=null"));
+        assertThat(io.syncabel.operator.InputPolicy.parse(java.util.Optional.ofNullable(open.get("SYNCABEL_INPUTS_ALLOWED_SCHEMES")),
+                java.util.Optional.ofNullable(open.get("SYNCABEL_INPUTS_ALLOWED_SECRETS")))).isEqualTo(io.syncabel.operator.InputPolicy.ANY);
+    }
+
+    @Test
+    void theKindsAggregateIntoTheDefaultAdminEditAndViewRoles() throws Exception {
+        List<JsonNode> roles = ofKind(render(), "ClusterRole");
+        JsonNode edit = roles.stream().filter(r -> r.path("metadata").path("name").asText().equals("syncabel-edit")).findFirst().orElseThrow();
+        JsonNode view = roles.stream().filter(r -> r.path("metadata").path("name").asText().equals("syncabel-view")).findFirst().orElseThrow();
+        assertThat(edit.path("metadata").path("labels").path("rbac.authorization.k8s.io/aggregate-to-admin").asText()).isEqualTo("true");
+        assertThat(edit.path("metadata").path("labels").path("rbac.authorization.k8s.io/aggregate-to-edit").asText()).isEqualTo("true");
+        assertThat(edit.path("rules").toString()).contains("trainingruns").contains("delete");
+        assertThat(view.path("metadata").path("labels").path("rbac.authorization.k8s.io/aggregate-to-view").asText()).isEqualTo("true");
+        assertThat(view.path("rules").get(0).path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
+        assertThat(ofKind(render("rbac.aggregateToDefaultRoles=false"), "ClusterRole")).singleElement()
+                .satisfies(r -> assertThat(r.path("metadata").path("name").asText()).isEqualTo("syncabel-operator-syncabel"));
+    }
+
+    @Test
+    void networkPoliciesAreOptionalAndAdmitOnlyTheirPeers() throws Exception {
+        assertThat(ofKind(render("minio.enabled=true", "operator.watchNamespaces={nlp}"), "NetworkPolicy")).isEmpty();
+        List<JsonNode> policies = ofKind(render("networkPolicy.enabled=true", "minio.enabled=true", "operator.watchNamespaces={nlp}"),
+                "NetworkPolicy");
+        JsonNode linkers = policies.stream().filter(p -> p.path("metadata").path("namespace").asText().equals("nlp")).findFirst().orElseThrow();
+        assertThat(linkers.path("spec").path("podSelector").path("matchLabels").path("syncabel.io/kind").asText()).isEqualTo("LinkerDeployment");
+        assertThat(linkers.path("spec").path("ingress").get(0).path("ports").get(0).path("port").asInt()).isEqualTo(8080);
+        JsonNode store = policies.stream().filter(p -> p.path("metadata").path("name").asText().equals("demo-minio")).findFirst().orElseThrow();
+        assertThat(store.path("spec").path("ingress").get(0).path("from").toString())
+                .contains("\"app.kubernetes.io/part-of\":\"syncabel\"").contains("syncabel-operator");
+    }
+
+    @Test
+    void theOperatorImageHonoursJavaOpts() throws Exception {
+        assertThat(operatorEnv(render("operator.javaOpts=-XX:+ExitOnOutOfMemoryError"))).containsEntry("JAVA_OPTS", "-XX:+ExitOnOutOfMemoryError");
+        String entrypoint = Files.readAllLines(Helm.ROOT.resolve("operator/controller/Dockerfile")).stream()
+                .filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+        // `java -jar` ignores JAVA_OPTS; only a shell puts the variables on java's command line
+        assertThat(entrypoint).contains("exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar");
     }
 }

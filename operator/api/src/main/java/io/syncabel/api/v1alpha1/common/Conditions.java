@@ -34,6 +34,8 @@ public final class Conditions {
     public static final String REASON_ARTIFACTS_IN_USE = "ArtifactsInUse";
     /** The resource cannot be acted on as written (e.g. it has no spec). */
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    /** The resource names an input or a Secret this install does not allow (syncabel.inputs.*): no Job is made. */
+    public static final String REASON_NOT_ALLOWED = "NotAllowed";
     /** The reconcile itself failed (the API refused a child: 403, 422, ...). */
     public static final String REASON_RECONCILE_ERROR = "ReconcileError";
 
@@ -51,7 +53,7 @@ public final class Conditions {
     public static final String REASON_UNSCHEDULABLE = "Unschedulable";
 
     /** Ready=False reasons that need a person: Argo CD shows them Degraded. */
-    public static final Set<String> DEGRADED_REASONS = Set.of(REASON_FAILED, REASON_RECONCILE_ERROR, REASON_INVALID_SPEC, REASON_FAILED_CREATE,
+    public static final Set<String> DEGRADED_REASONS = Set.of(REASON_FAILED, REASON_RECONCILE_ERROR, REASON_INVALID_SPEC, REASON_NOT_ALLOWED, REASON_FAILED_CREATE,
             REASON_IMAGE_PULL_BACK_OFF, REASON_INVALID_IMAGE_NAME, REASON_CREATE_CONTAINER_CONFIG_ERROR,
             REASON_CREATE_CONTAINER_ERROR, REASON_RUN_CONTAINER_ERROR, REASON_CRASH_LOOP_BACK_OFF, REASON_OOM_KILLED,
             REASON_UNSCHEDULABLE);

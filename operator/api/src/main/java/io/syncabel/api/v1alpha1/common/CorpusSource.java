@@ -3,6 +3,7 @@ package io.syncabel.api.v1alpha1.common;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import lombok.AllArgsConstructor;
@@ -18,6 +19,7 @@ public class CorpusSource {
     @Required
     @Pattern(Uris.INPUT)
     @JsonPropertyDescription("Corpus location: s3://bucket/key, https://..., or file:path (a file, or a folder for BRAT).")
+    @Size(max = Bounds.URI)
     private String uri;
 
     @Required

@@ -2,6 +2,7 @@ package io.syncabel.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -21,10 +22,12 @@ public class LlmEndpoint {
     @Required
     @Pattern(Uris.HTTP)
     @JsonPropertyDescription("Base URL of the OpenAI-compatible API, e.g. http://vllm.llm.svc:8000/v1.")
+    @Size(max = Bounds.URI)
     private String endpoint;
 
     @Required
     @JsonPropertyDescription("Model name sent in each request.")
+    @Size(max = Bounds.TEXT)
     private String model;
 
     @JsonPropertyDescription("Secret key holding the API key; passed to the pod as an environment variable.")

@@ -2,6 +2,7 @@ package io.syncabel.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import lombok.AllArgsConstructor;
@@ -17,5 +18,6 @@ public class LocalObjectRef {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription("Name of the referenced resource (same namespace).")
+    @Size(max = Bounds.NAME)
     private String name;
 }

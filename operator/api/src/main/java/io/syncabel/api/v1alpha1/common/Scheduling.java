@@ -2,6 +2,7 @@ package io.syncabel.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -16,18 +17,22 @@ import lombok.NoArgsConstructor;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Scheduling {
     @JsonPropertyDescription("Node labels the pod must match, e.g. nvidia.com/gpu.present: \"true\".")
-    private Map<String, String> nodeSelector;
+    @Size(max = Bounds.SETTINGS)
+    private Map<String, @Size(max = Bounds.TEXT) String> nodeSelector;
 
     @JsonPropertyDescription("Tolerations, e.g. for tainted GPU nodes.")
+    @Size(max = Bounds.SETTINGS)
     private List<Toleration> tolerations;
 
     @JsonPropertyDescription("Pod affinity and anti-affinity.")
     private Affinity affinity;
 
     @JsonPropertyDescription("PriorityClass of the pods.")
+    @Size(max = Bounds.NAME)
     private String priorityClassName;
 
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription("Kueue LocalQueue: sets kueue.x-k8s.io/queue-name and creates the Job suspended for Kueue to admit.")
+    @Size(max = Bounds.NAME)
     private String queueName;
 }
