@@ -90,8 +90,10 @@ class OperatorAppTest {
         kb.setMetadata(new ObjectMetaBuilder().withName("metrics-kb").withNamespace("test").build());
         kb.setSpec(spec);
         client.resource(kb).create();
-        var jobs = client.batch().v1().jobs().inNamespace("test").withName("metrics-kb-kb-1");
-        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get() != null);
+        // the Job's name carries the run key (docs/operator.md): find it by the resource's label
+        var labelled = client.batch().v1().jobs().inNamespace("test").withLabel("syncabel.io/name", "metrics-kb");
+        await().atMost(Duration.ofSeconds(20)).until(() -> labelled.list().getItems().size() == 1);
+        var jobs = client.batch().v1().jobs().inNamespace("test").withName(labelled.list().getItems().get(0).getMetadata().getName());
         jobs.editStatus(j -> {
             j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(1)
                     .addNewCondition().withType("Complete").withStatus("True").endCondition().build());

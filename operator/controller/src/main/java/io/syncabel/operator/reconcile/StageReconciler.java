@@ -265,6 +265,11 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
                     + primary.getMetadata().getName(), generation);
             return write(primary, status).rescheduleAfter(settings.progressInterval());
         }
+        if (found.isEmpty() && !stillAwaitsCleanup(primary, context)) {
+            // a reconcile queued behind the one that finished the cleanup (its Job's deletion event) sees a cache
+            // without the Job: the resource itself, read fresh, says the work is done, so no Job outlives it
+            return UpdateControl.noUpdate();
+        }
         Job job = found.orElseGet(() -> createOrGet(context, desired));
         List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
                 .filter(p -> Labels.ROLE_CLEANUP.equals(label(p, Labels.ROLE))).toList();
@@ -295,6 +300,14 @@ public abstract class StageReconciler<P extends CustomResource<?, T>, T extends 
         status.ready(false, reason, message, generation);
         UpdateControl<P> control = write(primary, status);
         return state.phase() == RunState.Phase.PENDING ? control.rescheduleAfter(settings.progressInterval()) : control;
+    }
+
+    /** Whether the resource, read from the API server (not the cache), still holds this finalizer under the same UID. */
+    boolean stillAwaitsCleanup(P primary, Context<P> context) {
+        P current = context.getClient().resources(kind()).inNamespace(primary.getMetadata().getNamespace())
+                .withName(primary.getMetadata().getName()).get();
+        return current != null && current.hasFinalizer(FINALIZER)
+                && java.util.Objects.equals(current.getMetadata().getUid(), primary.getMetadata().getUid());
     }
 
     /**

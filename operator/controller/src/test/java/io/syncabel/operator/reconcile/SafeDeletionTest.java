@@ -42,7 +42,7 @@ class SafeDeletionTest {
     static OperatorSettings fast(OperatorSettings d) {
         return new OperatorSettings(d.storeRoot(), d.storeEndpoint(), d.storeRegion(), d.storePathStyle(), d.storeSecretName(),
                 d.accessKeyKey(), d.secretKeyKey(), d.storeCaSecretName(), d.runtimeImage(), d.imagePullPolicy(), d.serviceAccount(),
-                Duration.ofMillis(300), d.podDefaults());
+                Duration.ofMillis(300), d.podDefaults(), d.inputPolicy());
     }
 
     @BeforeAll
@@ -75,6 +75,12 @@ class SafeDeletionTest {
         return Optional.ofNullable(client.batch().v1().jobs().inNamespace(NS).withName(name).get());
     }
 
+    /** The resource's stage Job (its name carries the run key): found by labels. */
+    static Optional<Job> runJob(String name) {
+        return client.batch().v1().jobs().inNamespace(NS).withLabel(Labels.NAME, name).list().getItems().stream()
+                .filter(j -> Labels.ROLE_RUN.equals(j.getMetadata().getLabels().get(Labels.ROLE))).findFirst();
+    }
+
     static KnowledgeBase deletable(String name) {
         KnowledgeBase kb = Fixtures.kb(name);
         kb.getSpec().setArtifactPolicy(ArtifactPolicy.DELETE);
@@ -85,12 +91,12 @@ class SafeDeletionTest {
     void theRunningStageIsStoppedBeforeTheCleanupJobWhichHasNoOwnerToBeCollectedWith() {
         client.resource(deletable("kb-del")).create();
         eventually().until(() -> get(KnowledgeBase.class, "kb-del").hasFinalizer(StageReconciler.FINALIZER));
-        Job run = eventually().until(() -> job("kb-del-kb-1"), Optional::isPresent).orElseThrow();
+        Job run = eventually().until(() -> runJob("kb-del"), Optional::isPresent).orElseThrow();
         Pod pod = client.pods().resource(MockCluster.podOf(run, "a").withNewStatus().withPhase("Running").endStatus().build()).create();
         String uid = get(KnowledgeBase.class, "kb-del").getMetadata().getUid();
 
         client.resource(get(KnowledgeBase.class, "kb-del")).delete();
-        eventually().until(() -> job("kb-del-kb-1").isEmpty());
+        eventually().until(() -> job(run.getMetadata().getName()).isEmpty());
         // the Job is gone but its pod still runs (it may still write under the prefix): no cleanup yet
         eventually().until(() -> ready(get(KnowledgeBase.class, "kb-del")).orElse("").startsWith("Deleting: stopping pod " + pod.getMetadata().getName()));
         await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(5)).until(() -> job("kb-del-cleanup").isEmpty());
