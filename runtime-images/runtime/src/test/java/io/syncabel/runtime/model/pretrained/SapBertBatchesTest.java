@@ -84,4 +84,22 @@ class SapBertBatchesTest {
             assertThat(a.next().texts()).isEqualTo(b.next().texts());
         }
     }
+
+    @Test
+    void aConceptsHardNegativesAreTheConceptsWhoseNamesLookMostLikeItsTitle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        io.syncabel.runtime.kb.KnowledgeBase kb = io.syncabel.runtime.TestData.build("tsv", io.syncabel.runtime.TestData.uri(
+                java.nio.file.Files.writeString(dir.resolve("kb.tsv"), """
+                        code\tname\tgroup\tis_preferred
+                        B1\tbreast cancer\tDISO\ttrue
+                        B2\tbreast cancer, familial\tDISO\ttrue
+                        B3\tbreast cancer, male\tDISO\ttrue
+                        H1\thuntington disease\tDISO\ttrue
+                        W1\twilson disease\tDISO\ttrue
+                        """)), io.syncabel.runtime.kb.KbOptions.defaults());
+        var nearest = SapBertTraining.nearestByTfIdf(kb, 2);
+        assertThat(nearest.apply("B1")).as("itself excluded, its look-alikes first").containsExactlyInAnyOrder("B2", "B3");
+        assertThat(nearest.apply("H1")).hasSize(2).doesNotContain("H1").contains("W1");
+        assertThat(nearest.apply("unknown")).isEmpty();
+    }
 }
