@@ -69,6 +69,11 @@ public record OperatorSettings(
                 secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, defaults, inputPolicy);
     }
 
+    public OperatorSettings withProgressInterval(Duration interval) {
+        return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, interval, podDefaults, inputPolicy);
+    }
+
     public OperatorSettings withInputPolicy(InputPolicy policy) {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
                 secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, policy);

@@ -64,6 +64,27 @@ final class MockCluster {
         return operator;
     }
 
+    /**
+     * A user's change, as kubectl edit makes it: a patch of the object as read. The mock checks its
+     * resourceVersion, so an operator status write in between answers 409; kubectl would read and try again.
+     */
+    static <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> void edit(KubernetesClient client, Class<T> kind,
+            String namespace, String name, java.util.function.Consumer<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(kind).inNamespace(namespace).withName(name).edit(r -> {
+                    change.accept(r);
+                    return r;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static List<Job> jobs(KubernetesClient client, String owner) {
         return client.batch().v1().jobs().inNamespace(NS).withLabel(Labels.NAME, Labels.value(owner)).list().getItems();
     }

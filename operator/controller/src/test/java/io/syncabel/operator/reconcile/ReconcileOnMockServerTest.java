@@ -68,24 +68,9 @@ class ReconcileOnMockServerTest {
         return client.resources(kind).inNamespace(NS).withName(name).get();
     }
 
-    /**
-     * A user's change, as kubectl edit makes it: a patch of the object as read. The mock checks its
-     * resourceVersion, so an operator status write in between answers 409; kubectl would read and try again.
-     */
+    /** A user's change, as kubectl edit makes it (retried on 409 like kubectl): {@link MockCluster#edit}. */
     static <T extends CustomResource<?, ?>> void edit(Class<T> kind, String name, java.util.function.Consumer<T> change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.resources(kind).inNamespace(NS).withName(name).edit(r -> {
-                    change.accept(r);
-                    return r;
-                });
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
-                    throw e;
-                }
-            }
-        }
+        MockCluster.edit(client, kind, NS, name, change);
     }
 
     static String ready(CustomResource<?, ? extends StageStatus> resource) {

@@ -37,13 +37,7 @@ class SafeDeletionTest {
     static KubernetesClient client;
     static Operator operator;
     /** A short progress interval: deletion re-checks running pods and artifact users at this pace. */
-    static final OperatorSettings SETTINGS = fast(OperatorSettings.defaults());
-
-    static OperatorSettings fast(OperatorSettings d) {
-        return new OperatorSettings(d.storeRoot(), d.storeEndpoint(), d.storeRegion(), d.storePathStyle(), d.storeSecretName(),
-                d.accessKeyKey(), d.secretKeyKey(), d.storeCaSecretName(), d.runtimeImage(), d.imagePullPolicy(), d.serviceAccount(),
-                Duration.ofMillis(300), d.podDefaults(), d.inputPolicy());
-    }
+    static final OperatorSettings SETTINGS = OperatorSettings.defaults().withProgressInterval(Duration.ofMillis(300));
 
     @BeforeAll
     static void start() throws Exception {

@@ -446,16 +446,15 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
         return 0;
     }
 
+    /** Where `train --pretrained` publishes the dense retriever: beside the model, {@code <out>.dense/}. */
+    static String densePrefixFor(String modelPrefix) {
+        return io.syncabel.runtime.store.StoreUris.sibling(modelPrefix, ".dense");
+    }
+
     /**
      * The re-ranker of the trained model (its best weights, in memory): the model-free layer learnt on the training
      * mentions, the model layer on the dev mentions (held out from training; they only picked the checkpoint).
      */
-    /** Where `train --pretrained` publishes the dense retriever: beside the model, {@code <out>.dense/}. */
-    static String densePrefixFor(String modelPrefix) {
-        String bare = modelPrefix.endsWith("/") ? modelPrefix.substring(0, modelPrefix.length() - 1) : modelPrefix;
-        return bare + ".dense/";
-    }
-
     private static io.syncabel.runtime.link.RerankerTraining.Fitted fitReranker(KnowledgeBase kb, List<CorpusExamples.Item> train,
             List<CorpusExamples.Item> dev, LinkerTraining.Result result, ModelArtifact.Info info,
             io.syncabel.runtime.link.DenseRetriever dense) throws IOException {

@@ -38,9 +38,8 @@ import java.util.TreeSet;
 public final class ModelArtifact implements AutoCloseable {
     public static final String KIND = "model";
 
-    /** What model.json records. */
     /**
-     * model.json. {@code denseUri}: the dense retriever trained with the model (`train --pretrained`), whose candidates
+     * What model.json records. {@code denseUri}: the dense retriever trained with the model (`train --pretrained`), whose candidates
      * and features the saved re-ranker was fitted with; null when there is none.
      */
     public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters, String denseUri) {

@@ -3,6 +3,7 @@ package io.syncabel.runtime.model;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
+import io.syncabel.runtime.store.StoreUris;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,8 +38,7 @@ public final class StoreCheckpoints implements TrainingCheckpoint.Checkpoints {
 
     /** The checkpoints of the model published at {@code modelPrefix}: its sibling {@code <name>.checkpoints/}. */
     public static String prefixFor(String modelPrefix) {
-        String bare = modelPrefix.endsWith("/") ? modelPrefix.substring(0, modelPrefix.length() - 1) : modelPrefix;
-        return bare + ".checkpoints/";
+        return StoreUris.sibling(modelPrefix, ".checkpoints");
     }
 
     record State(String fingerprint, int epoch, int batch, long step, double minutes, double bestRecall, int bestEpoch,

@@ -31,6 +31,15 @@ public final class StoreUris {
         return prefix.endsWith("/") ? prefix + name : prefix + "/" + name;
     }
 
+    /**
+     * The prefix beside {@code prefix} named by a suffix: {@code s3://b/run/model/} + ".dense" ->
+     * {@code s3://b/run/model.dense/} (what belongs to an artifact but is published apart from it).
+     */
+    public static String sibling(String prefix, String suffix) {
+        String bare = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return bare + suffix + "/";
+    }
+
     static void checkRelativeName(String name) {
         if (name.isEmpty() || name.startsWith("/") || name.contains("..") || name.equals(Manifest.FILE_NAME)) {
             throw new StoreException("invalid artifact file name '" + name + "'");

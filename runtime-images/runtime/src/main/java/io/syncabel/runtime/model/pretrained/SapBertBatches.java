@@ -41,8 +41,9 @@ final class SapBertBatches {
     SapBertBatches(List<SapBertTraining.Pair> pairs, SapBertTraining.Settings settings, Function<String, List<String>> nearest) {
         for (SapBertTraining.Pair p : pairs) {
             labelOf.computeIfAbsent(p.code(), c -> labelOf.size());
-            (p.mention() ? mentions : kbNames).computeIfAbsent(p.code(), c -> new ArrayList<>()).add(p.text());
-            (p.mention() ? kbNames : mentions).computeIfAbsent(p.code(), c -> new ArrayList<>());
+            kbNames.computeIfAbsent(p.code(), c -> new ArrayList<>());
+            mentions.computeIfAbsent(p.code(), c -> new ArrayList<>());
+            (p.mention() ? mentions : kbNames).get(p.code()).add(p.text());
         }
         List<String> anchors = kbNames.keySet().stream().filter(c -> names(c) >= 2).toList();
         if (anchors.isEmpty()) {
