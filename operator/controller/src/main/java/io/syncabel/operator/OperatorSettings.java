@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param progressInterval how often a running stage's progress.json is read from the store
  * @param podDefaults      cluster-wide defaults: Kueue queue, GPU image and GPU placement
  * @param inputPolicy      which input URI schemes and LLM key Secrets resources may use on this install
+ * @param storeReaderSecretName Secret with read-only store credentials (same keys) for pods that only read: the
+ *                         linkers, which serve on the network and so should hold no right to overwrite a model;
+ *                         absent: they get {@code storeSecretName}
  */
 public record OperatorSettings(
         String storeRoot,
@@ -37,7 +40,8 @@ public record OperatorSettings(
         Optional<String> serviceAccount,
         Duration progressInterval,
         PodDefaults podDefaults,
-        InputPolicy inputPolicy) {
+        InputPolicy inputPolicy,
+        Optional<String> storeReaderSecretName) {
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
     public OperatorSettings {
@@ -54,6 +58,7 @@ public record OperatorSettings(
         if (inputPolicy == null) {
             inputPolicy = InputPolicy.ANY;
         }
+        storeReaderSecretName = storeReaderSecretName == null ? Optional.empty() : storeReaderSecretName.filter(s -> !s.isBlank());
     }
 
     public OperatorSettings(String storeRoot, Optional<String> storeEndpoint, Optional<String> storeRegion,
@@ -61,22 +66,42 @@ public record OperatorSettings(
             Optional<String> storeCaSecretName, String runtimeImage, String imagePullPolicy, Optional<String> serviceAccount,
             Duration progressInterval) {
         this(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey, secretKeyKey, storeCaSecretName,
-                runtimeImage, imagePullPolicy, serviceAccount, progressInterval, PodDefaults.NONE, InputPolicy.ANY);
+                runtimeImage, imagePullPolicy, serviceAccount, progressInterval, PodDefaults.NONE, InputPolicy.ANY, Optional.empty());
     }
 
     public OperatorSettings withPodDefaults(PodDefaults defaults) {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, defaults, inputPolicy);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, defaults, inputPolicy,
+                storeReaderSecretName);
     }
 
     public OperatorSettings withProgressInterval(Duration interval) {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, interval, podDefaults, inputPolicy);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, interval, podDefaults, inputPolicy,
+                storeReaderSecretName);
     }
 
     public OperatorSettings withInputPolicy(InputPolicy policy) {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, policy);
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, policy,
+                storeReaderSecretName);
+    }
+
+    public OperatorSettings withStoreReaderSecret(String secretName) {
+        return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
+                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults,
+                inputPolicy, Optional.ofNullable(secretName));
+    }
+
+    /**
+     * The settings of a pod that only reads the store (a linker): the reader Secret in place of the writer's when
+     * one is configured.
+     */
+    public OperatorSettings readOnlyStore() {
+        return storeReaderSecretName.isEmpty() || storeSecretName.isEmpty() ? this
+                : new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeReaderSecretName, accessKeyKey,
+                        secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval,
+                        podDefaults, inputPolicy, storeReaderSecretName);
     }
 
     /** The image of a pod with these resources: the GPU image when one is configured and a GPU is requested. */
@@ -94,7 +119,8 @@ public record OperatorSettings(
     /** The same settings with another store root and no S3 connection: a {@code file:} store for local runs and tests. */
     public OperatorSettings withFolderStore(String root, Duration progressInterval) {
         return new OperatorSettings(root, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), accessKeyKey,
-                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, inputPolicy);
+                secretKeyKey, Optional.empty(), runtimeImage, imagePullPolicy, serviceAccount, progressInterval, podDefaults, inputPolicy,
+                Optional.empty());
     }
 
     /** Defaults used by tests: an S3 store with a credentials Secret. */

@@ -26,6 +26,9 @@ public class SettingsProducer {
     String accessKeyKey;
     @ConfigProperty(name = "syncabel.store.secret-key-key", defaultValue = "AWS_SECRET_ACCESS_KEY")
     String secretKeyKey;
+    /** Read-only store credentials for linker pods (docs/operator.md "Store credentials"). */
+    @ConfigProperty(name = "syncabel.store.reader-secret-name")
+    Optional<String> storeReaderSecretName;
     @ConfigProperty(name = "syncabel.store.ca-secret-name")
     Optional<String> storeCaSecretName;
     @ConfigProperty(name = "syncabel.runtime.image", defaultValue = "ghcr.io/syncabel/runtime:latest")
@@ -62,7 +65,7 @@ public class SettingsProducer {
         return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
                 secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval,
                 podDefaults(defaultQueueName, gpuImage, gpuNodeSelector, gpuTolerations),
-                InputPolicy.parse(allowedSchemes, allowedSecrets));
+                InputPolicy.parse(allowedSchemes, allowedSecrets), storeReaderSecretName);
     }
 
     static PodDefaults podDefaults(Optional<String> queue, Optional<String> gpuImage, Optional<String> nodeSelector,

@@ -40,7 +40,9 @@ public final class LinkerServerDeployment {
 
     public static Deployment desired(OperatorSettings settings, LinkerDeployment ld, StageRun run) {
         LinkerDeploymentSpec spec = ld.getSpec();
-        var container = RuntimePod.container(settings, RuntimePod.resourceJson(ld, NOT_IN_POD), List.of("serve"), run, spec.getResources())
+        // a linker only reads its model and KB: it gets the read-only store credentials where the install has them
+        var container = RuntimePod.container(settings.readOnlyStore(), RuntimePod.resourceJson(ld, NOT_IN_POD), List.of("serve"), run,
+                        spec.getResources())
                 .addNewPort().withName("http").withContainerPort(PORT).withProtocol("TCP").endPort()
                 .withNewReadinessProbe()
                     .withNewHttpGet().withPath(READY_PATH).withPort(new IntOrString("http")).endHttpGet()

@@ -121,6 +121,17 @@ class HelmChartTest {
     }
 
     @Test
+    void linkersGetTheReadOnlyStoreSecretOnlyWhenOneIsGiven() throws Exception {
+        JsonNode env = ofKind(render("store.readerCredentialsSecret=syncabel-store-reader"), "Deployment").get(0)
+                .path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        env.forEach(e -> values.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(values).containsEntry("SYNCABEL_STORE_READER_SECRET_NAME", "syncabel-store-reader")
+                .containsEntry("SYNCABEL_STORE_SECRET_NAME", "syncabel-store");
+        assertThat(ofKind(render(), "Deployment").get(0).toString()).doesNotContain("SYNCABEL_STORE_READER_SECRET_NAME");
+    }
+
+    @Test
     void chartCrdsAreTheGeneratedOnes() throws IOException {
         try (Stream<java.nio.file.Path> files = Files.list(Helm.ROOT.resolve("crds"))) {
             for (java.nio.file.Path crd : files.toList()) {

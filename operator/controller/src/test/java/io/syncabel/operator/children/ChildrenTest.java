@@ -236,6 +236,32 @@ class ChildrenTest {
     }
 
     @Test
+    void aLinkerReadsTheStoreWithTheReadOnlyCredentialsWhileStageJobsKeepTheWritingOnes() {
+        LinkerDeploymentSpec spec = new LinkerDeploymentSpec();
+        spec.setModelUri("s3://models/m/");
+        LinkerDeployment ld = named(new LinkerDeployment(), "linker", 1);
+        ld.setSpec(spec);
+        var run = new StageRun("1", null, Map.of("SYNCABEL_INPUT_MODEL", "s3://models/m/"), List.of());
+        OperatorSettings settings = SETTINGS.withStoreReaderSecret("syncabel-store-reader");
+
+        var linkerEnv = LinkerServerDeployment.desired(settings, ld, run).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertThat(linkerEnv.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store-reader");
+        assertThat(linkerEnv.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store-reader");
+        assertThat(linkerEnv.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo(SETTINGS.secretKeyKey());
+
+        TrainingRun tr = gpuTrainingRun();
+        Job training = TrainingRunJob.desired(settings, tr, StageRun.of(settings, tr, Map.of(), List.of()));
+        assertThat(env(training).get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).as("a stage writes its output")
+                .isEqualTo("syncabel-store");
+
+        // an install without a reader Secret gives linkers the one store Secret it has
+        var fallback = LinkerServerDeployment.desired(SETTINGS, ld, run).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(fallback).filteredOn(e -> e.getName().equals("AWS_ACCESS_KEY_ID")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store"));
+    }
+
+    @Test
     void editingReplicasAutoscalingOrServiceLeavesTheLinkerPodTemplateAsItIs() {
         LinkerDeployment ld = named(new LinkerDeployment(), "linker", 1);
         ld.setSpec(new LinkerDeploymentSpec());
