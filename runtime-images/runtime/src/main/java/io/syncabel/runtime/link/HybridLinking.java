@@ -31,7 +31,7 @@ public final class HybridLinking {
     private final int candidates;
     private final MentionDictionary dictionary;
     private final DenseRetriever dense;
-    private CandidateFeatures features;
+    private final Map<Boolean, CandidateFeatures> features = new HashMap<>();
 
     public HybridLinking(GenerativeLinker linker, KnowledgeBase kb, List<CorpusExamples.Item> training, int candidates) {
         this(linker, kb, MentionDictionary.of(training), candidates);
@@ -400,12 +400,18 @@ public final class HybridLinking {
                 .map(c -> new Retrieved(c, bySource.get(c.code())[0], bySource.get(c.code())[1])).toList();
     }
 
-    /** The re-ranker's view of the candidates (built on first use: word statistics of the whole KB). */
-    public synchronized CandidateFeatures features() {
-        if (features == null) {
-            features = new CandidateFeatures(kb, dictionary, this::retrieve, this::exactCode, dense != null);
-        }
-        return features;
+    /** The re-ranker's view of the candidates, composites read (what a re-ranker is fit on now). */
+    public CandidateFeatures features() {
+        return features(true);
+    }
+
+    /**
+     * The re-ranker's view of the candidates, with or without the candidates coordinated mentions' parts name
+     * together (a re-ranker fit before they existed reads none); built on first use: word statistics of the whole KB.
+     */
+    public synchronized CandidateFeatures features(boolean composites) {
+        return features.computeIfAbsent(composites,
+                c -> new CandidateFeatures(kb, dictionary, this::retrieve, this::exactCode, dense != null, c));
     }
 
     /**
@@ -416,14 +422,15 @@ public final class HybridLinking {
      * caller passes whole documents). Scores are the softmax probabilities over the mention's candidates.
      */
     public List<List<Fused>> rerank(List<CorpusExamples.Item> items, Reranker reranker, Linker.Options fallback) {
-        if (!reranker.base().features().equals(features().names())) {
-            throw new IllegalArgumentException(reranker.base().features().size() > CandidateFeatures.BASE.size()
+        CandidateFeatures features = features(reranker.usesComposites());
+        if (!reranker.base().features().equals(features.names())) {
+            throw new IllegalArgumentException(reranker.usesDense()
                     ? "this re-ranker was learnt with dense-retrieval features " + CandidateFeatures.DENSE
                             + " but no dense retriever was given"
                     : "this re-ranker was learnt without dense-retrieval features: link without the dense retriever, or fit it"
                             + " again with it (`syncabel rerank`)");
         }
-        List<CandidateFeatures.Listing> listings = features().listings(items, reranker.candidates());
+        List<CandidateFeatures.Listing> listings = features.listings(items, reranker.candidates());
         List<Integer> toScore = new ArrayList<>();
         for (int i = 0; i < listings.size(); i++) {
             if (!listings.get(i).codes().isEmpty() && reranker.usesModel()) {

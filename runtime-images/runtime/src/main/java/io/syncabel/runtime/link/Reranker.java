@@ -53,7 +53,13 @@ public record Reranker(int candidates, Layer base, Layer model) {
     /** Whether the base layer reads the dense-retrieval features: the linker then needs a dense retriever. */
     @JsonIgnore
     public boolean usesDense() {
-        return base.features().size() > CandidateFeatures.BASE.size();
+        return base.features().containsAll(CandidateFeatures.DENSE);
+    }
+
+    /** Whether the base layer ranks coordinated mentions' composite candidates (re-rankers fit before them do not). */
+    @JsonIgnore
+    public boolean usesComposites() {
+        return base.features().containsAll(CandidateFeatures.COMPOSITE);
     }
 
     @JsonIgnore
@@ -77,12 +83,12 @@ public record Reranker(int candidates, Layer base, Layer model) {
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(where + ": not a re-ranker (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
-        // BASE alone (fit without a dense retriever, and every reranker.json written before it existed) or BASE + DENSE
-        if (!r.base().features().equals(CandidateFeatures.base(false)) && !r.base().features().equals(CandidateFeatures.base(true))
+        // BASE, then DENSE when fit with a dense retriever, then COMPOSITE; files written before either lack it
+        if (!r.base().features().equals(CandidateFeatures.base(r.usesDense(), r.usesComposites()))
                 || r.usesModel() && !r.model().features().equals(CandidateFeatures.MODEL)) {
             throw new IOException(where + ": made for other features " + r.base().features()
                     + "; this build computes " + CandidateFeatures.BASE + ", with a dense retriever also " + CandidateFeatures.DENSE
-                    + " (fit it again with `syncabel rerank`)");
+                    + ", then " + CandidateFeatures.COMPOSITE + " (fit it again with `syncabel rerank`)");
         }
         return r;
     }

@@ -83,7 +83,8 @@ public final class RerankerTraining {
 
     /** The mention's training list, or null when its gold is not a candidate. */
     static ListExample example(CandidateFeatures.Listing l, List<double[]> vectors) {
-        int gold = l.codes().indexOf(l.item().example().code());
+        // a composite gold may be listed in another order than it was annotated
+        int gold = CandidateFeatures.indexOfSameCodes(l.codes(), l.item().example().code());
         return gold < 0 ? null : new ListExample(vectors, gold);
     }
 

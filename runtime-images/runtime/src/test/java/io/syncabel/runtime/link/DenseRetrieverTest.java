@@ -123,17 +123,17 @@ class DenseRetrieverTest {
         HybridLinking without = new HybridLinking(null, kb, MentionDictionary.of(training), 1);
         HybridLinking with = new HybridLinking(null, kb, MentionDictionary.of(training), 1, dense);
 
-        CandidateFeatures.Listing plain = without.features().listings(items, 1).get(0);
+        CandidateFeatures.Listing plain = without.features(false).listings(items, 1).get(0);
         assertThat(plain.codes()).as("no character 3-gram leads TF-IDF to the colon").containsExactly("D003");
         assertThat(plain.base()[0]).hasSize(CandidateFeatures.BASE.size());
-        assertThat(without.features().names()).isEqualTo(CandidateFeatures.BASE);
+        assertThat(without.features(false).names()).isEqualTo(CandidateFeatures.BASE);
 
-        CandidateFeatures.Listing listing = with.features().listings(items, 1).get(0);
-        assertThat(with.features().names()).endsWith(CandidateFeatures.DENSE.toArray(String[]::new));
+        CandidateFeatures.Listing listing = with.features(false).listings(items, 1).get(0);
+        assertThat(with.features(false).names()).endsWith(CandidateFeatures.DENSE.toArray(String[]::new));
         assertThat(listing.codes()).as("TF-IDF's candidate first, then the dense one").containsExactly(plain.codes().get(0), "D006");
         double[] colon = listing.base()[1];
-        int denseCosine = with.features().names().indexOf("denseCosine");
-        int denseRank = with.features().names().indexOf("denseRecipRank");
+        int denseCosine = with.features(false).names().indexOf("denseCosine");
+        int denseRank = with.features(false).names().indexOf("denseRecipRank");
         assertThat(colon).hasSize(CandidateFeatures.BASE.size() + 2);
         assertThat(colon[denseCosine]).isGreaterThan(0.75);
         assertThat(colon[denseRank]).isEqualTo(1.0);
@@ -144,7 +144,7 @@ class DenseRetrieverTest {
                 .as("TF-IDF's candidate keeps its features").containsExactly(plain.base()[0]);
 
         // a re-ranker weighing the dense cosine answers the colon; with the TF-IDF cosine alone it cannot
-        Reranker byDense = new Reranker(1, RerankerTest.layer(CandidateFeatures.base(true), denseCosine), null);
+        Reranker byDense = new Reranker(1, RerankerTest.layer(CandidateFeatures.base(true, false), denseCosine), null);
         assertThat(with.rerank(items, byDense, new Linker.Options(1, 1, true)).get(0).get(0).candidate().codes())
                 .containsExactly("D006");
         assertThatThrownBy(() -> without.rerank(items, byDense, new Linker.Options(1, 1, true)))
@@ -191,7 +191,7 @@ class DenseRetrieverTest {
         List<List<HybridLinking.Fused>> ranked = hybrid.rerank(items, old.withoutModel(), new Linker.Options(3, 3, true));
         // the same sum the base layer computed before: the features as listed, standardised, weighted
         for (int i = 0; i < items.size(); i++) {
-            CandidateFeatures.Listing l = hybrid.features().listings(items, 3).get(i);
+            CandidateFeatures.Listing l = hybrid.features(false).listings(items, 3).get(i);
             double[] expected = new double[l.codes().size()];
             for (int r = 0; r < expected.length; r++) {
                 for (int f = 0; f < 12; f++) {

@@ -111,7 +111,48 @@ class RerankerTest {
         CandidateFeatures.Listing colorectal = hybrid.features().listings(other, 3).get(0);
         assertThat(colorectal.base()[colorectal.codes().indexOf("D006")][CandidateFeatures.BASE.indexOf("prior")]).isEqualTo(Math.log1p(1));
         assertThat(colorectal.base()[colorectal.codes().indexOf("D006")][agreement]).as("no other mention in its document").isZero();
-        assertThat(CandidateFeatures.BASE).hasSize(chorea.base()[0].length);
+        assertThat(hybrid.features().names()).hasSize(chorea.base()[0].length).startsWith(CandidateFeatures.BASE.toArray(String[]::new))
+                .endsWith(CandidateFeatures.COMPOSITE.toArray(String[]::new));
+    }
+
+    @Test
+    void aCoordinatedMentionGetsTheCandidateItsPartsNameTogether() throws IOException {
+        KnowledgeBase kb = TestData.build("dnorm", TestData.uri(Files.writeString(dir.resolve("kb-composite.txt"), """
+                D007||Breast cancer|breast carcinoma
+                D008||Ovarian cancer|ovary cancer
+                D009||Hereditary breast and ovarian cancer syndrome|HBOC
+                """)), KbOptions.defaults());
+        List<CorpusExamples.Item> training = read(kb, "train-composite.pubtator", """
+                1|t|HBOC was seen.
+                1|a|Nothing else.
+                1	0	4	HBOC	Disease	D009
+
+                """);
+        List<CorpusExamples.Item> items = read(kb, "test-composite.pubtator", """
+                2|t|Families with breast and ovarian cancer.
+                2|a|Nothing else.
+                2	14	39	breast and ovarian cancer	Disease	D008|D007
+                """);
+        HybridLinking hybrid = new HybridLinking(null, kb, training, 3);
+        CandidateFeatures.Listing listing = hybrid.features().listings(items, 3).get(0);
+        int flag = hybrid.features().names().indexOf("coordination");
+        int composite = listing.codes().indexOf("D007+D008");
+        assertThat(composite).as("breast cancer + ovarian cancer, in text order").isNotNegative();
+        assertThat(listing.base()[composite][flag]).isEqualTo(1.0);
+        assertThat(listing.codes()).filteredOn(c -> !c.contains("+")).allSatisfy(c ->
+                assertThat(listing.base()[listing.codes().indexOf(c)][flag]).isZero());
+        // both parts are KB names: the weakest part's cosine is still 1
+        assertThat(listing.base()[composite][CandidateFeatures.COSINE]).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(RerankerTraining.example(listing, List.of(listing.base())).gold()).as("the gold, annotated in another order")
+                .isEqualTo(composite);
+
+        Reranker byCoordination = new Reranker(3, layer(hybrid.features().names(), flag), null);
+        assertThat(hybrid.rerank(items, byCoordination, new Linker.Options(3, 3, true)).get(0).get(0).candidate().codes())
+                .containsExactly("D007", "D008");
+        // a re-ranker fit before composites existed lists no such candidate
+        assertThat(hybrid.features(false).listings(items, 3).get(0).codes()).noneMatch(c -> c.contains("+"));
+        assertThat(hybrid.rerank(items, new Reranker(3, layer(CandidateFeatures.BASE, CandidateFeatures.COSINE), null),
+                new Linker.Options(3, 3, true)).get(0)).allSatisfy(f -> assertThat(f.candidate().codes()).hasSize(1));
     }
 
     @Test
