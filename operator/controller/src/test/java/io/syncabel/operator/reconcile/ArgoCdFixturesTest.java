@@ -72,6 +72,7 @@ class ArgoCdFixturesTest {
     static final String JOB_START = "2026-11-27T10:00:00Z";
     static final String RUN_KEY = "<runKey>";
     static final String API_VERSION = "syncabel.io/v1alpha1";
+    static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}([Tt ].*)?");
     /**
      * Block style, no line folding, quotes only where YAML needs them and around timestamps, which a YAML 1.1
      * reader would otherwise take for dates (kubectl quotes them too).
@@ -88,7 +89,6 @@ class ArgoCdFixturesTest {
                 }
             })
             .build());
-    static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}([Tt ].*)?");
 
     /** Every file in argocd/testdata, each made by the test of the same name. */
     static final List<String> FIXTURES = List.of("kb-no-status", "kb-succeeded", "kb-stale-generation", "synth-running", "tr-waiting",
