@@ -50,16 +50,21 @@ final class MockCluster {
     }
 
     static Operator start(KubernetesClient client, OperatorSettings settings, StoreReader store) {
+        return start(client, settings, store, java.time.Clock.systemUTC());
+    }
+
+    /** With {@code clock} for what the operator stamps itself: conditions' lastTransitionTime, ETAs. */
+    static Operator start(KubernetesClient client, OperatorSettings settings, StoreReader store, java.time.Clock clock) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withReconciliationTerminationTimeout(java.time.Duration.ofSeconds(1)));
-        operator.register(new KnowledgeBaseReconciler(settings, java.time.Clock.systemUTC(), store));
-        operator.register(new SyntheticDatasetReconciler(settings, java.time.Clock.systemUTC(), store));
-        operator.register(new TrainingRunReconciler(settings, java.time.Clock.systemUTC(), store));
-        operator.register(new LinkerDeploymentReconciler(settings));
-        operator.register(new EvaluationReconciler(settings, java.time.Clock.systemUTC(), store));
+        operator.register(new KnowledgeBaseReconciler(settings, clock, store));
+        operator.register(new SyntheticDatasetReconciler(settings, clock, store));
+        operator.register(new TrainingRunReconciler(settings, clock, store));
+        operator.register(new LinkerDeploymentReconciler(settings, clock));
+        operator.register(new EvaluationReconciler(settings, clock, store));
         operator.start();
         return operator;
     }
@@ -93,7 +98,8 @@ final class MockCluster {
     static PodBuilder podOf(Job job, String suffix) {
         Map<String, String> labels = new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
         labels.put(Labels.JOB_NAME, job.getMetadata().getName());
-        return new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-" + suffix).withNamespace(NS)
+        return new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-" + suffix)
+                .withNamespace(job.getMetadata().getNamespace())
                 .withLabels(labels).endMetadata();
     }
 
