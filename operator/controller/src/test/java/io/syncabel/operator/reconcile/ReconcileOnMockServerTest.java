@@ -164,6 +164,7 @@ class ReconcileOnMockServerTest {
         eventually().until(() -> jobs(client, "sd-b").size() == 1);
         assertThat(jobs(client, "sd-b").get(0).getMetadata().getName()).as("the superseded run was stopped")
                 .isNotEqualTo(synth.getMetadata().getName());
+        eventually().until(() -> eventReasons("sd-b").containsAll(List.of("RunCreated", "RunSuperseded")));
     }
 
     @Test
