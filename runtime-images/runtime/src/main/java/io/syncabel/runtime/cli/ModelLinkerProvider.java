@@ -44,7 +44,11 @@ public final class ModelLinkerProvider implements LinkerLoader.Provider {
                 try {
                     ModelDense.attach(artifact, null);
                 } catch (java.io.IOException | RuntimeException e) {
-                    artifact.close();
+                    try {
+                        artifact.close();
+                    } catch (java.io.IOException | RuntimeException closing) {
+                        e.addSuppressed(closing); // the reader's error is the one to show, not the close's
+                    }
                     throw e;
                 }
             }
