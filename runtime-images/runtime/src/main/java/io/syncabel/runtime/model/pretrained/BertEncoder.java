@@ -251,9 +251,11 @@ public final class BertEncoder extends AbstractBlock {
     }
 
     private NDArray gelu(NDArray x) {
-        if (!tanhGelu) {
-            return Activation.gelu(x); // PyTorch's exact erf form
-        }
+        return tanhGelu ? tanhGelu(x) : Activation.gelu(x); // else PyTorch's exact erf form
+    }
+
+    /** The tanh approximation of GELU ("gelu_new"), from element-wise ops. */
+    static NDArray tanhGelu(NDArray x) {
         NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
         return x.mul(0.5f).mul(inner.tanh().add(1f));
     }

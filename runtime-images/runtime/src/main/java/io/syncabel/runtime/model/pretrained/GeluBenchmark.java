@@ -1,4 +1,4 @@
-package io.syncabel.runtime.model;
+package io.syncabel.runtime.model.pretrained;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,8 +9,9 @@ import ai.djl.training.GradientCollector;
 import java.util.function.UnaryOperator;
 
 /**
- * Issue 17's question: should the generator's feed-forward use the tanh GELU built from element-wise ops (which never
- * calls libtorch's fused GELU kernel, whose oneDNN backward crashed once in training) instead of the exact erf GELU?
+ * Issue 17's question: should the generator's feed-forward use the tanh GELU built from element-wise ops
+ * ({@link BertEncoder#tanhGelu}, which never calls libtorch's fused GELU kernel, whose oneDNN backward crashed once in
+ * training) instead of the exact erf GELU?
  * Times forward + backward of both on the feed-forward activation of one training batch (bench/ncbi-disease's model:
  * 4,096 padded tokens x ffn 768) and reports how far the two functions are apart. A plain main, like TrieBenchmark.
  * Usage: bench/gelu [--tokens N] [--ffn F] [--rounds R]
@@ -18,12 +19,6 @@ import java.util.function.UnaryOperator;
  */
 public final class GeluBenchmark {
     private GeluBenchmark() {
-    }
-
-    /** The tanh approximation (GPT-2's "gelu_new"), as BertEncoder computes it for such checkpoints. */
-    static NDArray tanhGelu(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
     }
 
     public static void main(String[] args) {
@@ -40,13 +35,13 @@ public final class GeluBenchmark {
         }
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
             NDArray x = manager.randomNormal(new Shape(tokens, ffn)).mul(2f);
-            double diff = Activation.gelu(x).sub(tanhGelu(x)).abs().max().getFloat();
+            double diff = Activation.gelu(x).sub(BertEncoder.tanhGelu(x)).abs().max().getFloat();
             // alternate the two in every round and keep each one's best, so a passing load spike does not decide
             double erf = Double.MAX_VALUE;
             double tanh = Double.MAX_VALUE;
             for (int r = 0; r < rounds; r++) {
                 erf = Math.min(erf, forwardBackwardMs(manager, x, Activation::gelu));
-                tanh = Math.min(tanh, forwardBackwardMs(manager, x, GeluBenchmark::tanhGelu));
+                tanh = Math.min(tanh, forwardBackwardMs(manager, x, BertEncoder::tanhGelu));
             }
             System.out.printf("tokens=%d ffn=%d erf_ms=%.2f tanh_ms=%.2f max_abs_diff=%.5f%n", tokens, ffn, erf, tanh, diff);
         }
