@@ -4,8 +4,11 @@ import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.kb.TfIdfLinker;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,11 +39,7 @@ public final class DenseEvaluation {
             List<CorpusExamples.Item> items = test.subList(at, Math.min(test.size(), at + batch));
             long start = System.nanoTime();
             float[][] vectors = dense.embed(items.stream().map(CorpusExamples.Item::mention).toList());
-            List<List<TfIdfLinker.Candidate>> found = new ArrayList<>();
-            for (int i = 0; i < items.size(); i++) {
-                String group = oneGroup ? null : items.get(i).example().group();
-                found.add(dense.topK(new float[][] {vectors[i]}, group, k).get(0));
-            }
+            List<List<TfIdfLinker.Candidate>> found = search(dense, items, vectors, oneGroup, k);
             nanos += System.nanoTime() - start;
             for (int i = 0; i < items.size(); i++) {
                 CorpusExamples.Item item = items.get(i);
@@ -62,6 +61,24 @@ public final class DenseEvaluation {
         }
         return new Figures(test.size(), pct(top1, test.size()), pct(topK, test.size()), unseen, pct(tfidfK, unseen),
                 pct(mergedK, unseen), pct(denseKUnseen, unseen), test.isEmpty() ? 0 : nanos / 1e6 / test.size());
+    }
+
+    /** Each group's mentions of the batch searched together, as the linker does; answers in the items' order. */
+    private static List<List<TfIdfLinker.Candidate>> search(DenseRetriever dense, List<CorpusExamples.Item> items,
+            float[][] vectors, boolean oneGroup, int k) {
+        Map<String, List<Integer>> byGroup = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            byGroup.computeIfAbsent(oneGroup ? "" : items.get(i).example().group(), g -> new ArrayList<>()).add(i);
+        }
+        List<List<TfIdfLinker.Candidate>> found = new ArrayList<>(Collections.nCopies(items.size(), null));
+        byGroup.forEach((group, at) -> {
+            float[][] queries = at.stream().map(i -> vectors[i]).toArray(float[][]::new);
+            List<List<TfIdfLinker.Candidate>> hits = dense.topK(queries, oneGroup ? null : group, k);
+            for (int j = 0; j < at.size(); j++) {
+                found.set(at.get(j), hits.get(j));
+            }
+        });
+        return found;
     }
 
     /** a1, b1, a2, b2 ... without repeats, cut at k: each source gets an equal share of the list. */

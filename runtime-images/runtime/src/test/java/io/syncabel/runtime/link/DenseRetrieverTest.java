@@ -102,6 +102,25 @@ class DenseRetrieverTest {
                 .hasMessageStartingWith("dense.bin: truncated");
     }
 
+    @Test
+    void evaluationSearchesABatchTogetherAndAnswersEachMentionWithItsOwnNeighbours() throws IOException {
+        KnowledgeBase kb = kb();
+        DenseRetriever dense = DenseRetriever.build(new WordEmbedder(64), kb, DenseIndex.Storage.FLOAT16);
+        List<CorpusExamples.Item> mentions = read(kb, "mentions.txt", """
+                3|t|Bowel carcinoma, Huntington chorea and hepatolenticular degeneration.
+                3|a|Nothing else.
+                3\t0\t15\tBowel carcinoma\tDisease\tD006
+                3\t17\t34\tHuntington chorea\tDisease\tD005
+                3\t39\t68\thepatolenticular degeneration\tDisease\tD003
+                """);
+        List<CorpusExamples.Item> training = read(kb, "train.txt", TRAIN);
+        DenseEvaluation.Figures figures = DenseEvaluation.evaluate(kb, dense, MentionDictionary.of(training), mentions, 1);
+        // three mentions of three concepts in one batch: a mix-up of the batch's answers would cost Recall@1
+        assertThat(figures.mentions()).isEqualTo(3);
+        assertThat(figures.recallAt1()).isEqualTo(100.0);
+        assertThat(figures.unseenMentions()).isEqualTo(3);
+    }
+
     static final String TRAIN = """
             1|t|Colon cancer was seen.
             1|a|Nothing else.
