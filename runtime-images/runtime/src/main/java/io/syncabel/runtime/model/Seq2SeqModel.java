@@ -4,8 +4,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.syncabel.runtime.link.StepDecoder;
@@ -165,80 +163,16 @@ public final class Seq2SeqModel implements StepDecoder, TrainableSeq2Seq, AutoCl
         return manager.create(flat, new Shape(sequences.size(), t));
     }
 
-    /**
-     * Encoder output and cross-attention keys/values are computed once per source; each step gathers
-     * them per hypothesis and extends the self-attention cache, inside a scope that frees everything
-     * else the step created (DJL attaches results to the first operand's manager, see djl-notes).
-     */
-    private final class DjlSession implements Session {
-        private final NDManager session = manager.newSubManager();
-        private final NDList cross;
-        private NDList selfCache = new NDList();
-        private int[] sourceOfRow;
-        private int position;
-
+    /** Incremental decoding of the block (see {@link CachedSession}). */
+    private final class DjlSession extends CachedSession {
         DjlSession(List<int[]> sources) {
-            try (NDScope scope = new NDScope()) {
-                NDArray src = pad(session, sources, block.config().maxSourceLength());
-                cross = block.crossState(src);
-                for (NDArray a : cross) {
-                    NDScope.unregister(a);
-                    a.attach(session);
-                }
-            }
+            super(manager, session -> block.crossState(pad(session, sources, block.config().maxSourceLength())),
+                    block.config().vocabSize(), block.config().maxTargetLength(), "maxTargetLength");
         }
 
         @Override
-        public float[][] step(int[] parentRows, int[] tokens) {
-            if (position >= block.config().maxTargetLength()) {
-                throw new IllegalStateException("decoding past maxTargetLength " + block.config().maxTargetLength());
-            }
-            int[] sources = new int[parentRows.length];
-            for (int i = 0; i < parentRows.length; i++) {
-                sources[i] = position == 0 ? parentRows[i] : sourceOfRow[parentRows[i]];
-            }
-            float[] flat;
-            NDList extended;
-            try (NDScope scope = new NDScope()) {
-                NDArray sourceIndex = session.create(sources);
-                NDList gathered = new NDList();
-                for (NDArray a : cross) {
-                    gathered.add(a.get(new NDIndex("{}", sourceIndex)));
-                }
-                NDList cache = new NDList();
-                if (position > 0) {
-                    NDArray parentIndex = session.create(parentRows);
-                    for (NDArray a : selfCache) {
-                        cache.add(a.get(new NDIndex("{}", parentIndex)));
-                    }
-                }
-                long[] ids = new long[tokens.length];
-                for (int i = 0; i < tokens.length; i++) {
-                    ids[i] = tokens[i];
-                }
-                NDList out = block.decodeStep(session.create(ids, new Shape(ids.length, 1)), position, gathered, cache);
-                flat = out.get(0).toFloatArray();
-                extended = out.subNDList(1);
-                for (NDArray a : extended) {
-                    NDScope.unregister(a);
-                    a.attach(session);
-                }
-            }
-            selfCache.close();
-            selfCache = extended;
-            sourceOfRow = sources;
-            position++;
-            int v = vocabularySize();
-            float[][] rows = new float[tokens.length][];
-            for (int i = 0; i < tokens.length; i++) {
-                rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return rows;
-        }
-
-        @Override
-        public void close() {
-            session.close();
+        protected NDList decode(int[] tokens, int position, NDList cross, NDList cache) {
+            return block.decodeStep(column(tokens), position, cross, cache);
         }
     }
 }

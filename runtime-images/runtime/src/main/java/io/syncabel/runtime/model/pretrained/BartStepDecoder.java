@@ -1,14 +1,11 @@
 package io.syncabel.runtime.model.pretrained;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncabel.runtime.link.SpecialTokens;
 import io.syncabel.runtime.link.StepDecoder;
+import io.syncabel.runtime.model.CachedSession;
 import io.syncabel.runtime.model.Seq2SeqModel;
 import io.syncabel.runtime.model.TrainableSeq2Seq;
 import java.util.Arrays;
@@ -126,97 +123,40 @@ public final class BartStepDecoder implements StepDecoder, TrainableSeq2Seq, Aut
         manager.close();
     }
 
-    /** As {@code model.Seq2SeqModel}'s session: every step inside an NDScope, only the caches survive, on the session's manager. */
-    private final class BartSession implements Session {
-        private final NDManager session = manager.newSubManager();
-        private final NDList cross;
-        private NDList selfCache = new NDList();
-        private int[] sourceOfRow;
-        /** Decoder positions used so far (the forced BOS counts). */
-        private int position;
-
+    /** Incremental decoding of the block (see {@link CachedSession}), the forced BOS fed on the first step. */
+    private final class BartSession extends CachedSession {
         BartSession(List<int[]> sources) {
-            try (NDScope scope = new NDScope()) {
-                cross = block.crossState(Seq2SeqModel.pad(session, sources, block.config().maxPositions(), block.config().padTokenId()));
-                for (NDArray a : cross) {
-                    NDScope.unregister(a);
-                    a.attach(session);
-                }
-            }
+            super(manager, session -> block.crossState(Seq2SeqModel.pad(session, sources, block.config().maxPositions(),
+                    block.config().padTokenId())), block.config().vocabSize(), block.config().maxPositions(),
+                    "max_position_embeddings");
         }
 
         @Override
-        public float[][] step(int[] parentRows, int[] tokens) {
+        protected int firstStepPositions() {
+            return block.config().decoderPrefix().length;
+        }
+
+        @Override
+        protected NDList decode(int[] tokens, int position, NDList cross, NDList cache) {
             BartConfig c = block.config();
             int[] prefix = c.decoderPrefix();
-            boolean first = position == 0;
-            if (first) {
-                for (int token : tokens) {
-                    if (token != c.decoderStartTokenId()) {
-                        throw new IllegalArgumentException("a BART session starts with decoder_start_token_id "
-                                + c.decoderStartTokenId() + ", got " + token);
-                    }
+            if (position > 0) {
+                return block.decodeStep(column(tokens), position, cross, cache);
+            }
+            for (int token : tokens) {
+                if (token != c.decoderStartTokenId()) {
+                    throw new IllegalArgumentException("a BART session starts with decoder_start_token_id "
+                            + c.decoderStartTokenId() + ", got " + token);
                 }
             }
-            if (position + (first ? prefix.length : 1) > c.maxPositions()) {
-                throw new IllegalStateException("decoding past max_position_embeddings " + c.maxPositions());
+            NDList out = block.decodeStep(column(tokens), position, cross, cache);
+            if (prefix.length > 1) {
+                // the forced BOS (language code) is fed, not scored: its row replaces the start token's
+                int[] forced = new int[tokens.length];
+                Arrays.fill(forced, prefix[1]);
+                out = block.decodeStep(column(forced), position + 1, cross, out.subNDList(1));
             }
-            int[] sources = new int[parentRows.length];
-            for (int i = 0; i < parentRows.length; i++) {
-                sources[i] = first ? parentRows[i] : sourceOfRow[parentRows[i]];
-            }
-            float[] flat;
-            NDList extended;
-            try (NDScope scope = new NDScope()) {
-                NDArray sourceIndex = session.create(sources);
-                NDList gathered = new NDList();
-                for (NDArray a : cross) {
-                    gathered.add(a.get(new NDIndex("{}", sourceIndex)));
-                }
-                NDList cache = new NDList();
-                if (!first) {
-                    NDArray parentIndex = session.create(parentRows);
-                    for (NDArray a : selfCache) {
-                        cache.add(a.get(new NDIndex("{}", parentIndex)));
-                    }
-                }
-                NDList out = block.decodeStep(column(tokens), position, gathered, cache);
-                if (first && prefix.length > 1) {
-                    // the forced BOS (language code) is fed, not scored: its row replaces the start token's
-                    int[] forced = new int[tokens.length];
-                    Arrays.fill(forced, prefix[1]);
-                    out = block.decodeStep(column(forced), position + 1, gathered, out.subNDList(1));
-                }
-                flat = out.get(0).toFloatArray();
-                extended = out.subNDList(1);
-                for (NDArray a : extended) {
-                    NDScope.unregister(a);
-                    a.attach(session);
-                }
-            }
-            selfCache.close();
-            selfCache = extended;
-            sourceOfRow = sources;
-            position += first ? prefix.length : 1;
-            int v = vocabularySize();
-            float[][] rows = new float[tokens.length][];
-            for (int i = 0; i < tokens.length; i++) {
-                rows[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return rows;
-        }
-
-        private NDArray column(int[] tokens) {
-            long[] ids = new long[tokens.length];
-            for (int i = 0; i < tokens.length; i++) {
-                ids[i] = tokens[i];
-            }
-            return session.create(ids, new Shape(ids.length, 1));
-        }
-
-        @Override
-        public void close() {
-            session.close();
+            return out;
         }
     }
 }
