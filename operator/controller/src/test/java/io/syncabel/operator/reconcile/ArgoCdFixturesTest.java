@@ -1,7 +1,6 @@
 package io.syncabel.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -431,7 +430,7 @@ class ArgoCdFixturesTest {
     }
 
     static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100));
+        return MockCluster.eventually(Duration.ofSeconds(30));
     }
 
     // ---- the fixture ----

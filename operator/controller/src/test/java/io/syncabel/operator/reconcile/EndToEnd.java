@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.awaitility.core.ConditionFactory;
 
 /**
  * A cluster for end-to-end tests: the mock API server, the operator configured with a folder store
@@ -82,7 +81,7 @@ final class EndToEnd implements AutoCloseable {
 
     /** Waits until the resource is Ready (Succeeded), failing at once with its message if it fails. */
     <T extends CustomResource<?, ? extends StageStatus>> T awaitSucceeded(Class<T> kind, String name, Duration atMost) {
-        eventually(atMost).until(() -> {
+        MockCluster.eventually(atMost).until(() -> {
             String ready = ready(get(kind, name));
             if (ready != null && ready.endsWith("/Failed")) {
                 throw new AssertionError(kind.getSimpleName() + " " + name + " failed: "
@@ -94,13 +93,10 @@ final class EndToEnd implements AutoCloseable {
     }
 
     <T extends CustomResource<?, ? extends StageStatus>> T await(Class<T> kind, String name, Predicate<T> condition) {
-        eventually(Duration.ofSeconds(30)).until(() -> get(kind, name), r -> r != null && condition.test(r));
+        MockCluster.eventually(Duration.ofSeconds(30)).until(() -> get(kind, name), r -> r != null && condition.test(r));
         return get(kind, name);
     }
 
-    static ConditionFactory eventually(Duration atMost) {
-        return org.awaitility.Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100));
-    }
 
     @Override
     public void close() {

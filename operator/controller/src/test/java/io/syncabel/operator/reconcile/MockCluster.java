@@ -11,9 +11,11 @@ import io.syncabel.operator.OperatorSettings;
 import io.syncabel.operator.children.Labels;
 import io.syncabel.operator.store.StoreReader;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionFactory;
 
 /**
  * The fabric8 mock server (CRUD mode) standing in for a cluster: the CRDs registered so status is a
@@ -24,6 +26,15 @@ final class MockCluster {
     static final String NS = "test";
 
     private MockCluster() {
+    }
+
+    /** Waits for what the operator does asynchronously: 20 s at most (a loaded CI box), polled every 100 ms. */
+    static ConditionFactory eventually() {
+        return eventually(Duration.ofSeconds(20));
+    }
+
+    static ConditionFactory eventually(Duration atMost) {
+        return org.awaitility.Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100));
     }
 
     /**

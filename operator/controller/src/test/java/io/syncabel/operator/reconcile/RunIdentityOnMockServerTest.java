@@ -1,6 +1,7 @@
 package io.syncabel.operator.reconcile;
 
 import static io.syncabel.operator.reconcile.MockCluster.NS;
+import static io.syncabel.operator.reconcile.MockCluster.eventually;
 import static io.syncabel.operator.reconcile.MockCluster.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,9 +63,6 @@ class RunIdentityOnMockServerTest {
         client.close();
     }
 
-    static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
-    }
 
     static <T extends CustomResource<?, ? extends StageStatus>> T get(Class<T> kind, String name) {
         return client.resources(kind).inNamespace(NS).withName(name).get();

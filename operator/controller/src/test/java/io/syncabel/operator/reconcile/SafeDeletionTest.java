@@ -1,6 +1,7 @@
 package io.syncabel.operator.reconcile;
 
 import static io.syncabel.operator.reconcile.MockCluster.NS;
+import static io.syncabel.operator.reconcile.MockCluster.eventually;
 import static io.syncabel.operator.reconcile.MockCluster.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +24,6 @@ import io.syncabel.operator.children.Labels;
 import io.syncabel.operator.status.StatusAggregator;
 import java.time.Duration;
 import java.util.Optional;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,9 +52,6 @@ class SafeDeletionTest {
         client.close();
     }
 
-    static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
-    }
 
     static <T extends CustomResource<?, ? extends StageStatus>> T get(Class<T> kind, String name) {
         return client.resources(kind).inNamespace(NS).withName(name).get();
