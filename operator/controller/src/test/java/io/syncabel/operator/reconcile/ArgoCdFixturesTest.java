@@ -192,14 +192,7 @@ class ArgoCdFixturesTest {
     void trOomKilled() throws IOException {
         String ns = "tr-oomkilled";
         succeededKnowledgeBase(ns);
-        apply(ns, """
-                kind: TrainingRun
-                metadata: {name: model}
-                spec:
-                  knowledgeBaseRef: {name: medic}
-                  corpora: [{uri: "s3://data/train.pubtator", format: pubtator}]
-                  resources: {limits: {memory: 4Gi}}
-                """);
+        applyTrainingRun(ns, "resources: {limits: {memory: 4Gi}}");
         Job job = onlyJob(ns, TrainingRun.class, "model");
         // the first pod was killed for memory; the Job controller has not made the next one yet
         client.pods().resource(MockCluster.podOf(job, "k5w9z").withNewStatus().withPhase("Failed").addNewContainerStatus()
@@ -214,14 +207,7 @@ class ArgoCdFixturesTest {
     void trQueued() throws IOException {
         String ns = "tr-queued";
         succeededKnowledgeBase(ns);
-        apply(ns, """
-                kind: TrainingRun
-                metadata: {name: model}
-                spec:
-                  knowledgeBaseRef: {name: medic}
-                  corpora: [{uri: "s3://data/train.pubtator", format: pubtator}]
-                  scheduling: {queueName: gpu-queue}
-                """);
+        applyTrainingRun(ns, "scheduling: {queueName: gpu-queue}");
         // the Job is created suspended for Kueue, which has not admitted it
         assertThat(onlyJob(ns, TrainingRun.class, "model").getSpec().getSuspend()).isTrue();
         awaitReady(ns, TrainingRun.class, "model", "False/Queued");
@@ -232,14 +218,7 @@ class ArgoCdFixturesTest {
     void trSuspended() throws IOException {
         String ns = "tr-suspended";
         succeededKnowledgeBase(ns);
-        apply(ns, """
-                kind: TrainingRun
-                metadata: {name: model}
-                spec:
-                  knowledgeBaseRef: {name: medic}
-                  corpora: [{uri: "s3://data/train.pubtator", format: pubtator}]
-                  suspend: true
-                """);
+        applyTrainingRun(ns, "suspend: true");
         assertThat(onlyJob(ns, TrainingRun.class, "model").getSpec().getSuspend()).isTrue();
         awaitReady(ns, TrainingRun.class, "model", "False/Queued");
         matchesFixture(ns, "A TrainingRun suspended by spec.suspend.", get(ns, TrainingRun.class, "model"));
@@ -279,13 +258,7 @@ class ArgoCdFixturesTest {
     void evalSucceeded() throws IOException {
         String ns = "eval-succeeded";
         succeededKnowledgeBase(ns);
-        apply(ns, """
-                kind: TrainingRun
-                metadata: {name: model}
-                spec:
-                  knowledgeBaseRef: {name: medic}
-                  corpora: [{uri: "s3://data/train.pubtator", format: pubtator}]
-                """);
+        applyTrainingRun(ns, "");
         MockCluster.succeed(client, onlyJob(ns, TrainingRun.class, "model"), "{\"epoch\":10,\"loss\":0.41,\"devRecallAt1\":86.9}");
         awaitReady(ns, TrainingRun.class, "model", "True/Succeeded");
         apply(ns, """
@@ -339,6 +312,17 @@ class ArgoCdFixturesTest {
         String name = LinkerServerDeployment.name(client.resources(LinkerDeployment.class).inNamespace(ns).withName("medic").get());
         eventually().until(() -> deployments.withName(name).get() != null);
         return deployments.withName(name).get();
+    }
+
+    /** The TrainingRun "model" of the KB "medic" on one PubTator corpus, with one more spec field ({@code extra}, or none). */
+    static void applyTrainingRun(String ns, String extra) {
+        apply(ns, """
+                kind: TrainingRun
+                metadata: {name: model}
+                spec:
+                  knowledgeBaseRef: {name: medic}
+                  corpora: [{uri: "s3://data/train.pubtator", format: pubtator}]
+                """ + (extra.isEmpty() ? "" : "  " + extra + "\n"));
     }
 
     /** {@code kubectl apply} of a manifest (apiVersion and namespace added): the API server's answer. */
