@@ -4,6 +4,7 @@
 # Usage: bench/dense-retriever/run.sh        (env: STEPS=300 STORAGE=float16 OUT=target/bench-dense)
 # Last line: recall_at_1=<dense alone> recall_at_10=<merged candidates, test mentions not in the training dictionary>
 #            bytes_per_name=<b> query_ms=<q> train_minutes=<t>
+#            dictionary_recall_at_1=<dense alone, the train + dev mentions searched beside the KB's names (BioSyn's protocol)>
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data="${SYNCABEL_DATA:-../shared/data}/ncbi-disease"
@@ -34,4 +35,4 @@ run dense evaluate --retriever "file:$PWD/$out/dense" --kb "$out/kb" --dictionar
   --dictionary-corpus "$data/devel/NCBIdevelopset_corpus.txt" --corpus "$data/test/NCBItestset_corpus.txt" | tail -1 > "$out/eval.json"
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" "$out/eval.json"; }
 echo "recall_at_1=$(field recallAt1) recall_at_10=$(field mergedRecallAtKUnseen) bytes_per_name=$(field bytesPerName)" \
-  "query_ms=$(field queryMs) train_minutes=$(field trainMinutes)"
+  "query_ms=$(field queryMs) train_minutes=$(field trainMinutes) dictionary_recall_at_1=$(field dictionaryRecallAt1)"

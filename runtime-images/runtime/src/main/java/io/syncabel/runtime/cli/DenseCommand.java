@@ -188,6 +188,8 @@ final class DenseCommand {
                 summary.put("recallAt1", f.recallAt1());
                 summary.put("recallAtK", f.recallAtK());
                 summary.put("k", k);
+                summary.put("dictionaryRecallAt1", f.dictionaryRecallAt1());
+                summary.put("dictionaryRecallAtK", f.dictionaryRecallAtK());
                 summary.put("unseenMentions", f.unseenMentions());
                 summary.put("tfidfRecallAtKUnseen", f.tfidfRecallAtKUnseen());
                 summary.put("denseRecallAtKUnseen", f.denseRecallAtKUnseen());

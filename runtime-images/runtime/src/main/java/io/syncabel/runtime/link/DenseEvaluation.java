@@ -15,14 +15,17 @@ import java.util.Set;
  * How well a dense retriever finds concepts, on its own and beside TF-IDF, in the terms of issue 15's figures:
  * Recall@1 and @k of the dense retriever alone over every mention, and on the mentions the training dictionary
  * does not hold (the ones retrieval must really find) the share whose gold concept is among the first k of TF-IDF
- * alone and of the merged list (TF-IDF and dense ranks interleaved, duplicates dropped). A composite gold
+ * alone and of the merged list (TF-IDF and dense ranks interleaved, duplicates dropped); and Recall@1 and @k when
+ * the training mentions are searched beside the KB's names (BioSyn's and SapBERT's NCBI protocol, their dictionary
+ * holding the training mentions). A composite gold
  * ({@code A+B}) counts as found only when one candidate carries all of it, so composites count as misses here.
  */
 public final class DenseEvaluation {
 
     /** The figures, in percent; {@code queryMs}: mean milliseconds to embed and search one mention. */
     public record Figures(int mentions, double recallAt1, double recallAtK, int unseenMentions, double tfidfRecallAtKUnseen,
-            double mergedRecallAtKUnseen, double denseRecallAtKUnseen, double queryMs) {
+            double mergedRecallAtKUnseen, double denseRecallAtKUnseen, double queryMs, double dictionaryRecallAt1,
+            double dictionaryRecallAtK) {
     }
 
     private DenseEvaluation() {
@@ -32,7 +35,9 @@ public final class DenseEvaluation {
             List<CorpusExamples.Item> test, int k) {
         TfIdfLinker tfidf = kb.linker();
         boolean oneGroup = kb.groups().size() == 1;
-        int top1 = 0, topK = 0, unseen = 0, tfidfK = 0, mergedK = 0, denseKUnseen = 0;
+        // BioSyn's and SapBERT's protocol: the KB's names and the training mentions searched together
+        DenseRetriever mentions = dense.over(dictionary.rows(kb.groups()));
+        int top1 = 0, topK = 0, unseen = 0, tfidfK = 0, mergedK = 0, denseKUnseen = 0, dictTop1 = 0, dictTopK = 0;
         long nanos = 0;
         int batch = 64;
         for (int at = 0; at < test.size(); at += batch) {
@@ -41,6 +46,7 @@ public final class DenseEvaluation {
             float[][] vectors = dense.embed(items.stream().map(CorpusExamples.Item::mention).toList());
             List<List<TfIdfLinker.Candidate>> found = search(dense, items, vectors, oneGroup, k);
             nanos += System.nanoTime() - start;
+            List<List<TfIdfLinker.Candidate>> nearMentions = search(mentions, items, vectors, oneGroup, k);
             for (int i = 0; i < items.size(); i++) {
                 CorpusExamples.Item item = items.get(i);
                 Set<String> gold = gold(item);
@@ -48,6 +54,9 @@ public final class DenseEvaluation {
                 top1 += !denseCodes.isEmpty() && gold.contains(denseCodes.get(0)) ? 1 : 0;
                 boolean denseHit = hit(denseCodes, gold);
                 topK += denseHit ? 1 : 0;
+                List<String> dictCodes = nearest(found.get(i), nearMentions.get(i), k);
+                dictTop1 += !dictCodes.isEmpty() && gold.contains(dictCodes.get(0)) ? 1 : 0;
+                dictTopK += hit(dictCodes, gold) ? 1 : 0;
                 if (dictionary.votes().containsKey(HybridLinking.normalise(item.example().mention()))) {
                     continue;
                 }
@@ -60,7 +69,8 @@ public final class DenseEvaluation {
             }
         }
         return new Figures(test.size(), pct(top1, test.size()), pct(topK, test.size()), unseen, pct(tfidfK, unseen),
-                pct(mergedK, unseen), pct(denseKUnseen, unseen), test.isEmpty() ? 0 : nanos / 1e6 / test.size());
+                pct(mergedK, unseen), pct(denseKUnseen, unseen), test.isEmpty() ? 0 : nanos / 1e6 / test.size(),
+                pct(dictTop1, test.size()), pct(dictTopK, test.size()));
     }
 
     /** Each group's mentions of the batch searched together, as the linker does; answers in the items' order. */
@@ -79,6 +89,20 @@ public final class DenseEvaluation {
             }
         });
         return found;
+    }
+
+    /** The codes of both lists by score (each code at its best), cut at k: one search over both sets of names. */
+    static List<String> nearest(List<TfIdfLinker.Candidate> a, List<TfIdfLinker.Candidate> b, int k) {
+        Map<String, Double> best = new LinkedHashMap<>();
+        for (TfIdfLinker.Candidate c : a) {
+            best.merge(c.code(), c.score(), Math::max);
+        }
+        for (TfIdfLinker.Candidate c : b) {
+            best.merge(c.code(), c.score(), Math::max);
+        }
+        return best.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(k).map(Map.Entry::getKey).toList();
     }
 
     /** a1, b1, a2, b2 ... without repeats, cut at k: each source gets an equal share of the list. */

@@ -37,8 +37,14 @@ public final class DenseRetriever {
     private final List<Row> rows;
     private final DenseIndex index;
     private final Map<String, List<Integer>> rowsByCode = new HashMap<>();
+    /** Vectors of the names given to {@link #over}, shared by every retriever made from one: each embedded once. */
+    private final Map<String, float[]> namedVectors;
 
     DenseRetriever(Embedder embedder, List<Row> rows, DenseIndex index) {
+        this(embedder, rows, index, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    private DenseRetriever(Embedder embedder, List<Row> rows, DenseIndex index, Map<String, float[]> namedVectors) {
         if (index.size() != rows.size()) {
             throw new IllegalArgumentException("a dense index of " + index.size() + " vectors for " + rows.size() + " names");
         }
@@ -49,6 +55,7 @@ public final class DenseRetriever {
         this.embedder = embedder;
         this.rows = List.copyOf(rows);
         this.index = index;
+        this.namedVectors = namedVectors;
         for (int r = 0; r < rows.size(); r++) {
             for (String code : rows.get(r).codes()) {
                 rowsByCode.computeIfAbsent(code, c -> new ArrayList<>()).add(r);
@@ -68,6 +75,24 @@ public final class DenseRetriever {
             }
         }
         return new DenseRetriever(embedder, rows, DenseIndex.of(storage, embedder.dimension(), vectors));
+    }
+
+    /**
+     * A retriever with this one's encoder over other names (the training mentions, which BioSyn's dictionary holds
+     * beside the KB's). A text is embedded once for every retriever made from the same one, so per-fold dictionaries
+     * cost only their index.
+     */
+    public DenseRetriever over(List<Row> names) {
+        List<String> missing = names.stream().map(Row::name).distinct().filter(t -> !namedVectors.containsKey(t)).toList();
+        for (int at = 0; at < missing.size(); at += BATCH) {
+            List<String> batch = missing.subList(at, Math.min(missing.size(), at + BATCH));
+            float[][] vectors = embed(batch);
+            for (int j = 0; j < batch.size(); j++) {
+                namedVectors.put(batch.get(j), vectors[j]);
+            }
+        }
+        DenseIndex other = DenseIndex.of(index.storage(), index.dimension(), names.stream().map(r -> namedVectors.get(r.name())).toList());
+        return new DenseRetriever(embedder, names, other, namedVectors);
     }
 
     public List<Row> rows() {

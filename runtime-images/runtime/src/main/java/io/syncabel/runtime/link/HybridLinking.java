@@ -53,8 +53,7 @@ public final class HybridLinking {
         this.candidates = candidates;
         this.dictionary = dictionary;
         Map<String, Map<String, List<String>>> mentions = new TreeMap<>();
-        dictionary.votes().forEach((mention, codes) -> {
-            String code = codes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        dictionary.mostVoted().forEach((mention, code) -> {
             exact.put(mention, code);
             for (String group : kb.groups()) {
                 mentions.computeIfAbsent(group, g -> new TreeMap<>()).put(mention, List.of(code.split("\\+")));

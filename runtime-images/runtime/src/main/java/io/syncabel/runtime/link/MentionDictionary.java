@@ -37,6 +37,23 @@ public record MentionDictionary(Map<String, Map<String, Integer>> votes) {
         return new MentionDictionary(votes);
     }
 
+    /** Each mention's most frequent code (ties: the first code in order), as the exact lookup answers it. */
+    public Map<String, String> mostVoted() {
+        Map<String, String> out = new TreeMap<>();
+        votes.forEach((m, codes) -> out.put(m, codes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey()));
+        return out;
+    }
+
+    /**
+     * The mentions as names for a retriever, one row per group: each with its most frequent code ({@code +}-joined
+     * codes split), as BioSyn's train-augmented dictionary holds them.
+     */
+    public List<DenseRetriever.Row> rows(java.util.Collection<String> groups) {
+        List<DenseRetriever.Row> out = new java.util.ArrayList<>();
+        mostVoted().forEach((m, code) -> groups.forEach(g -> out.add(new DenseRetriever.Row(g, m, List.of(code.split("\\+"))))));
+        return out;
+    }
+
     public boolean isEmpty() {
         return votes.isEmpty();
     }

@@ -33,7 +33,7 @@ class DenseRetrieverTest {
      */
     static final class WordEmbedder implements Embedder {
         static final Map<String, String> SYNONYMS = Map.of("bowel", "colon", "carcinoma", "cancer", "tumour", "cancer",
-                "dystrophia", "dystrophy");
+                "dystrophia", "dystrophy", "lynch", "hnpcc");
         final int dimension;
 
         WordEmbedder(int dimension) {
@@ -119,6 +119,59 @@ class DenseRetrieverTest {
         assertThat(figures.mentions()).isEqualTo(3);
         assertThat(figures.recallAt1()).isEqualTo(100.0);
         assertThat(figures.unseenMentions()).isEqualTo(3);
+    }
+
+    @Test
+    void evaluationAlsoSearchesTheTrainingMentionsAsBioSynsDictionaryHoldsThem() throws IOException {
+        KnowledgeBase kb = kb();
+        // "Lynch" shares no word with a KB name: only the embedded training mention "HNPCC" leads to colorectal cancer
+        List<CorpusExamples.Item> training = read(kb, "train.pubtator", """
+                1|t|HNPCC runs in families.
+                1|a|Nothing else.
+                1\t0\t5\tHNPCC\tDisease\tD006
+                """);
+        List<CorpusExamples.Item> items = read(kb, "test.pubtator", """
+                2|t|Lynch families.
+                2|a|Nothing else.
+                2\t0\t5\tLynch\tDisease\tD006
+                """);
+        CountingEmbedder embedder = new CountingEmbedder(new WordEmbedder(64));
+        DenseRetriever dense = DenseRetriever.build(embedder, kb, DenseIndex.Storage.FLOAT16);
+        DenseEvaluation.Figures figures = DenseEvaluation.evaluate(kb, dense, MentionDictionary.of(training), items, 1);
+        assertThat(figures.recallAt1()).as("the KB's names alone").isZero();
+        assertThat(figures.dictionaryRecallAt1()).as("with the training mentions").isEqualTo(100.0);
+        assertThat(figures.dictionaryRecallAtK()).isEqualTo(100.0);
+
+        // a retriever over other names: the same encoder, each text embedded once for all made from one retriever
+        DenseRetriever mentions = dense.over(MentionDictionary.of(training).rows(kb.groups()));
+        assertThat(mentions.rows()).containsExactly(new DenseRetriever.Row("DISO", "hnpcc", List.of("D006")));
+        List<TfIdfLinker.Candidate> found = mentions.topK(List.of("Lynch"), null, 1).get(0);
+        assertThat(found).extracting(TfIdfLinker.Candidate::code).containsExactly("D006");
+        assertThat(found.get(0).score()).isCloseTo(1.0, within(2e-3));
+        int embedded = embedder.texts;
+        dense.over(MentionDictionary.of(training).rows(kb.groups()));
+        assertThat(embedder.texts).isEqualTo(embedded);
+    }
+
+    /** Counts the texts it embeds. */
+    static final class CountingEmbedder implements Embedder {
+        final Embedder inner;
+        int texts;
+
+        CountingEmbedder(Embedder inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int dimension() {
+            return inner.dimension();
+        }
+
+        @Override
+        public float[][] embed(List<String> batch) {
+            texts += batch.size();
+            return inner.embed(batch);
+        }
     }
 
     static final String TRAIN = """
