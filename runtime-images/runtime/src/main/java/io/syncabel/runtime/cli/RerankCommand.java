@@ -70,6 +70,11 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
             + "join the lists and its cosine and rank become features; link with the same --dense.")
     String dense;
 
+    @Option(names = "--model-layer", defaultValue = "auto", paramLabel = "auto|always",
+            description = "auto (default): keep the model layer only when, fit on the other dev documents, it ranks held-out "
+                    + "dev documents better than the model-free layer alone; always: keep it.")
+    String modelLayer;
+
     @Option(names = "--format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
     String format;
 
@@ -82,6 +87,11 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
         if (candidates < 2 || folds < 2) {
             throw new UserError("--candidates and --folds must be at least 2");
         }
+        RerankerTraining.ModelLayer keep = switch (modelLayer) {
+            case "auto" -> RerankerTraining.ModelLayer.AUTO;
+            case "always" -> RerankerTraining.ModelLayer.ALWAYS;
+            default -> throw new UserError("--model-layer " + modelLayer + ": expected auto or always");
+        };
         String modelUri = Uris.prefix(model);
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
             String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
@@ -93,7 +103,7 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
             try (DenseArtifact denseArtifact = dense == null ? null : DenseArtifact.load(Uris.prefix(dense))) {
                 fitted = RerankerTraining.fit(knowledgeBase, trainItems, devItems,
                         devItems.isEmpty() ? null : artifact.linker(modelUri), candidates, folds,
-                        denseArtifact == null ? null : denseArtifact.retriever());
+                        denseArtifact == null ? null : denseArtifact.retriever(), keep);
             } catch (IllegalArgumentException e) {
                 throw new UserError("--train " + train + ": " + e.getMessage(), e);
             }
@@ -115,13 +125,21 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
         err.printf("rerank: model-free layer from %d training lists (top-1 %.1f%% of them, leave-documents-out)%n",
                 fitted.baseLists(), 100 * fitted.baseTop1());
         summary.put("rerankerBaseWeights", weights(fitted.reranker().base()));
-        if (fitted.reranker().usesModel()) {
+        if (fitted.reranker().usesModel() || fitted.modelLayerDropped()) {
             summary.put("rerankerDevLists", fitted.devLists());
             summary.put("rerankerDevTop1WithoutModel", round(fitted.devTop1WithoutModel()));
             summary.put("rerankerDevTop1WithModel", round(fitted.devTop1WithModel()));
-            summary.put("rerankerModelWeights", weights(fitted.reranker().model()));
-            err.printf("rerank: model layer from %d dev lists: top-1 %.1f%% without the model, %.1f%% with it (in-sample)%n",
-                    fitted.devLists(), 100 * fitted.devTop1WithoutModel(), 100 * fitted.devTop1WithModel());
+            summary.put("rerankerDevTop1WithModelHeldOut",
+                    Double.isNaN(fitted.devTop1WithModelHeldOut()) ? null : round(fitted.devTop1WithModelHeldOut()));
+            summary.put("rerankerModelLayer", fitted.modelLayerDropped() ? "dropped" : "kept");
+            if (fitted.reranker().usesModel()) {
+                summary.put("rerankerModelWeights", weights(fitted.reranker().model()));
+            }
+            err.printf("rerank: model layer from %d dev lists: top-1 %.1f%% without the model, %.1f%% with it (in-sample), %s"
+                    + " on held-out dev documents: %s%n", fitted.devLists(), 100 * fitted.devTop1WithoutModel(),
+                    100 * fitted.devTop1WithModel(), Double.isNaN(fitted.devTop1WithModelHeldOut()) ? "not measured (one document)"
+                            : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * fitted.devTop1WithModelHeldOut()),
+                    fitted.modelLayerDropped() ? "dropped (the model does not earn its place; links without it)" : "kept");
         } else {
             err.println("rerank: no model layer (no dev mention whose gold concept is among its candidates)");
         }

@@ -30,11 +30,24 @@ public final class RerankerTraining {
     public static final int FOLDS = 5;
 
     /**
-     * A fitted re-ranker and how it fared on the lists it learnt from (shares in [0, 1]; the dev figures are
-     * in-sample for the model layer; NaN without dev lists).
+     * A fitted re-ranker and how it fared on the lists it learnt from (shares in [0, 1]; NaN without dev lists):
+     * {@code devTop1WithModel} in-sample, {@code devTop1WithModelHeldOut} with the model layer of each fold of dev
+     * documents fit on the others (NaN with fewer than two dev documents); {@code modelLayerDropped}: a model layer
+     * was fit and left out, as {@link ModelLayer#AUTO} does when it does not earn its place.
      */
     public record Fitted(Reranker reranker, int baseLists, double baseTop1, int devLists, double devTop1WithoutModel,
-            double devTop1WithModel) {
+            double devTop1WithModel, double devTop1WithModelHeldOut, boolean modelLayerDropped) {
+    }
+
+    /** What the fit does with the model layer. */
+    public enum ModelLayer {
+        /**
+         * Kept only when, fit on the other dev documents, it ranks held-out dev documents better than the base layer
+         * alone: the generator must earn its place (where it does not, linking also runs 4x faster without it).
+         */
+        AUTO,
+        /** Always kept (where dev lists exist): the pipeline of earlier releases. */
+        ALWAYS
     }
 
     /**
@@ -53,23 +66,79 @@ public final class RerankerTraining {
      */
     public static Fitted fit(KnowledgeBase kb, List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev,
             GenerativeLinker model, int k, int folds, DenseRetriever dense) {
+        return fit(kb, train, dev, model, k, folds, dense, ModelLayer.AUTO);
+    }
+
+    /** As above, keeping the model layer as {@code modelLayer} says. */
+    public static Fitted fit(KnowledgeBase kb, List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev,
+            GenerativeLinker model, int k, int folds, DenseRetriever dense, ModelLayer modelLayer) {
         List<ListExample> baseLists = baseExamples(kb, train, k, folds, dense);
         Reranker.Layer base = fit(CandidateFeatures.base(dense != null), baseLists);
         Reranker.Layer withModel = null;
         int devLists = 0;
         double before = Double.NaN;
         double after = Double.NaN;
+        double heldOut = Double.NaN;
+        boolean dropped = false;
         if (model != null && dev != null && !dev.isEmpty()) {
             HybridLinking hybrid = new HybridLinking(model, kb, MentionDictionary.of(train), k, dense);
-            List<ListExample> lists = modelExamples(hybrid, model, dev, base, k);
+            List<String> documents = new ArrayList<>();
+            List<ListExample> lists = modelExamples(hybrid, model, dev, base, k, documents);
             if (!lists.isEmpty()) {
-                withModel = fit(CandidateFeatures.MODEL, lists);
+                ModelLayerFit m = fitModelLayer(lists, documents, folds, modelLayer);
+                withModel = m.layer();
                 devLists = lists.size();
-                before = top1(lists, baseAlone());
-                after = top1(lists, withModel);
+                before = m.baseAlone();
+                after = m.inSample();
+                heldOut = m.heldOut();
+                dropped = m.dropped();
             }
         }
-        return new Fitted(new Reranker(k, base, withModel), baseLists.size(), top1(baseLists, base), devLists, before, after);
+        return new Fitted(new Reranker(k, base, withModel), baseLists.size(), top1(baseLists, base), devLists, before, after,
+                heldOut, dropped);
+    }
+
+    /**
+     * The model layer fit on the dev lists and its top-1 figures (shares): the base layer alone, the layer in-sample
+     * and held out ({@link #heldOutTop1}); {@code layer} is null when {@code rule} drops it.
+     */
+    record ModelLayerFit(Reranker.Layer layer, double baseAlone, double inSample, double heldOut, boolean dropped) {
+    }
+
+    static ModelLayerFit fitModelLayer(List<ListExample> lists, List<String> documents, int folds, ModelLayer rule) {
+        Reranker.Layer layer = fit(CandidateFeatures.MODEL, lists);
+        double base = top1(lists, baseAlone());
+        double heldOut = heldOutTop1(lists, documents, folds);
+        // it must do better than the base layer on documents it did not learn from; with fewer than two dev documents
+        // nothing can be held out, and it is kept as before
+        boolean earns = Double.isNaN(heldOut) || heldOut > base;
+        boolean dropped = rule == ModelLayer.AUTO && !earns;
+        return new ModelLayerFit(dropped ? null : layer, base, top1(lists, layer), heldOut, dropped);
+    }
+
+    /**
+     * Top-1 of the model layer on dev lists it did not learn from: the dev documents in {@code folds} groups (fewer
+     * when there are fewer documents), each group ranked by a layer fit on the others; NaN with one document.
+     */
+    static double heldOutTop1(List<ListExample> lists, List<String> documents, int folds) {
+        Map<String, Integer> foldOf = new LinkedHashMap<>();
+        documents.forEach(d -> foldOf.computeIfAbsent(d, x -> foldOf.size() % folds));
+        int groups = Math.min(folds, foldOf.size());
+        if (groups < 2) {
+            return Double.NaN;
+        }
+        int right = 0;
+        for (int f = 0; f < groups; f++) {
+            List<ListExample> held = new ArrayList<>();
+            List<ListExample> others = new ArrayList<>();
+            for (int i = 0; i < lists.size(); i++) {
+                (foldOf.get(documents.get(i)) == f ? held : others).add(lists.get(i));
+            }
+            if (!held.isEmpty()) {
+                right += Math.round(top1(held, fit(CandidateFeatures.MODEL, others)) * held.size());
+            }
+        }
+        return (double) right / lists.size();
     }
 
     /** The model layer's view of the base layer alone: all weight on the base score. */
@@ -124,6 +193,12 @@ public final class RerankerTraining {
      */
     public static List<ListExample> modelExamples(HybridLinking hybrid, GenerativeLinker model, List<CorpusExamples.Item> dev,
             Reranker.Layer base, int k) {
+        return modelExamples(hybrid, model, dev, base, k, new ArrayList<>());
+    }
+
+    /** As above; each list's document is appended to {@code documents}, in the lists' order. */
+    static List<ListExample> modelExamples(HybridLinking hybrid, GenerativeLinker model, List<CorpusExamples.Item> dev,
+            Reranker.Layer base, int k, List<String> documents) {
         List<CandidateFeatures.Listing> listings = hybrid.features().listings(dev, k);
         List<CandidateFeatures.Listing> ranked = listings.stream().filter(l -> !l.codes().isEmpty()).toList();
         List<Map<String, GenerativeLinker.NameScore>> scores = model.scoreConcepts(
@@ -135,6 +210,7 @@ public final class RerankerTraining {
             ListExample e = example(ranked.get(i), CandidateFeatures.withModel(ranked.get(i), base, scores.get(i)));
             if (e != null) {
                 out.add(e);
+                documents.add(ranked.get(i).item().example().document());
             }
         }
         return out;

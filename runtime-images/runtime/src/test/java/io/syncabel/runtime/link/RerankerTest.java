@@ -2,6 +2,7 @@ package io.syncabel.runtime.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.syncabel.runtime.TestData;
 import io.syncabel.runtime.corpus.CorpusExamples;
@@ -58,6 +59,56 @@ class RerankerTest {
         assertThat(again.weights()).containsExactly(layer.weights());
         assertThat(RerankerTraining.loss(lists, layer)).isLessThan(Math.log(5));
         assertThatThrownBy(() -> RerankerTraining.fit(List.of("x"), List.of())).hasMessageContaining("nothing to learn");
+    }
+
+    /**
+     * Dev lists of 40 documents x 5 mentions with the model layer's inputs: the base score marks the gold 70% of the
+     * time; the model's log-probability marks it with the given reliability (0: noise).
+     */
+    static List<RerankerTraining.ListExample> devLists(double modelSignal, List<String> documents) {
+        Random random = new Random(7);
+        List<RerankerTraining.ListExample> lists = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            List<double[]> candidates = new ArrayList<>();
+            int gold = random.nextInt(4);
+            int baseFavourite = random.nextDouble() < 0.7 ? gold : (gold + 1) % 4;
+            for (int r = 0; r < 4; r++) {
+                double base = (r == baseFavourite ? 1.0 : 0.0) + 0.1 * random.nextGaussian();
+                double model = modelSignal * (r == gold ? 1.0 : 0.0) + random.nextGaussian();
+                candidates.add(new double[] {base, model, 2 * model, 0, 1.0 / (r + 1), 0});
+            }
+            lists.add(new RerankerTraining.ListExample(candidates, gold));
+            documents.add("doc" + i / 5);
+        }
+        return lists;
+    }
+
+    @Test
+    void theModelLayerIsKeptOnlyWhereItRanksHeldOutDevDocumentsBetterThanTheBaseLayerAlone() {
+        List<String> documents = new ArrayList<>();
+        List<RerankerTraining.ListExample> helpful = devLists(3.0, documents);
+        RerankerTraining.ModelLayerFit kept = RerankerTraining.fitModelLayer(helpful, documents, 5, RerankerTraining.ModelLayer.AUTO);
+        assertThat(kept.heldOut()).isGreaterThan(kept.baseAlone());
+        assertThat(kept.baseAlone()).isCloseTo(0.7, within(0.08));
+        assertThat(kept.dropped()).isFalse();
+        assertThat(kept.layer()).isNotNull();
+
+        documents.clear();
+        List<RerankerTraining.ListExample> noise = devLists(0.0, documents);
+        RerankerTraining.ModelLayerFit dropped = RerankerTraining.fitModelLayer(noise, documents, 5, RerankerTraining.ModelLayer.AUTO);
+        assertThat(dropped.inSample()).as("in-sample a noise feature can still look useful").isGreaterThanOrEqualTo(dropped.heldOut());
+        assertThat(dropped.heldOut()).isLessThanOrEqualTo(dropped.baseAlone());
+        assertThat(dropped.dropped()).isTrue();
+        assertThat(dropped.layer()).isNull();
+        RerankerTraining.ModelLayerFit always = RerankerTraining.fitModelLayer(noise, documents, 5, RerankerTraining.ModelLayer.ALWAYS);
+        assertThat(always.layer()).isNotNull();
+        assertThat(always.dropped()).isFalse();
+
+        // one dev document: nothing can be held out, the layer is kept as before
+        List<String> one = java.util.Collections.nCopies(noise.size(), "doc");
+        RerankerTraining.ModelLayerFit unchecked = RerankerTraining.fitModelLayer(noise, one, 5, RerankerTraining.ModelLayer.AUTO);
+        assertThat(unchecked.heldOut()).isNaN();
+        assertThat(unchecked.layer()).isNotNull();
     }
 
     KnowledgeBase kb() throws IOException {

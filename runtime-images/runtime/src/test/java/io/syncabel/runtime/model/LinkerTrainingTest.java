@@ -164,7 +164,9 @@ public class LinkerTrainingTest {
             rerank.setOut(new PrintWriter(fitted));
             assertThat(rerank.execute("rerank", "--model", prefix, "--kb", kbArtifact, "--train", train.toString(), "--dev", dev.toString(),
                     "--candidates", "3", "--folds", "2", "--out", reranker.toString())).isZero();
-            assertThat(fitted.toString()).contains("\"rerankerDevLists\":").contains("\"rerankerModelWeights\":");
+            // one dev document: no held-out check is possible, the model layer is kept
+            assertThat(fitted.toString()).contains("\"rerankerDevLists\":").contains("\"rerankerModelWeights\":")
+                    .contains("\"rerankerModelLayer\":\"kept\"").contains("\"rerankerDevTop1WithModelHeldOut\":null");
             assertThat(Files.readString(reranker)).contains("\"modelLogProb\"");
             // a gold code the KB lacks: an error naming file and line, or skipped and counted on request
             Path unknown = Files.writeString(dir.resolve("unknown.pubtator"), Files.readString(dev).replace("\tD006", "\tD999"));
