@@ -125,22 +125,97 @@ public final class DenseIndex {
         return s;
     }
 
-    /** The {@code k} best rows of each query by inner product (ties: the lower row first). */
+    /**
+     * The {@code k} best rows of each query by inner product (ties: the lower row first). A large index is scanned
+     * by several threads at once (one contiguous range of rows each, the common fork-join pool), with the same
+     * answer as one thread's scan.
+     */
     public Hits[] search(float[][] queries, int k) {
+        return search(queries, k, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Rows per thread below which a search is not split further (the MEDIC scale: ~2 ranges). */
+    static final int ROWS_PER_RANGE = 1 << 15;
+
+    /** As above with at most {@code threads} ranges scanned in parallel. */
+    Hits[] search(float[][] queries, int k, int threads) {
         for (float[] q : queries) {
             if (q.length != dimension) {
                 throw new IllegalArgumentException("query of dimension " + q.length + " for an index of dimension " + dimension);
             }
         }
         int keep = Math.min(k, count);
+        int ranges = Math.max(1, Math.min(threads, count / ROWS_PER_RANGE));
+        if (ranges == 1) {
+            return scan(queries, keep, 0, count).hits();
+        }
+        // range boundaries on block multiples, so each range decodes whole blocks as one scan would
+        int blocks = (count + BLOCK - 1) / BLOCK;
+        List<Partial> parts = java.util.stream.IntStream.range(0, ranges).parallel()
+                .mapToObj(r -> scan(queries, keep, Math.min(count, (int) ((long) blocks * r / ranges) * BLOCK),
+                        Math.min(count, (int) ((long) blocks * (r + 1) / ranges) * BLOCK)))
+                .toList();
+        return Partial.merge(parts, queries.length, keep);
+    }
+
+    /** Each query's best rows of one range, unordered (a heap's contents). */
+    private record Partial(float[][] scores, int[][] rows, int[] filled) {
+        /** Each query's best {@code keep} over all parts, best first, ties by the lower row. */
+        static Hits[] merge(List<Partial> parts, int nq, int keep) {
+            Hits[] out = new Hits[nq];
+            for (int q = 0; q < nq; q++) {
+                int n = 0;
+                for (Partial p : parts) {
+                    n += p.filled()[q];
+                }
+                float[] s = new float[n];
+                int[] r = new int[n];
+                int at = 0;
+                for (Partial p : parts) {
+                    System.arraycopy(p.scores()[q], 0, s, at, p.filled()[q]);
+                    System.arraycopy(p.rows()[q], 0, r, at, p.filled()[q]);
+                    at += p.filled()[q];
+                }
+                out[q] = best(s, r, n, keep);
+            }
+            return out;
+        }
+
+        Hits[] hits() {
+            Hits[] out = new Hits[filled.length];
+            for (int q = 0; q < filled.length; q++) {
+                out[q] = best(scores[q], rows[q], filled[q], filled[q]);
+            }
+            return out;
+        }
+    }
+
+    /** The first {@code keep} of n (score, row) pairs, best first, ties by the lower row. */
+    private static Hits best(float[] hs, int[] hr, int n, int keep) {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> hs[a] != hs[b] ? Float.compare(hs[b], hs[a]) : Integer.compare(hr[a], hr[b]));
+        int m = Math.min(n, keep);
+        int[] rowsOut = new int[m];
+        float[] scoresOut = new float[m];
+        for (int i = 0; i < m; i++) {
+            rowsOut[i] = hr[order[i]];
+            scoresOut[i] = hs[order[i]];
+        }
+        return new Hits(rowsOut, scoresOut);
+    }
+
+    /** Each query's best {@code keep} rows within [from, to), in a min-heap per query (heap[0] the worst kept). */
+    private Partial scan(float[][] queries, int keep, int from, int to) {
         int nq = queries.length;
-        // per query a min-heap of (score, row) over its best so far; heap[0] is the worst kept
         float[][] heapScores = new float[nq][keep];
         int[][] heapRows = new int[nq][keep];
         int[] filled = new int[nq];
         float[] block = new float[BLOCK * dimension];
-        for (int start = 0; start < count && keep > 0; start += BLOCK) {
-            int rows = Math.min(BLOCK, count - start);
+        for (int start = from; start < to && keep > 0; start += BLOCK) {
+            int rows = Math.min(BLOCK, to - start);
             decode(start, rows, block);
             for (int q = 0; q < nq; q++) {
                 float[] query = queries[q];
@@ -164,25 +239,7 @@ public final class DenseIndex {
                 }
             }
         }
-        Hits[] out = new Hits[nq];
-        for (int q = 0; q < nq; q++) {
-            int n = filled[q];
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            float[] hs = heapScores[q];
-            int[] hr = heapRows[q];
-            Arrays.sort(order, (a, b) -> hs[a] != hs[b] ? Float.compare(hs[b], hs[a]) : Integer.compare(hr[a], hr[b]));
-            int[] rowsOut = new int[n];
-            float[] scoresOut = new float[n];
-            for (int i = 0; i < n; i++) {
-                rowsOut[i] = hr[order[i]];
-                scoresOut[i] = hs[order[i]];
-            }
-            out[q] = new Hits(rowsOut, scoresOut);
-        }
-        return out;
+        return new Partial(heapScores, heapRows, filled);
     }
 
     /** Heap order: the worse entry (lower score; on equal scores the later row) nearer the root. */

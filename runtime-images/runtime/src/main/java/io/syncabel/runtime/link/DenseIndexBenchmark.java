@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * the cost of an exact scan). A plain main rather than JMH (not on this build's class path): one warm-up query, then
  * the median of timed ones, in this thread's CPU time (the machine is shared; wall time would count the others).
  * {@code query_ms} is one query alone; {@code batch_query_ms} is a query's share of a batch of 32 (each block of
- * stored vectors decoded once for the batch), what linking a corpus pays.
+ * stored vectors decoded once for the batch), what linking a corpus pays; both on one thread. {@code threads} and
+ * {@code threaded_query_ms}: one query as {@link DenseIndex#search} runs it, its rows split across the machine's
+ * cores, in wall time (median), what a served request waits.
  */
 public final class DenseIndexBenchmark {
 
@@ -67,25 +69,35 @@ public final class DenseIndexBenchmark {
         });
         List<float[]> qs = randomUnitVectors(queries + 1, dimension, 2);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        index.search(new float[][] {qs.get(0)}, 10); // warm-up
+        index.search(new float[][] {qs.get(0)}, 10, 1); // warm-up
         double[] single = new double[queries];
         for (int q = 0; q < queries; q++) {
             long c0 = threads.getCurrentThreadCpuTime();
-            index.search(new float[][] {qs.get(q + 1)}, 10);
+            index.search(new float[][] {qs.get(q + 1)}, 10, 1);
             single[q] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
         }
         Arrays.sort(single);
+        index.search(new float[][] {qs.get(0)}, 10); // warm-up of the pool
+        double[] threaded = new double[queries];
+        for (int q = 0; q < queries; q++) {
+            long t1 = System.nanoTime();
+            index.search(new float[][] {qs.get(q + 1)}, 10);
+            threaded[q] = (System.nanoTime() - t1) / 1e6;
+        }
+        Arrays.sort(threaded);
         float[][] batch = randomUnitVectors(32, dimension, 3).toArray(float[][]::new);
         double[] batched = new double[3];
         for (int r = 0; r < batched.length; r++) {
             long c0 = threads.getCurrentThreadCpuTime();
-            index.search(batch, 10);
+            index.search(batch, 10, 1);
             batched[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6 / batch.length;
         }
         Arrays.sort(batched);
-        System.out.printf(Locale.ROOT, "names=%d dim=%d storage=%s bytes_per_name=%.1f file_mb=%.1f build_s=%.1f query_ms=%.1f batch_query_ms=%.1f%n",
+        System.out.printf(Locale.ROOT, "names=%d dim=%d storage=%s bytes_per_name=%.1f file_mb=%.1f build_s=%.1f query_ms=%.1f batch_query_ms=%.1f"
+                + " threads=%d threaded_query_ms=%.1f%n",
                 names, dimension, storage.name().toLowerCase(Locale.ROOT), (double) fileBytes[0] / names, fileBytes[0] / 1e6, buildS,
-                single[single.length / 2], batched[batched.length / 2]);
+                single[single.length / 2], batched[batched.length / 2], Runtime.getRuntime().availableProcessors(),
+                threaded[threaded.length / 2]);
     }
 
     /** n pseudo-random unit vectors, generated on access (1M x 384 floats would need 1.5 GB at once). */

@@ -106,6 +106,41 @@ class DenseIndexTest {
                 .hasMessageContaining("vector 0 has dimension 3");
     }
 
+    @ParameterizedTest
+    @EnumSource(DenseIndex.Storage.class)
+    void aSearchSplitAcrossThreadsAnswersExactlyAsOneThreadsScan(DenseIndex.Storage storage) {
+        // 3.5 ranges' worth of rows from only 50 distinct vectors: every score is tied many times over, across ranges
+        Random random = new Random(5);
+        List<float[]> distinct = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            distinct.add(new float[] {(float) random.nextGaussian(), (float) random.nextGaussian(), (float) random.nextGaussian()});
+        }
+        List<float[]> vectors = new ArrayList<>();
+        int rows = DenseIndex.ROWS_PER_RANGE * 7 / 2;
+        for (int i = 0; i < rows; i++) {
+            vectors.add(distinct.get(random.nextInt(distinct.size())));
+        }
+        DenseIndex index = DenseIndex.of(storage, 3, vectors);
+        float[][] queries = {distinct.get(0), distinct.get(7), {1, 0, 0}};
+        DenseIndex.Hits[] one = index.search(queries, 25, 1);
+        for (int threads : new int[] {2, 3, 8}) {
+            DenseIndex.Hits[] split = index.search(queries, 25, threads);
+            for (int q = 0; q < queries.length; q++) {
+                assertThat(split[q].rows()).as(threads + " threads, query " + q).containsExactly(one[q].rows());
+                assertThat(split[q].scores()).containsExactly(one[q].scores());
+            }
+        }
+        // ties go to the lower row across ranges too: the best rows of the first query are its copies, in row order
+        int[] best = one[0].rows();
+        for (int i = 1; i < best.length; i++) {
+            assertThat(one[0].scores()[i]).isLessThanOrEqualTo(one[0].scores()[i - 1]);
+            if (one[0].scores()[i] == one[0].scores()[i - 1]) {
+                assertThat(best[i]).isGreaterThan(best[i - 1]);
+            }
+        }
+        assertThat(index.search(queries, rows + 10, 4)[2].size()).isEqualTo(rows);
+    }
+
     @Test
     void halfFloatsRoundToNearest() {
         for (float f : new float[] {0f, 1f, -2.5f, 65504f, 0.1f, -0.3333f, 6e-8f, 1e-5f}) {
