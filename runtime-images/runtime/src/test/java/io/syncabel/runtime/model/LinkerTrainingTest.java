@@ -168,6 +168,13 @@ public class LinkerTrainingTest {
             assertThat(fitted.toString()).contains("\"rerankerDevLists\":").contains("\"rerankerModelWeights\":")
                     .contains("\"rerankerModelLayer\":\"kept\"").contains("\"rerankerDevTop1WithModelHeldOut\":null");
             assertThat(Files.readString(reranker)).contains("\"modelLogProb\"");
+            var wrongRule = io.syncabel.runtime.cli.SyncabelCli.commandLine();
+            StringWriter wrongErr = new StringWriter();
+            wrongRule.setErr(new PrintWriter(wrongErr, true));
+            assertThat(wrongRule.execute("rerank", "--model", prefix, "--kb", kbArtifact, "--train", train.toString(),
+                    "--model-layer", "sometimes", "--out", dir.resolve("never.json").toString())).isEqualTo(2);
+            assertThat(wrongErr.toString()).contains("--model-layer sometimes: expected auto or always");
+            assertThat(dir.resolve("never.json")).doesNotExist();
             // a gold code the KB lacks: an error naming file and line, or skipped and counted on request
             Path unknown = Files.writeString(dir.resolve("unknown.pubtator"), Files.readString(dev).replace("\tD006", "\tD999"));
             for (String policy : List.of("error", "skip")) {
