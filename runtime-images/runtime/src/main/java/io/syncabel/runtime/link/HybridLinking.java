@@ -298,10 +298,12 @@ public final class HybridLinking {
 
     /**
      * {@link #retrieve(CorpusExamples.Item, int)} for many items; the dense retriever, when there is one, embeds the
-     * mentions (as written and as expanded) in batches.
+     * mentions (as written and as expanded) in batches and searches each group's forms together (each block of the
+     * index is then read once for all of them).
      */
     List<List<Retrieved>> retrieve(List<CorpusExamples.Item> items, int k) {
         Map<String, float[]> vectors = new HashMap<>();
+        Map<String, List<TfIdfLinker.Candidate>> nearest = new HashMap<>();
         if (dense != null) {
             List<String> texts = items.stream().flatMap(i -> java.util.stream.Stream.of(i.example().mention(), i.mention()))
                     .distinct().toList();
@@ -312,8 +314,32 @@ public final class HybridLinking {
                     vectors.put(batch.get(j), embedded[j]);
                 }
             }
+            Map<String, java.util.Set<String>> formsByGroup = new java.util.LinkedHashMap<>();
+            for (CorpusExamples.Item i : items) {
+                formsByGroup.computeIfAbsent(groupOf(i), g -> new LinkedHashSet<>()).addAll(forms(i));
+            }
+            formsByGroup.forEach((group, forms) -> {
+                List<String> all = List.copyOf(forms);
+                for (int at = 0; at < all.size(); at += DenseRetriever.BATCH) {
+                    List<String> batch = all.subList(at, Math.min(all.size(), at + DenseRetriever.BATCH));
+                    List<List<TfIdfLinker.Candidate>> found = dense.topK(batch.stream().map(vectors::get).toArray(float[][]::new), group, k);
+                    for (int j = 0; j < batch.size(); j++) {
+                        nearest.put(group + '\t' + batch.get(j), found.get(j));
+                    }
+                }
+            });
         }
-        return items.stream().map(i -> retrieve(i, k, vectors)).toList();
+        return items.stream().map(i -> retrieve(i, k, vectors, nearest)).toList();
+    }
+
+    /** The group a mention is retrieved in: the KB's only group, else the mention's. */
+    private String groupOf(CorpusExamples.Item item) {
+        return kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
+    }
+
+    /** The mention as written and as expanded (once when they are the same). */
+    private static List<String> forms(CorpusExamples.Item item) {
+        return new ArrayList<>(new LinkedHashSet<>(List.of(item.example().mention(), item.mention())));
     }
 
     /** The top-{@code k} concepts as {@link #retrieveScored} ranks them, with each source's cosine. */
@@ -323,20 +349,22 @@ public final class HybridLinking {
 
     /**
      * The TF-IDF top K (unchanged by the dense retriever), then the dense top K concepts TF-IDF did not find, in dense
-     * order; {@code vectors} holds the embedded mention forms when there is a dense retriever.
+     * order; {@code vectors} holds the embedded mention forms when there is a dense retriever, {@code nearest} each
+     * form's dense top K (keyed by group, tab, form).
      */
-    private List<Retrieved> retrieve(CorpusExamples.Item item, int k, Map<String, float[]> vectors) {
+    private List<Retrieved> retrieve(CorpusExamples.Item item, int k, Map<String, float[]> vectors,
+            Map<String, List<TfIdfLinker.Candidate>> nearest) {
         List<Retrieved> tfidf = retrieveTfIdf(item, k);
         if (dense == null) {
             return tfidf;
         }
-        String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
-        List<String> forms = new ArrayList<>(new LinkedHashSet<>(List.of(item.example().mention(), item.mention())));
+        String group = groupOf(item);
+        List<String> forms = forms(item);
         float[][] queries = forms.stream().map(vectors::get).toArray(float[][]::new);
         // the dense top K over both forms: a concept's best cosine, ties by code
         Map<String, TfIdfLinker.Candidate> denseBest = new HashMap<>();
-        for (List<TfIdfLinker.Candidate> found : dense.topK(queries, group, k)) {
-            for (TfIdfLinker.Candidate c : found) {
+        for (String form : forms) {
+            for (TfIdfLinker.Candidate c : nearest.get(group + '\t' + form)) {
                 denseBest.merge(c.code(), c, (a, b) -> b.score() > a.score() ? b : a);
             }
         }
@@ -376,7 +404,7 @@ public final class HybridLinking {
 
     /** The TF-IDF top-{@code k} concepts, with each source's cosine. */
     private List<Retrieved> retrieveTfIdf(CorpusExamples.Item item, int k) {
-        String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
+        String group = groupOf(item);
         Map<String, TfIdfLinker.Candidate> best = new java.util.LinkedHashMap<>();
         Map<String, double[]> bySource = new HashMap<>(); // code -> {KB names, training mentions}
         for (TfIdfLinker retriever : List.of(mentionRetriever, kbRetriever)) {
@@ -496,7 +524,7 @@ public final class HybridLinking {
         if (candidates <= 0) {
             return codes;
         }
-        String group = kb.groups().size() == 1 ? kb.groups().iterator().next() : item.example().group();
+        String group = groupOf(item);
         for (String mention : new LinkedHashSet<>(List.of(item.example().mention(), item.mention()))) {
             for (TfIdfLinker retriever : List.of(mentionRetriever, kbRetriever)) {
                 for (TfIdfLinker.Candidate c : retriever.topK(mention, group, candidates)) {

@@ -226,6 +226,29 @@ class DenseRetrieverTest {
                 .hasMessageContaining("learnt without dense-retrieval features");
     }
 
+    @Test
+    void retrievalSearchesABatchsFormsTogetherAndAnswersEachMentionAsAlone() throws IOException {
+        KnowledgeBase kb = kb();
+        List<CorpusExamples.Item> training = read(kb, "train.pubtator", TRAIN);
+        List<CorpusExamples.Item> items = read(kb, "batch.pubtator", """
+                3|t|Bowel carcinoma, Huntington chorea and hepatolenticular degeneration (HD).
+                3|a|HD again, and muscular dystrophia.
+                3\t0\t15\tBowel carcinoma\tDisease\tD006
+                3\t17\t34\tHuntington chorea\tDisease\tD005
+                3\t39\t68\thepatolenticular degeneration\tDisease\tD003
+                3\t75\t77\tHD\tDisease\tD003
+                3\t89\t108\tmuscular dystrophia\tDisease\tD001
+                """);
+        DenseRetriever dense = DenseRetriever.build(new WordEmbedder(64), kb, DenseIndex.Storage.FLOAT16);
+        HybridLinking hybrid = new HybridLinking(null, kb, MentionDictionary.of(training), 2, dense);
+        List<List<HybridLinking.Retrieved>> together = hybrid.retrieve(items, 2);
+        assertThat(together).hasSize(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            assertThat(together.get(i)).as(items.get(i).mention()).isEqualTo(hybrid.retrieve(items.get(i), 2));
+        }
+        assertThat(together.get(0)).extracting(r -> r.best().code()).contains("D006");
+    }
+
     /** A reranker.json as `syncabel rerank` wrote it before dense retrieval existed (12 base features, a model layer). */
     static final String OLD_RERANKER = """
             {
