@@ -147,7 +147,7 @@ public final class DenseIndex {
         int keep = Math.min(k, count);
         int ranges = Math.max(1, Math.min(threads, count / ROWS_PER_RANGE));
         if (ranges == 1) {
-            return scan(queries, keep, 0, count).hits();
+            return Partial.merge(List.of(scan(queries, keep, 0, count)), queries.length, keep);
         }
         // range boundaries on block multiples, so each range decodes whole blocks as one scan would
         int blocks = (count + BLOCK - 1) / BLOCK;
@@ -177,14 +177,6 @@ public final class DenseIndex {
                     at += p.filled()[q];
                 }
                 out[q] = best(s, r, n, keep);
-            }
-            return out;
-        }
-
-        Hits[] hits() {
-            Hits[] out = new Hits[filled.length];
-            for (int q = 0; q < filled.length; q++) {
-                out[q] = best(scores[q], rows[q], filled[q], filled[q]);
             }
             return out;
         }

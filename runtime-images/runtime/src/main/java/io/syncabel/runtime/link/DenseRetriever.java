@@ -83,14 +83,7 @@ public final class DenseRetriever {
      * cost only their index.
      */
     public DenseRetriever over(List<Row> names) {
-        List<String> missing = names.stream().map(Row::name).distinct().filter(t -> !namedVectors.containsKey(t)).toList();
-        for (int at = 0; at < missing.size(); at += BATCH) {
-            List<String> batch = missing.subList(at, Math.min(missing.size(), at + BATCH));
-            float[][] vectors = embed(batch);
-            for (int j = 0; j < batch.size(); j++) {
-                namedVectors.put(batch.get(j), vectors[j]);
-            }
-        }
+        namedVectors.putAll(embedAll(names.stream().map(Row::name).distinct().filter(t -> !namedVectors.containsKey(t)).toList()));
         DenseIndex other = DenseIndex.of(index.storage(), index.dimension(), names.stream().map(r -> namedVectors.get(r.name())).toList());
         return new DenseRetriever(embedder, names, other, namedVectors);
     }
@@ -109,6 +102,20 @@ public final class DenseRetriever {
             throw new IllegalStateException("this dense retriever was read without an encoder: it cannot embed mentions");
         }
         return embedder.embed(texts);
+    }
+
+    /** Each distinct text's embedding, embedded {@link #BATCH} texts a call. */
+    public Map<String, float[]> embedAll(List<String> texts) {
+        Map<String, float[]> out = new HashMap<>();
+        List<String> distinct = texts.stream().distinct().toList();
+        for (int at = 0; at < distinct.size(); at += BATCH) {
+            List<String> batch = distinct.subList(at, Math.min(distinct.size(), at + BATCH));
+            float[][] vectors = embed(batch);
+            for (int j = 0; j < batch.size(); j++) {
+                out.put(batch.get(j), vectors[j]);
+            }
+        }
+        return out;
     }
 
     /** The k concepts whose best name is nearest each mention, within {@code group} (null: all groups), best first. */

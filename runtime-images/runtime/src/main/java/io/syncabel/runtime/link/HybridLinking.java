@@ -302,18 +302,10 @@ public final class HybridLinking {
      * index is then read once for all of them).
      */
     List<List<Retrieved>> retrieve(List<CorpusExamples.Item> items, int k) {
-        Map<String, float[]> vectors = new HashMap<>();
+        Map<String, float[]> vectors = dense == null ? Map.of()
+                : dense.embedAll(items.stream().flatMap(i -> java.util.stream.Stream.of(i.example().mention(), i.mention())).toList());
         Map<String, List<TfIdfLinker.Candidate>> nearest = new HashMap<>();
         if (dense != null) {
-            List<String> texts = items.stream().flatMap(i -> java.util.stream.Stream.of(i.example().mention(), i.mention()))
-                    .distinct().toList();
-            for (int at = 0; at < texts.size(); at += DenseRetriever.BATCH) {
-                List<String> batch = texts.subList(at, Math.min(texts.size(), at + DenseRetriever.BATCH));
-                float[][] embedded = dense.embed(batch);
-                for (int j = 0; j < batch.size(); j++) {
-                    vectors.put(batch.get(j), embedded[j]);
-                }
-            }
             Map<String, java.util.Set<String>> formsByGroup = new java.util.LinkedHashMap<>();
             for (CorpusExamples.Item i : items) {
                 formsByGroup.computeIfAbsent(groupOf(i), g -> new LinkedHashSet<>()).addAll(forms(i));
@@ -409,7 +401,7 @@ public final class HybridLinking {
         Map<String, double[]> bySource = new HashMap<>(); // code -> {KB names, training mentions}
         for (TfIdfLinker retriever : List.of(mentionRetriever, kbRetriever)) {
             int source = retriever == kbRetriever ? 0 : 1;
-            for (String mention : new LinkedHashSet<>(List.of(item.example().mention(), item.mention()))) {
+            for (String mention : forms(item)) {
                 for (TfIdfLinker.Candidate c : retriever.topK(mention, group, k)) {
                     TfIdfLinker.Candidate known = best.get(c.code());
                     if (known == null || c.score() > known.score() + 1e-9) {
@@ -525,7 +517,7 @@ public final class HybridLinking {
             return codes;
         }
         String group = groupOf(item);
-        for (String mention : new LinkedHashSet<>(List.of(item.example().mention(), item.mention()))) {
+        for (String mention : forms(item)) {
             for (TfIdfLinker retriever : List.of(mentionRetriever, kbRetriever)) {
                 for (TfIdfLinker.Candidate c : retriever.topK(mention, group, candidates)) {
                     codes.add(c.code());

@@ -116,13 +116,19 @@ public final class RerankerTraining {
         return new ModelLayerFit(dropped ? null : layer, base, top1(lists, layer), heldOut, dropped);
     }
 
+    /** Each document's fold: documents dealt round-robin in order of first appearance. */
+    static Map<String, Integer> documentFolds(List<String> documents, int folds) {
+        Map<String, Integer> foldOf = new LinkedHashMap<>();
+        documents.forEach(d -> foldOf.computeIfAbsent(d, x -> foldOf.size() % folds));
+        return foldOf;
+    }
+
     /**
      * Top-1 of the model layer on dev lists it did not learn from: the dev documents in {@code folds} groups (fewer
      * when there are fewer documents), each group ranked by a layer fit on the others; NaN with one document.
      */
     static double heldOutTop1(List<ListExample> lists, List<String> documents, int folds) {
-        Map<String, Integer> foldOf = new LinkedHashMap<>();
-        documents.forEach(d -> foldOf.computeIfAbsent(d, x -> foldOf.size() % folds));
+        Map<String, Integer> foldOf = documentFolds(documents, folds);
         int groups = Math.min(folds, foldOf.size());
         if (groups < 2) {
             return Double.NaN;
@@ -169,8 +175,7 @@ public final class RerankerTraining {
     /** As above, with a dense retriever's candidates and features (null: none). */
     public static List<ListExample> baseExamples(KnowledgeBase kb, List<CorpusExamples.Item> train, int k, int folds,
             DenseRetriever dense) {
-        Map<String, Integer> foldOf = new LinkedHashMap<>();
-        train.forEach(i -> foldOf.computeIfAbsent(i.example().document(), d -> foldOf.size() % folds));
+        Map<String, Integer> foldOf = documentFolds(train.stream().map(i -> i.example().document()).toList(), folds);
         List<ListExample> out = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
             int fold = f;
