@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One shard of a synthetic dataset (see {@link SyntheticDatasets} for the layout). The shard's units are cut into
@@ -139,7 +140,7 @@ public final class SynthRun {
             }
         } finally {
             if (pool != null) {
-                pool.shutdownNow();
+                stop(pool);
             }
         }
         Map<String, Object> counts = shardCounts(sums, total, resumed);
@@ -156,6 +157,18 @@ public final class SynthRun {
         log.printf("synth: shard %d of %d published at %s%n", i, n, shardPrefix);
         log.flush();
         return summary(counts, shardPrefix, false);
+    }
+
+    /**
+     * Interrupts the workers and waits for them: a run that stopped (an outage, a failed write) must not go on calling
+     * the endpoint behind its caller, whose retry or next run would then race the stale requests.
+     */
+    private void stop(ExecutorService pool) throws InterruptedException {
+        pool.shutdownNow();
+        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+            log.println("synth: warning: a generator thread ignored its interrupt for a minute; left running");
+            log.flush();
+        }
     }
 
     private Map<String, Object> batch(List<Unit> batch, String batchPrefix, ExecutorService pool, int[] consecutive)

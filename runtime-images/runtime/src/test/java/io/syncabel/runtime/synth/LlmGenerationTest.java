@@ -19,7 +19,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -140,8 +142,10 @@ class LlmGenerationTest {
             // the endpoint goes down when batch 3 starts: the run stops, batches 0-2 stay published
             String b = "file:" + dir.resolve("b") + "/";
             int before = server.requests().size();
+            // one outage: a request of the stopped run that the server handles late must not start a second one
+            AtomicBoolean outage = new AtomicBoolean();
             server.responder(r -> {
-                if (indexOf(units, SynthFixtures.code(r)) >= 3 * BATCH) {
+                if (indexOf(units, SynthFixtures.code(r)) >= 3 * BATCH && !outage.getAndSet(true)) {
                     down.set(true);
                 }
                 return reply(r, units);
@@ -165,6 +169,66 @@ class LlmGenerationTest {
             assertThat(SyntheticDatasets.read(store, b)).isEqualTo(recordsA);
             assertThat(SyntheticDatasets.failures(store, SyntheticDatasets.open(store, b))).isEqualTo(failuresA);
             assertThat(store.list(SyntheticDatasets.batchesPrefix(b, 0, 1))).isEmpty();
+        }
+    }
+
+    /** A generator whose first unit fails on the endpoint at once while the others are still being asked. */
+    static final class SlowWorkers implements Generator {
+        final AtomicInteger stillWorking = new AtomicInteger();
+        final CountDownLatch othersAsking = new CountDownLatch(2);
+
+        @Override
+        public Outcome generate(Unit unit, io.syncabel.runtime.kb.Concept concept) throws InterruptedException {
+            if (unit.code().equals(first)) {
+                othersAsking.await();
+                return new Outcome.Failed("connection failed: IOException", 4, true);
+            }
+            stillWorking.incrementAndGet();
+            othersAsking.countDown();
+            try {
+                Thread.sleep(60_000);
+                return new Outcome.Failed("timeout", 4, true);
+            } catch (InterruptedException e) {
+                Thread.sleep(200); // what an interrupted client does before it returns: closes its connection
+                throw e;
+            } finally {
+                stillWorking.decrementAndGet();
+            }
+        }
+
+        String first;
+
+        @Override
+        public String name() {
+            return "llm";
+        }
+
+        @Override
+        public String model() {
+            return "slow";
+        }
+
+        @Override
+        public String promptVersion() {
+            return Prompts.VERSION;
+        }
+
+        @Override
+        public int parallelism() {
+            return 3;
+        }
+    }
+
+    @Test
+    void aStoppedRunReturnsOnlyOnceItsWorkersStoppedSoARetryDoesNotRaceThem() throws Exception {
+        List<Unit> units = new ConceptSelection(ConceptSelection.Mode.SAMPLE, Set.of(), 3, 7, Set.of()).select(SynthFixtures.kb());
+        SlowWorkers generator = new SlowWorkers();
+        generator.first = units.get(0).code();
+        try (ArtifactStore store = new FolderStore()) {
+            assertThatThrownBy(() -> new SynthRun(store, "file:" + dir.resolve("c") + "/", SynthFixtures.kb(), units, generator,
+                    new SynthRun.Options(0, 1, BATCH, 1), new PrintWriter(new StringWriter()), Map.of(), List.of()).run())
+                    .isInstanceOf(SynthRun.Aborted.class);
+            assertThat(generator.stillWorking).hasValue(0);
         }
     }
 
