@@ -36,7 +36,58 @@ public final class Abbreviations {
             }
             open = text.indexOf('(', open + 1);
         }
+        // the parts of compound short forms come after every direct definition, which wins over them
+        Map<String, String> parts = new LinkedHashMap<>();
+        found.forEach((sf, lf) -> parts.putAll(parts(sf, lf)));
+        parts.forEach(found::putIfAbsent);
         return new Abbreviations(found);
+    }
+
+    /**
+     * The parts of a compound short form, each with its piece of the long form: "hyperparathyroidism-jaw tumor
+     * syndrome (HPT-JT)" also defines HPT (hyperparathyroidism) and JT (jaw tumor), "adrenoleukodystrophy/
+     * adrenomyeloneuropathy (ALD/AMN)" ALD and AMN, since the text goes on to use them alone. The long form must split
+     * into as many pieces as the short form (at the same separator, or at "or"/"and" for a slash), and each part must
+     * be a short form of its piece by the same rule as a whole one, else nothing is defined; a piece is cut after the
+     * word holding its part's last character, so the compound's head ("syndrome") stays with the compound.
+     */
+    static Map<String, String> parts(String shortForm, String longForm) {
+        boolean dash = shortForm.indexOf('-') >= 0;
+        boolean slash = shortForm.indexOf('/') >= 0;
+        if (dash == slash) {
+            return Map.of();
+        }
+        String[] sfParts = shortForm.split(dash ? "-" : "/", -1);
+        String[] pieces = longForm.split(dash ? "-" : "\\s*/\\s*|\\s+(?:or|and)\\s+", -1);
+        if (sfParts.length != pieces.length) {
+            return Map.of();
+        }
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (int i = 0; i < sfParts.length; i++) {
+            String part = sfParts[i].strip();
+            if (part.length() < 2 || part.chars().noneMatch(Character::isLetter)) {
+                continue; // "X" of X-ALD, "1" of MEN-1: nothing to define
+            }
+            Optional<String> piece = longForm(part, pieces[i].strip());
+            if (piece.isEmpty()) {
+                return Map.of();
+            }
+            parts.put(part, throughLastCharacter(part, piece.get()));
+        }
+        return parts;
+    }
+
+    /** The piece up to the end of the word holding the short form's last letter or digit (its last occurrence). */
+    private static String throughLastCharacter(String shortForm, String piece) {
+        String sf = shortForm.toLowerCase(java.util.Locale.ROOT);
+        String lf = piece.toLowerCase(java.util.Locale.ROOT);
+        int last = sf.length() - 1;
+        while (last > 0 && !Character.isLetterOrDigit(sf.charAt(last))) {
+            last--;
+        }
+        int at = lf.lastIndexOf(sf.charAt(last));
+        int end = lf.indexOf(' ', at);
+        return end < 0 ? piece : piece.substring(0, end);
     }
 
     /** The long form of a short form defined in this document, if any (exact, case-sensitive match). */

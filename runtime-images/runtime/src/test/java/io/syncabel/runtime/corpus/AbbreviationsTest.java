@@ -34,6 +34,31 @@ class AbbreviationsTest {
     }
 
     @Test
+    void aCompoundShortFormAlsoDefinesItsPartsWhereEachPartMatchesItsPieceOfTheLongForm() {
+        Abbreviations a = Abbreviations.find("Hereditary hyperparathyroidism-jaw tumor syndrome (HPT-JT) is autosomal "
+                + "dominant. HPT and JT were seen in four and two cases. Patients with adrenoleukodystrophy/"
+                + "adrenomyeloneuropathy (ALD/AMN) and Spinocerebellar ataxia type-3 or Machado-Joseph disease (SCA3/MJD) "
+                + "were seen, as was X-linked adrenoleukodystrophy (X-ALD).");
+        assertThat(a.longForm("HPT-JT")).contains("hyperparathyroidism-jaw tumor syndrome");
+        assertThat(a.longForm("HPT")).contains("hyperparathyroidism");
+        assertThat(a.longForm("JT")).contains("jaw tumor"); // the compound's head stays with the compound
+        assertThat(a.longForm("ALD")).contains("adrenoleukodystrophy");
+        assertThat(a.longForm("AMN")).contains("adrenomyeloneuropathy");
+        assertThat(a.longForm("SCA3")).contains("Spinocerebellar ataxia type-3");
+        assertThat(a.longForm("MJD")).contains("Machado-Joseph disease");
+        assertThat(a.longForm("X")).isEmpty(); // too short to define anything
+    }
+
+    @Test
+    void partsAreDefinedOnlyWhenEveryPartMatchesAndNeverOverADirectDefinition() {
+        // shared head "muscular dystrophy": DMD does not match "Duchenne" alone, so neither part is defined
+        assertThat(Abbreviations.parts("DMD/BMD", "Duchenne and Becker muscular dystrophy")).isEmpty();
+        assertThat(Abbreviations.parts("AB-CD", "alpha beta gamma")).isEmpty(); // one piece for two parts
+        Abbreviations b = Abbreviations.find("Hyperparathyroidism-jaw tumor syndrome (HPT-JT) and the jaw tumour (JT) itself.");
+        assertThat(b.longForm("JT")).contains("jaw tumour"); // the direct definition, though it comes later
+    }
+
+    @Test
     void resolvesShortFormsOfTheNcbiDiseaseCorpus() throws IOException {
         Path test = Path.of(System.getProperty("syncabel.repo.root", "../.."), "examples/quickstart/data/ncbi-test.pubtator");
         StringBuilder document = new StringBuilder();
