@@ -79,7 +79,7 @@ class LlmClientTest {
         server.script(FakeOpenAiServer.status(500), FakeOpenAiServer.rateLimited(7), FakeOpenAiServer.malformed(),
                 FakeOpenAiServer.empty(), FakeOpenAiServer.drop(), FakeOpenAiServer.hang(Duration.ofSeconds(2)),
                 FakeOpenAiServer.status(503));
-        LlmClient client = client(7, Duration.ofMillis(300), Map.of());
+        LlmClient client = client(7, Duration.ofSeconds(1), Map.of()); // the hang (2 s) times out; an answer never does, even on a loaded box
 
         LlmClient.Answer<String> a = client.complete(ChatRequest.of("s", "u", false));
 

@@ -63,7 +63,7 @@ class LlmGenerationTest {
             switch (i % 8) {
                 case 1: return FakeOpenAiServer.status(500);
                 case 2: return FakeOpenAiServer.rateLimited(7);
-                case 3: return FakeOpenAiServer.hang(Duration.ofMillis(1500));
+                case 3: return FakeOpenAiServer.hang(Duration.ofMillis(2500)); // beyond the 1 s timeout
                 case 4: return FakeOpenAiServer.malformed();
                 case 5: return FakeOpenAiServer.empty();
                 case 6: return FakeOpenAiServer.drop();
@@ -83,7 +83,7 @@ class LlmGenerationTest {
     }
 
     LlmGenerator generator() {
-        LlmConfig config = LlmConfig.of(server.baseUrl(), "fake-llm").withLimits(4, 3, Duration.ofMillis(400))
+        LlmConfig config = LlmConfig.of(server.baseUrl(), "fake-llm").withLimits(4, 3, Duration.ofMillis(1000))
                 .withBackoff(Duration.ofMillis(10), Duration.ofMillis(100));
         LlmClient client = new LlmClient(config, name -> (String) null, sleeps::add, Clock.systemUTC(), () -> 0.5);
         return new LlmGenerator(client, SynthFixtures.style(), "en", PER_CONCEPT, 42);
