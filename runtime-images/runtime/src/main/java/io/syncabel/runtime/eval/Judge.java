@@ -7,12 +7,11 @@ import io.syncabel.runtime.llm.ChatRequest;
 import io.syncabel.runtime.llm.InvalidAnswer;
 import io.syncabel.runtime.llm.LlmClient;
 import io.syncabel.runtime.llm.LlmException;
+import io.syncabel.runtime.llm.RequestPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
@@ -85,12 +84,7 @@ public final class Judge {
 
     /** Judges every mention, in order; each ends with exactly one judgement (a label, or failed with a reason). */
     public List<Judgement> judge(List<Mention> mentions, Progress progress) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(client.config().concurrency(), r -> {
-            Thread t = new Thread(r, "judge");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
+        try (RequestPool pool = RequestPool.of(client.config().concurrency(), "judge")) {
             List<Future<Judgement>> futures = new ArrayList<>(mentions.size());
             for (Mention m : mentions) {
                 Optional<Judgement> rule = byRule(m);
@@ -108,8 +102,6 @@ public final class Judge {
                 }
             }
             return out;
-        } finally {
-            pool.shutdownNow();
         }
     }
 

@@ -3,6 +3,7 @@ package io.syncabel.runtime.synth;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.kb.Concept;
 import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.llm.RequestPool;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
 import io.syncabel.runtime.store.Manifest;
@@ -22,10 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One shard of a synthetic dataset (see {@link SyntheticDatasets} for the layout). The shard's units are cut into
@@ -117,11 +115,7 @@ public final class SynthRun {
         int resumed = 0;
         int[] consecutive = {0};
         long started = System.nanoTime();
-        ExecutorService pool = generator.parallelism() > 1 ? Executors.newFixedThreadPool(generator.parallelism(), r -> {
-            Thread t = new Thread(r, "synth-generate");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        RequestPool pool = generator.parallelism() > 1 ? RequestPool.of(generator.parallelism(), "synth-generate") : null;
         try {
             for (int from = 0; from < total; from += options.batchSize()) {
                 int to = Math.min(total, from + options.batchSize());
@@ -140,7 +134,7 @@ public final class SynthRun {
             }
         } finally {
             if (pool != null) {
-                stop(pool);
+                pool.close();
             }
         }
         Map<String, Object> counts = shardCounts(sums, total, resumed);
@@ -159,19 +153,7 @@ public final class SynthRun {
         return summary(counts, shardPrefix, false);
     }
 
-    /**
-     * Interrupts the workers and waits for them: a run that stopped (an outage, a failed write) must not go on calling
-     * the endpoint behind its caller, whose retry or next run would then race the stale requests.
-     */
-    private void stop(ExecutorService pool) throws InterruptedException {
-        pool.shutdownNow();
-        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-            log.println("synth: warning: a generator thread ignored its interrupt for a minute; left running");
-            log.flush();
-        }
-    }
-
-    private Map<String, Object> batch(List<Unit> batch, String batchPrefix, ExecutorService pool, int[] consecutive)
+    private Map<String, Object> batch(List<Unit> batch, String batchPrefix, RequestPool pool, int[] consecutive)
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Map<String, Long> before = generator.usage();
