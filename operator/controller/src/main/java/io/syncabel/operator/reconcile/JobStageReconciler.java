@@ -105,15 +105,11 @@ public abstract class JobStageReconciler<P extends CustomResource<?, T>, T exten
     @Override
     protected Optional<Duration> reconcileStage(P primary, Context<P> context, StatusAggregator<T> status) {
         long generation = primary.getMetadata().getGeneration();
-        Inputs inputs = inputs(primary, context);
-        if (inputs instanceof Inputs.Waiting waiting) {
-            if (!Upstream.keepResult(status, waiting, generation)) {
-                status.ready(false, waiting.reason(), waiting.message(), generation);
-            }
+        Optional<Inputs.Resolved> inputs = Upstream.resolvedOrWait(inputs(primary, context), status, generation);
+        if (inputs.isEmpty()) {
             return Optional.empty();
         }
-        Upstream.caughtUp(status);
-        Inputs.Resolved resolved = (Inputs.Resolved) inputs;
+        Inputs.Resolved resolved = inputs.get();
         StageRun run = StageRun.of(settings, primary, resolved.env(), resolved.lineage());
         Job desired = desiredJob(primary, run);
         desired.getMetadata().setAnnotations(new HashMap<>(Map.of(RUN_KEY, run.runKey())));

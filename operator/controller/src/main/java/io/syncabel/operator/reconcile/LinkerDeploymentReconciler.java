@@ -96,16 +96,12 @@ public class LinkerDeploymentReconciler extends StageReconciler<LinkerDeployment
     @Override
     protected Optional<Duration> reconcileStage(LinkerDeployment ld, Context<LinkerDeployment> context, StatusAggregator<LinkerDeploymentStatus> status) {
         long generation = ld.getMetadata().getGeneration();
-        Inputs inputs = inputs(ld, context);
-        if (inputs instanceof Inputs.Waiting waiting) {
-            // a linker that serves keeps serving (and Ready) while its TrainingRun re-trains
-            if (!Upstream.keepResult(status, waiting, generation)) {
-                status.ready(false, waiting.reason(), waiting.message(), generation);
-            }
+        // a linker that serves keeps serving (and Ready) while its TrainingRun re-trains
+        Optional<Inputs.Resolved> inputs = Upstream.resolvedOrWait(inputs(ld, context), status, generation);
+        if (inputs.isEmpty()) {
             return Optional.empty();
         }
-        Upstream.caughtUp(status);
-        Inputs.Resolved resolved = (Inputs.Resolved) inputs;
+        Inputs.Resolved resolved = inputs.get();
         StageRun run = new StageRun(String.valueOf(generation), null, resolved.env(), resolved.lineage());
         String name = LinkerServerDeployment.name(ld);
         context.managedWorkflowAndDependentResourceContext().put(LinkerWorkflow.RUN, run);

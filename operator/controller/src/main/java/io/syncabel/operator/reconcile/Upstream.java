@@ -77,7 +77,7 @@ public final class Upstream {
      *
      * @return whether the result was kept (else the caller shows the wait in Ready)
      */
-    static boolean keepResult(StatusAggregator<? extends StageStatus> status, Inputs.Waiting waiting, long generation) {
+    private static boolean keepResult(StatusAggregator<? extends StageStatus> status, Inputs.Waiting waiting, long generation) {
         StageStatus s = status.status();
         var ready = StatusAggregator.condition(s, Conditions.READY);
         boolean kept = ready.map(c -> "True".equals(c.getStatus())).orElse(false)
@@ -90,7 +90,23 @@ public final class Upstream {
     }
 
     /** Every input is Ready again: the UpstreamChanged condition goes. */
-    static void caughtUp(StatusAggregator<? extends StageStatus> status) {
+    private static void caughtUp(StatusAggregator<? extends StageStatus> status) {
         status.removeCondition(Conditions.UPSTREAM_CHANGED);
+    }
+
+    /**
+     * The resolved inputs of a stage, or empty while one is not Ready: a finished result is kept meanwhile
+     * ({@link #keepResult}: a linker that serves keeps serving while its TrainingRun re-trains), else Ready says what
+     * the stage waits for. Resolved, the UpstreamChanged condition goes.
+     */
+    static Optional<Inputs.Resolved> resolvedOrWait(Inputs inputs, StatusAggregator<? extends StageStatus> status, long generation) {
+        if (inputs instanceof Inputs.Waiting waiting) {
+            if (!keepResult(status, waiting, generation)) {
+                status.ready(false, waiting.reason(), waiting.message(), generation);
+            }
+            return Optional.empty();
+        }
+        caughtUp(status);
+        return Optional.of((Inputs.Resolved) inputs);
     }
 }
