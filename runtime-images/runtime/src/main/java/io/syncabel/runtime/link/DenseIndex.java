@@ -111,18 +111,13 @@ public final class DenseIndex {
     /** Row {@code row} as stored (decoded to floats). */
     public float[] vector(int row) {
         float[] out = new float[dimension];
-        decode(row, 1, out);
+        decode(row, 1, out, true);
         return out;
     }
 
-    /** Inner product of a query with one stored row. */
+    /** Inner product of a query with one stored row (the same arithmetic as {@link #search}). */
     public float score(float[] query, int row) {
-        float[] v = vector(row);
-        float s = 0;
-        for (int d = 0; d < dimension; d++) {
-            s += query[d] * v[d];
-        }
-        return s;
+        return storage == Storage.FLOAT16 ? dot(query, halves, row * dimension) : dot(query, bytes, row * dimension) * scales[row];
     }
 
     /**
@@ -205,19 +200,25 @@ public final class DenseIndex {
         float[][] heapScores = new float[nq][keep];
         int[][] heapRows = new int[nq][keep];
         int[] filled = new int[nq];
-        float[] block = new float[BLOCK * dimension];
+        boolean halves = storage == Storage.FLOAT16;
+        // a lone query reads the stored values as they are; several share one decoding of each block into floats
+        // (int8 unscaled, exactly), so both paths give the same bits: an int8 row's scale comes last
+        boolean decoded = nq > 1;
+        float[] block = decoded ? new float[BLOCK * dimension] : null;
         for (int start = from; start < to && keep > 0; start += BLOCK) {
             int rows = Math.min(BLOCK, to - start);
-            decode(start, rows, block);
+            if (decoded) {
+                decode(start, rows, block, false);
+            }
             for (int q = 0; q < nq; q++) {
                 float[] query = queries[q];
                 float[] hs = heapScores[q];
                 int[] hr = heapRows[q];
                 for (int r = 0; r < rows; r++) {
-                    int at = r * dimension;
-                    float s = 0;
-                    for (int d = 0; d < dimension; d++) {
-                        s += query[d] * block[at + d];
+                    float s = decoded ? dot(query, block, r * dimension)
+                            : halves ? dot(query, this.halves, (start + r) * dimension) : dot(query, bytes, (start + r) * dimension);
+                    if (!halves) {
+                        s *= scales[start + r];
                     }
                     if (filled[q] < keep) {
                         hs[filled[q]] = s;
@@ -232,6 +233,72 @@ public final class DenseIndex {
             }
         }
         return new Partial(heapScores, heapRows, filled);
+    }
+
+    /**
+     * The inner product of {@code q} with {@code v[at, at + q.length)}, summed in eight interleaved partial sums: with
+     * one running sum every multiply-add waits for the previous one, with eight the CPU overlaps them (about 3x here).
+     */
+    static float dot(float[] q, float[] v, int at) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int n = q.length;
+        int d = 0;
+        for (; d + 8 <= n; d += 8) {
+            s0 += q[d] * v[at + d];
+            s1 += q[d + 1] * v[at + d + 1];
+            s2 += q[d + 2] * v[at + d + 2];
+            s3 += q[d + 3] * v[at + d + 3];
+            s4 += q[d + 4] * v[at + d + 4];
+            s5 += q[d + 5] * v[at + d + 5];
+            s6 += q[d + 6] * v[at + d + 6];
+            s7 += q[d + 7] * v[at + d + 7];
+        }
+        for (; d < n; d++) {
+            s0 += q[d] * v[at + d];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** The same over float16 values. */
+    static float dot(float[] q, short[] v, int at) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int n = q.length;
+        int d = 0;
+        for (; d + 8 <= n; d += 8) {
+            s0 += q[d] * HALF_TO_FLOAT[v[at + d] & 0xffff];
+            s1 += q[d + 1] * HALF_TO_FLOAT[v[at + d + 1] & 0xffff];
+            s2 += q[d + 2] * HALF_TO_FLOAT[v[at + d + 2] & 0xffff];
+            s3 += q[d + 3] * HALF_TO_FLOAT[v[at + d + 3] & 0xffff];
+            s4 += q[d + 4] * HALF_TO_FLOAT[v[at + d + 4] & 0xffff];
+            s5 += q[d + 5] * HALF_TO_FLOAT[v[at + d + 5] & 0xffff];
+            s6 += q[d + 6] * HALF_TO_FLOAT[v[at + d + 6] & 0xffff];
+            s7 += q[d + 7] * HALF_TO_FLOAT[v[at + d + 7] & 0xffff];
+        }
+        for (; d < n; d++) {
+            s0 += q[d] * HALF_TO_FLOAT[v[at + d] & 0xffff];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** The same over int8 values (unscaled). */
+    static float dot(float[] q, byte[] v, int at) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int n = q.length;
+        int d = 0;
+        for (; d + 8 <= n; d += 8) {
+            s0 += q[d] * v[at + d];
+            s1 += q[d + 1] * v[at + d + 1];
+            s2 += q[d + 2] * v[at + d + 2];
+            s3 += q[d + 3] * v[at + d + 3];
+            s4 += q[d + 4] * v[at + d + 4];
+            s5 += q[d + 5] * v[at + d + 5];
+            s6 += q[d + 6] * v[at + d + 6];
+            s7 += q[d + 7] * v[at + d + 7];
+        }
+        for (; d < n; d++) {
+            s0 += q[d] * v[at + d];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** Heap order: the worse entry (lower score; on equal scores the later row) nearer the root. */
@@ -278,13 +345,17 @@ public final class DenseIndex {
         r[b] = tr;
     }
 
-    /** Rows [start, start + rows) as floats into {@code out}. */
-    private void decode(int start, int rows, float[] out) {
+    /** Rows [start, start + rows) as floats into {@code out}; int8 rows times their scale when {@code scaled}. */
+    private void decode(int start, int rows, float[] out, boolean scaled) {
         int from = start * dimension;
         int n = rows * dimension;
         if (storage == Storage.FLOAT16) {
             for (int i = 0; i < n; i++) {
                 out[i] = HALF_TO_FLOAT[halves[from + i] & 0xffff];
+            }
+        } else if (!scaled) {
+            for (int i = 0; i < n; i++) {
+                out[i] = bytes[from + i];
             }
         } else {
             for (int r = 0; r < rows; r++) {

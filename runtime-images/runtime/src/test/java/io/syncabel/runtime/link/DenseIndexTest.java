@@ -93,6 +93,35 @@ class DenseIndexTest {
         assertThat(index.bytesPerVector()).isEqualTo(storage == DenseIndex.Storage.FLOAT16 ? 2 * DIM : DIM + 4);
     }
 
+    @ParameterizedTest
+    @EnumSource(DenseIndex.Storage.class)
+    void aLoneQueryABatchAndScoreGiveTheSameBits(DenseIndex.Storage storage) {
+        int dim = 37; // not a multiple of the kernel's eight partial sums
+        Random random = new Random(3);
+        List<float[]> stored = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            stored.add(unit(random, dim));
+        }
+        DenseIndex index = DenseIndex.of(storage, dim, stored);
+        float[][] queries = {unit(random, dim), unit(random, dim), unit(random, dim)};
+        DenseIndex.Hits[] batch = index.search(queries, 7);
+        for (int q = 0; q < queries.length; q++) {
+            DenseIndex.Hits alone = index.search(new float[][] {queries[q]}, 7)[0];
+            assertThat(alone.rows()).isEqualTo(batch[q].rows());
+            assertThat(alone.scores()).isEqualTo(batch[q].scores());
+            for (int i = 0; i < 7; i++) {
+                int row = alone.rows()[i];
+                assertThat(index.score(queries[q], row)).isEqualTo(alone.scores()[i]);
+                double exact = 0;
+                float[] v = index.vector(row);
+                for (int d = 0; d < dim; d++) {
+                    exact += (double) queries[q][d] * v[d];
+                }
+                assertThat((double) alone.scores()[i]).isCloseTo(exact, within(1e-5));
+            }
+        }
+    }
+
     @Test
     void kIsCappedByTheIndexAndTiesGoToTheLowerRow() {
         float[] a = {1, 0};
