@@ -43,6 +43,29 @@ class TfIdfTest {
     }
 
     @Test
+    void aCodeScoresAsItsBestNameAndTiesGoToTheLowerCode() {
+        TfIdf tfidf = TfIdf.fit(List.of("breast cancer", "cancer breast", "breast tumour", "lung cancer", "breast cancers"));
+        Map<String, Map<String, List<String>>> dictionary = new java.util.LinkedHashMap<>();
+        dictionary.put("DISO", new java.util.LinkedHashMap<>(Map.of(
+                "cancer breast", List.of("C2", "C1"), // a name of two codes; the same score as "breast cancer"
+                "breast cancer", List.of("C2"),
+                "breast tumour", List.of("C3"),
+                "breast cancers", List.of("C4"))));
+        dictionary.put("OTHER", Map.of("lung cancer", List.of("C5")));
+        TfIdfLinker linker = TfIdfLinker.of(tfidf, dictionary);
+        for (int again = 0; again < 2; again++) { // a second query on the same thread starts from nothing
+            List<TfIdfLinker.Candidate> top = linker.topK("breast cancer", "DISO", 3);
+            assertThat(top).extracting(TfIdfLinker.Candidate::code).containsExactly("C1", "C2", "C4");
+            assertThat(top.get(0).score()).isEqualTo(top.get(1).score());
+            assertThat(top.get(1).name()).isEqualTo("breast cancer"); // C2's equal names: the lexically first
+            assertThat(top.get(2).score()).isLessThan(top.get(1).score());
+            assertThat(linker.topK("breast cancer", null, 10)).extracting(TfIdfLinker.Candidate::code)
+                    .startsWith("C1", "C2", "C4").contains("C3", "C5").hasSize(5); // every group
+            assertThat(linker.topK("lung", "DISO", 5)).isEmpty();
+        }
+    }
+
+    @Test
     void dictionaryLinkerBaselineOnMedic() {
         KnowledgeBase kb = TestData.medic();
         List<TfIdfLinker.Candidate> top = kb.linker().topK("cystic fibrosis", "DISO", 5);
