@@ -11,6 +11,7 @@ import io.syncabel.runtime.corpus.CorpusReader;
 import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.link.CorpusLinking;
+import io.syncabel.runtime.link.HybridLinking;
 import io.syncabel.runtime.model.ModelArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.StoreUris;
@@ -128,6 +129,11 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
     @Option(names = "--seen-codes", paramLabel = "FILE",
             description = "Gold codes seen in training, one per line (composites as a+b): stratifies seen/unseen.")
     Path seenCodes;
+
+    @Option(names = "--dictionary-corpus", paramLabel = "FILE",
+            description = "Training corpora (repeatable; pubtator, brat or jsonl by file name): strata of the mentions "
+                    + "whose text they hold (case and spacing aside) and of the others, as BioSyn and SapBERT split them.")
+    List<Path> dictionaryCorpora;
 
     @Option(names = {"-k", "--k"}, split = ",", paramLabel = "K", description = "Recall@k values (default 1,5).")
     List<Integer> k;
@@ -270,6 +276,19 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
         }
     }
 
+    /** The mention texts of the corpora, normalised as the linker's exact lookup does. */
+    private static Set<String> dictionary(List<Path> corpora) {
+        Set<String> texts = new java.util.HashSet<>();
+        for (Path corpus : corpora) {
+            if (!Files.exists(corpus)) {
+                throw new UserError("--dictionary-corpus " + corpus + ": no such file or folder");
+            }
+            CorpusReader.forFormat(CorpusExamples.formatOf(corpus, null)).read(corpus, new Problems(false),
+                    doc -> doc.mentions().forEach(m -> texts.add(HybridLinking.normalise(m.text()))));
+        }
+        return texts;
+    }
+
     /** The KB whose synonyms the judge sees: the one the model run used, else --kb, else none. */
     private KnowledgeBase judgeKb() throws IOException {
         if (knowledgeBase == null && kb != null) {
@@ -339,7 +358,8 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
         }
         long s = seed != null ? seed : metrics != null && metrics.getSeed() != null ? metrics.getSeed() : defaults.seed();
         Set<String> seen = seenCodes == null ? null : readSeenCodes(seenCodes);
-        var options = new Evaluator.Options(ks, resamples, s, seen, seen == null ? null : "--seen-codes " + seenCodes);
+        var options = new Evaluator.Options(ks, resamples, s, seen, seen == null ? null : "--seen-codes " + seenCodes,
+                dictionaryCorpora == null ? null : dictionary(dictionaryCorpora));
 
         String target = out != null ? out : env.apply("SYNCABEL_OUTPUT_URI") != null ? env.apply("SYNCABEL_OUTPUT_URI") : "evaluation";
         String sha256 = sha256(predictions);

@@ -1,5 +1,6 @@
 package io.syncabel.runtime.eval;
 
+import io.syncabel.runtime.link.HybridLinking;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.function.Predicate;
 
 /**
  * Computes the report's figures: Recall@k overall and per stratum (semantic group, seen/unseen gold
- * concept, exact name in the KB or not), the judge's rates when judgements are given, each with the
+ * concept, exact name in the KB or not, mention text in the training dictionary or not), the judge's rates when judgements are given, each with the
  * document-level bootstrap interval.
  */
 public final class Evaluator {
@@ -22,10 +23,13 @@ public final class Evaluator {
      * @param seed       bootstrap seed
      * @param seenCodes  gold code keys seen in training ("+"-joined, sorted); null: use the file's seen flags if any
      * @param seenSource where seenCodes came from, for the report
+     * @param dictionary mention texts of the training corpora, normalised as the linker's exact lookup does
+     *                   ({@link HybridLinking#normalise}); null: no dictionary strata
      */
-    public record Options(List<Integer> k, int resamples, long seed, Set<String> seenCodes, String seenSource) {
+    public record Options(List<Integer> k, int resamples, long seed, Set<String> seenCodes, String seenSource,
+            Set<String> dictionary) {
         public static Options defaults() {
-            return new Options(List.of(1, 5), 1000, 42, null, null);
+            return new Options(List.of(1, 5), 1000, 42, null, null, null);
         }
     }
 
@@ -88,6 +92,12 @@ public final class Evaluator {
         if (hasExactName) {
             strata.add(new Stratum("exact name in KB", "exactNameInKb", m -> Boolean.TRUE.equals(m.exactNameInKb())));
             strata.add(new Stratum("no exact name in KB", "exactNameInKb", m -> Boolean.FALSE.equals(m.exactNameInKb())));
+        }
+        if (options.dictionary() != null) {
+            // BioSyn's and SapBERT's split: a mention whose text the training corpora hold is a lookup away
+            Predicate<Mention> known = m -> options.dictionary().contains(HybridLinking.normalise(m.text()));
+            strata.add(new Stratum("in dictionary", "dictionary", known));
+            strata.add(new Stratum("not in dictionary", "dictionary", known.negate()));
         }
 
         List<String> documents = new ArrayList<>(new TreeSet<>(mentions.stream().map(Mention::document).toList()));

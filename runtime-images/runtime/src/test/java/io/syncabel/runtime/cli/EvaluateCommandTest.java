@@ -190,6 +190,21 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void dictionaryCorporaSplitTheMentionsTheTrainingTextsHoldFromTheOthers() throws IOException {
+        Path train = Files.write(dir.resolve("train.pubtator"), List.of("1|t|A Tumor here.", "1|a|Nothing else.",
+                "1\t2\t7\tTumor\tDiseaseClass\tD1", ""));
+        Path folder = dir.resolve("dict");
+        assertThat(run("--predictions", predictions().toString(), "--dictionary-corpus", train.toString(), "-k", "1,2",
+                "--bootstrap", "0", "--out", folder.toString())).isZero();
+        assertThat(folder.resolve("report.json")).content().contains("\"in dictionary\"", "\"not in dictionary\"");
+        assertThat(folder.resolve("report.md")).content().contains("| in dictionary | 1 |").contains("| not in dictionary | 1 |");
+
+        Path missing = dir.resolve("no-such.pubtator");
+        assertThat(run("--predictions", predictions().toString(), "--dictionary-corpus", missing.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("error: --dictionary-corpus " + missing + ": no such file or folder");
+    }
+
+    @Test
     void badInputExitsTwoNamingFileAndLine() throws IOException {
         Path bad = Files.write(dir.resolve("bad.jsonl"), List.of(LINE_1, "{oops"));
         assertThat(run("--predictions", bad.toString(), "--out", dir.resolve("r").toString())).isEqualTo(2);

@@ -38,7 +38,7 @@ class EvaluatorTest {
 
     @Test
     void recallAtKOverBeamsWithCompositeCodesAsSets() throws IOException {
-        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2, 5), 0, 42, null, null));
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2, 5), 0, 42, null, null, null));
         // hits@1: D1, D3+D4 (order-free) -> 2/5; @2 adds D2 -> 3/5; k=5 is more than any mention has -> left out
         assertThat(r.settings().k()).containsExactly(1, 2);
         assertThat(r.overall().recallAtK().get("1")).isEqualTo(new Figure(2, 5, 40.0, null, null));
@@ -48,7 +48,7 @@ class EvaluatorTest {
 
     @Test
     void stratifiesByGroupSeenFlagAndExactName() throws IOException {
-        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, null, null));
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, null, null, null));
         Map<String, EvaluationReport.Stratum> s = byName(r);
         assertThat(r.strata()).extracting(EvaluationReport.Stratum::name).containsExactly("all", "Chemical", "Disease",
                 "seen", "unseen", "exact name in KB", "no exact name in KB");
@@ -65,9 +65,21 @@ class EvaluatorTest {
     }
 
     @Test
+    void mentionsWhoseTextTheTrainingCorporaHoldAreAStratumOfTheirOwn() throws IOException {
+        // the dictionary holds the texts as the linker's exact lookup normalises them: "ASA" is "asa"
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2), 0, 42, null, null, Set.of("tumor", "asa")));
+        Map<String, EvaluationReport.Stratum> s = byName(r);
+        assertThat(r.strata()).extracting(EvaluationReport.Stratum::name).endsWith("in dictionary", "not in dictionary");
+        assertThat(s.get("in dictionary").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 2L);
+        assertThat(s.get("not in dictionary").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 3L);
+        assertThat(s.get("not in dictionary").recallAtK().get("2")).extracting(Figure::hits).isEqualTo(2L); // asthma @2
+        assertThat(byName(evaluate(Evaluator.Options.defaults()))).doesNotContainKey("in dictionary");
+    }
+
+    @Test
     void seenCodesFromAFileOverrideTheFlagsAndCompositesMatchAsSortedSets() throws IOException {
         // "D4+D3" normalised by the CLI's reader is "D3+D4"; here we pass normalised keys
-        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, Set.of("D3+D4", "C5"), "--seen-codes x"));
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, Set.of("D3+D4", "C5"), "--seen-codes x", null));
         Map<String, EvaluationReport.Stratum> s = byName(r);
         assertThat(s.get("seen").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 2L);
         assertThat(s.get("unseen").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 3L);
@@ -85,8 +97,8 @@ class EvaluatorTest {
 
     @Test
     void bootstrapIsDeterministicForASeedAndBracketsTheValue() throws IOException {
-        EvaluationReport a = evaluate(new Evaluator.Options(List.of(1), 200, 7, null, null));
-        EvaluationReport b = evaluate(new Evaluator.Options(List.of(1), 200, 7, null, null));
+        EvaluationReport a = evaluate(new Evaluator.Options(List.of(1), 200, 7, null, null, null));
+        EvaluationReport b = evaluate(new Evaluator.Options(List.of(1), 200, 7, null, null, null));
         Figure f = a.overall().recallAt1();
         assertThat(f).isEqualTo(b.overall().recallAt1());
         assertThat(f.ciLow()).isLessThanOrEqualTo(f.value());
@@ -103,7 +115,7 @@ class EvaluatorTest {
                 line("b", 0, "[\"D7\"]", "[{\"codes\":[\"D8\"]},{\"codes\":[\"D7\"]}]"), // right only at 2
                 line("b", 10, "[\"D1\",\"D2\"]", "[{\"codes\":[\"D2\",\"D1\"]}]"), // the whole composite
                 line("c", 0, "[\"D9\"]", "[]")));
-        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(file), new Evaluator.Options(List.of(1), 0, 42, null, null),
+        EvaluationReport r = Evaluator.evaluate(PredictionReader.read(file), new Evaluator.Options(List.of(1), 0, 42, null, null, null),
                 null, null, null);
         assertThat(r.overall().recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 5L);
         assertThat(r.overall().lenientRecallAt1()).extracting(Figure::hits, Figure::total).containsExactly(3L, 5L);
@@ -119,7 +131,7 @@ class EvaluatorTest {
             lines.add(line("d" + i % 7, i, "[\"G\"]", i < 215 ? "[{\"codes\":[\"G\"]}]" : "[{\"codes\":[\"X\"]}]"));
         }
         EvaluationReport r = Evaluator.evaluate(PredictionReader.read(Fixtures.write(dir, "254.jsonl", lines)),
-                new Evaluator.Options(List.of(1), 0, 42, null, null), null, null, null);
+                new Evaluator.Options(List.of(1), 0, 42, null, null, null), null, null, null);
         Map<String, byte[]> files = ReportRenderer.render(r, null);
         assertThat(new String(files.get("report.md"), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("**Recall@1 84.6**").contains("| all | 254 | 7 | 84.6 | 84.6 |").doesNotContain("84.7");
@@ -143,7 +155,7 @@ class EvaluatorTest {
 
     @Test
     void reportFilesRender() throws IOException {
-        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2), 50, 42, null, null));
+        EvaluationReport r = evaluate(new Evaluator.Options(List.of(1, 2), 50, 42, null, null, null));
         Map<String, byte[]> files = ReportRenderer.render(r, null);
         assertThat(files).containsOnlyKeys("report.json", "report.md", "recall_at_1.svg");
         String md = new String(files.get("report.md"), java.nio.charset.StandardCharsets.UTF_8);

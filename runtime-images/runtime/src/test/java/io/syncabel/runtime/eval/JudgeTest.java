@@ -102,7 +102,7 @@ class JudgeTest {
         assertThat(sleeps).contains(Duration.ofSeconds(1)); // beta's Retry-After
 
         Predictions p = new Predictions("test", PredictionFormat.JSONL, mentions, 9, 0, 0);
-        EvaluationReport r = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 100, 42, null, null), null, js,
+        EvaluationReport r = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 100, 42, null, null, null), null, js,
                 RecordedJudgements.summary("llm", server.baseUrl(), "judge", js, null));
         Map<String, Figure> judge = r.overall().judge();
         assertThat(judge.get("correct").hits()).isEqualTo(2);   // STRICT + EXACT

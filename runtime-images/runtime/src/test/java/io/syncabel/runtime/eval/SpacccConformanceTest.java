@@ -48,7 +48,7 @@ class SpacccConformanceTest {
         Predictions p = withSynCabel;
         assertThat(RecordedJudgements.present(p)).isTrue();
         List<Judgement> judgements = RecordedJudgements.read(p);
-        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null), null,
+        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null, null), null,
                 judgements, RecordedJudgements.summary("file", null, null, judgements, null));
         // the original's reference: correct 72.6, broad+partial 11.0, narrow 5.9, no relation 10.5 (SPACCC, with SynCABEL)
         Map<String, Figure> judge = report.overall().judge();
@@ -62,7 +62,7 @@ class SpacccConformanceTest {
     @Test
     void withoutSynCabelReproducesRecallAt1() {
         Predictions p = PredictionReader.read(dir.resolve("Llama_guided_without_SynCABEL.tsv"));
-        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null),
+        EvaluationReport report = Evaluator.evaluate(p, new Evaluator.Options(List.of(1), 0, 42, null, null, null),
                 null, null, null);
         assertThat(report.overall().recallAt1().value()).isCloseTo(64.2, within(0.05));
         assertThat(report.overall().recallAt1().ciLow()).isNull();
