@@ -62,10 +62,11 @@ public class SettingsProducer {
     @Produces
     @Singleton
     OperatorSettings settings() {
-        return new OperatorSettings(storeRoot, storeEndpoint, storeRegion, storePathStyle, storeSecretName, accessKeyKey,
-                secretKeyKey, storeCaSecretName, runtimeImage, imagePullPolicy, serviceAccount, progressInterval,
+        OperatorSettings.Store store = new OperatorSettings.Store(storeRoot, storeEndpoint, storeRegion, storePathStyle,
+                storeSecretName, accessKeyKey, secretKeyKey, storeCaSecretName, storeReaderSecretName);
+        return new OperatorSettings(store, runtimeImage, imagePullPolicy, serviceAccount, progressInterval,
                 podDefaults(defaultQueueName, gpuImage, gpuNodeSelector, gpuTolerations),
-                InputPolicy.parse(allowedSchemes, allowedSecrets), storeReaderSecretName);
+                InputPolicy.parse(allowedSchemes, allowedSecrets));
     }
 
     static PodDefaults podDefaults(Optional<String> queue, Optional<String> gpuImage, Optional<String> nodeSelector,

@@ -76,8 +76,8 @@ class OperatorAppTest {
         assertThat(env.get("SYNCABEL_OUTPUT_URI").getValue()).matches("s3://test-bucket/test/knowledgebases/app-kb/[0-9a-f]{12}/");
         assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("store-credentials");
         // syncabel.store.reader-secret-name reaches the settings, and only linkers read with it
-        assertThat(settings.storeReaderSecretName()).contains("store-reader");
-        assertThat(settings.readOnlyStore().storeSecretName()).contains("store-reader");
+        assertThat(settings.store().readerSecretName()).contains("store-reader");
+        assertThat(settings.readOnlyStore().store().secretName()).contains("store-reader");
     }
 
     @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")

@@ -79,18 +79,18 @@ public final class RuntimePod {
             env.add(plain("SYNCABEL_OUTPUT_URI", run.outputUri()));
         }
         run.inputEnv().forEach((k, v) -> env.add(plain(k, v)));
-        settings.storeEndpoint().ifPresent(v -> env.add(plain("SYNCABEL_S3_ENDPOINT", v)));
-        settings.storeRegion().ifPresent(v -> env.add(plain("SYNCABEL_S3_REGION", v)));
-        settings.storePathStyle().ifPresent(v -> env.add(plain("SYNCABEL_S3_PATH_STYLE", v.toString())));
-        settings.storeCaSecretName().ifPresent(secret -> env.add(plain("SYNCABEL_S3_CA_FILE", STORE_CA_DIR + "/" + STORE_CA_KEY)));
-        settings.storeSecretName().ifPresent(secret -> {
-            env.add(fromSecret("AWS_ACCESS_KEY_ID", secret, settings.accessKeyKey()));
-            env.add(fromSecret("AWS_SECRET_ACCESS_KEY", secret, settings.secretKeyKey()));
+        settings.store().endpoint().ifPresent(v -> env.add(plain("SYNCABEL_S3_ENDPOINT", v)));
+        settings.store().region().ifPresent(v -> env.add(plain("SYNCABEL_S3_REGION", v)));
+        settings.store().pathStyle().ifPresent(v -> env.add(plain("SYNCABEL_S3_PATH_STYLE", v.toString())));
+        settings.store().caSecretName().ifPresent(secret -> env.add(plain("SYNCABEL_S3_CA_FILE", STORE_CA_DIR + "/" + STORE_CA_KEY)));
+        settings.store().secretName().ifPresent(secret -> {
+            env.add(fromSecret("AWS_ACCESS_KEY_ID", secret, settings.store().accessKeyKey()));
+            env.add(fromSecret("AWS_SECRET_ACCESS_KEY", secret, settings.store().secretKeyKey()));
         });
         ContainerBuilder container = new ContainerBuilder()
                 .addNewVolumeMount().withName(TMP_VOLUME).withMountPath(TMP_DIR).endVolumeMount()
                 .addNewVolumeMount().withName(DJL_CACHE_VOLUME).withMountPath(DJL_CACHE_DIR).endVolumeMount();
-        settings.storeCaSecretName().ifPresent(secret -> container.addNewVolumeMount().withName(STORE_CA_VOLUME)
+        settings.store().caSecretName().ifPresent(secret -> container.addNewVolumeMount().withName(STORE_CA_VOLUME)
                 .withMountPath(STORE_CA_DIR).withReadOnly(true).endVolumeMount());
         return container
                 .withName(CONTAINER)
@@ -159,7 +159,7 @@ public final class RuntimePod {
                 .withAutomountServiceAccountToken(false)
                 .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
                 .addNewVolume().withName(DJL_CACHE_VOLUME).withNewEmptyDir().endEmptyDir().endVolume();
-        settings.storeCaSecretName().ifPresent(secret -> pod.addNewVolume().withName(STORE_CA_VOLUME)
+        settings.store().caSecretName().ifPresent(secret -> pod.addNewVolume().withName(STORE_CA_VOLUME)
                 .withNewSecret().withSecretName(secret).addNewItem().withKey(STORE_CA_KEY).withPath(STORE_CA_KEY).endItem().endSecret()
                 .endVolume());
         settings.serviceAccount().ifPresent(pod::withServiceAccountName);

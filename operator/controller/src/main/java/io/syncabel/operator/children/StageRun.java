@@ -119,7 +119,7 @@ public record StageRun(String runKey, String outputUri, Map<String, String> inpu
 
     /** Everything this resource ever wrote: {@code <storeRoot>/<namespace>/<plural>/<name>/}. */
     public static String prefix(OperatorSettings settings, HasMetadata owner) {
-        return settings.storeRoot() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getPlural() + "/"
+        return settings.store().root() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getPlural() + "/"
                 + owner.getMetadata().getName() + "/";
     }
 }

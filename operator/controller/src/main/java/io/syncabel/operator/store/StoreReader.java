@@ -27,7 +27,7 @@ public interface StoreReader extends AutoCloseable {
      * {@code store.caSecret} there) replaces the JVM's trusted CAs for a store on a private CA.
      */
     static StoreReader forSettings(OperatorSettings settings, Map<String, String> env) {
-        if (settings.storeRoot().startsWith("file:")) {
+        if (settings.store().root().startsWith("file:")) {
             return new FolderReader();
         }
         String caFile = env.get("SYNCABEL_STORE_CA_FILE");
@@ -41,7 +41,7 @@ public interface StoreReader extends AutoCloseable {
                         "SYNCABEL_STORE_CA_FILE: %s; reading progress with the JVM's trusted CAs", e.getMessage());
             }
         }
-        return new S3Reader(settings.storeEndpoint().orElse(S3Reader.AWS_ENDPOINT), settings.storeRegion().orElse(null),
-                settings.storePathStyle().orElse(null), env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), trust);
+        return new S3Reader(settings.store().endpoint().orElse(S3Reader.AWS_ENDPOINT), settings.store().region().orElse(null),
+                settings.store().pathStyle().orElse(null), env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), trust);
     }
 }

@@ -248,7 +248,7 @@ class ChildrenTest {
                 .getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
         assertThat(linkerEnv.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store-reader");
         assertThat(linkerEnv.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("syncabel-store-reader");
-        assertThat(linkerEnv.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo(SETTINGS.secretKeyKey());
+        assertThat(linkerEnv.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey()).isEqualTo(SETTINGS.store().secretKeyKey());
 
         TrainingRun tr = gpuTrainingRun();
         Job training = TrainingRunJob.desired(settings, tr, StageRun.of(settings, tr, Map.of(), List.of()));
@@ -392,8 +392,9 @@ class ChildrenTest {
 
     @Test
     void aPrivateStoreCaIsMountedFromItsSecret() {
-        OperatorSettings withCa = new OperatorSettings("s3://syncabel/", Optional.of("https://minio:9000"), Optional.empty(), Optional.empty(),
-                Optional.empty(), "a", "b", Optional.of("minio-ca"), "img", "Always", Optional.of("syncabel-runner"));
+        OperatorSettings withCa = new OperatorSettings(OperatorSettings.Store.s3("s3://syncabel/", Optional.of("https://minio:9000"),
+                Optional.empty(), Optional.empty(), Optional.empty(), "a", "b").withCaSecret("minio-ca"), "img", "Always",
+                Optional.of("syncabel-runner"));
         TrainingRun tr = gpuTrainingRun();
         Job job = TrainingRunJob.desired(withCa, tr, StageRun.of(withCa, tr, Map.of(), List.of()));
         var pod = job.getSpec().getTemplate().getSpec();

@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 class RestrictedPodSecurityTest {
     /** The store CA and a service account set: every optional volume and field is rendered. */
-    static final OperatorSettings SETTINGS = new OperatorSettings("s3://syncabel", Optional.of("https://s3.example"),
-            Optional.of("eu-west-1"), Optional.of(true), Optional.of("store"), "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            Optional.of("store-ca"), "ghcr.io/syncabel/runtime:0.1.0", "IfNotPresent", Optional.of("syncabel-runtime"));
+    static final OperatorSettings SETTINGS = new OperatorSettings(OperatorSettings.Store.s3("s3://syncabel",
+            Optional.of("https://s3.example"), Optional.of("eu-west-1"), Optional.of(true), Optional.of("store"), "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY").withCaSecret("store-ca"), "ghcr.io/syncabel/runtime:0.1.0", "IfNotPresent",
+            Optional.of("syncabel-runtime"));
     static final Set<String> RESTRICTED_VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
             "persistentVolumeClaim", "projected", "secret");
 

@@ -73,8 +73,8 @@ class S3ReaderTest {
     }
 
     static OperatorSettings settings() {
-        return new OperatorSettings("s3://syncabel", Optional.of(endpoint), Optional.of("us-east-1"), Optional.of(true),
-                Optional.of("syncabel-store"), "accessKey", "secretKey", Optional.empty(), "runtime:test", "IfNotPresent", Optional.empty());
+        return new OperatorSettings(OperatorSettings.Store.s3("s3://syncabel", Optional.of(endpoint), Optional.of("us-east-1"),
+                Optional.of(true), Optional.of("syncabel-store"), "accessKey", "secretKey"), "runtime:test", "IfNotPresent", Optional.empty());
     }
 
     @Test

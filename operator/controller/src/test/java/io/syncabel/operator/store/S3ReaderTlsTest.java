@@ -48,9 +48,9 @@ class S3ReaderTlsTest {
         try {
             Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
             String endpoint = "https://127.0.0.1:" + https.getAddress().getPort();
-            OperatorSettings settings = new OperatorSettings("s3://bucket", Optional.of(endpoint), Optional.of("us-east-1"),
-                    Optional.of(true), Optional.empty(), "accessKey", "secretKey", Optional.of("store-ca"), "runtime:test",
-                    "IfNotPresent", Optional.empty());
+            OperatorSettings settings = new OperatorSettings(OperatorSettings.Store.s3("s3://bucket", Optional.of(endpoint),
+                    Optional.of("us-east-1"), Optional.of(true), Optional.empty(), "accessKey", "secretKey").withCaSecret("store-ca"),
+                    "runtime:test", "IfNotPresent", Optional.empty());
             try (StoreReader reader = StoreReader.forSettings(settings, Map.of("SYNCABEL_STORE_CA_FILE", caFile.toString()))) {
                 assertThat(reader.read("s3://bucket/team/run/progress.json")).contains(json);
                 assertThat(reader.read("s3://bucket/team/other/progress.json")).isEmpty();
