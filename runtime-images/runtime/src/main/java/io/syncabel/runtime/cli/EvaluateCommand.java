@@ -260,7 +260,7 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
                             unknownCodes.problems(false));
                     result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(prefix), knowledgeBase,
                             generateOnly ? CorpusLinking.Settings.plain(b) : artifact.defaultSettings(b)),
-                            knowledgeBase, artifact.seenCodes(), out, err);
+                            knowledgeBase, artifact.seenCodes(), artifact.mentions(), out, err);
                 }
             } else {
                 ModelArtifact.Info info = ModelArtifact.readInfo(store, prefix);
@@ -268,7 +268,7 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
                 List<CorpusExamples.Item> items = CorpusLinking.read(corpus, fmt, knowledgeBase, info.language(), true,
                         unknownCodes.problems(false));
                 result = CorpusLinking.write(items, CorpusLinking.service(serviceUrl, b, 5), knowledgeBase,
-                        ModelArtifact.readSeenCodes(store, prefix), out, err);
+                        ModelArtifact.readSeenCodes(store, prefix), null, out, err);
             }
             err.printf(Locale.ROOT, "evaluate: linked %d mentions of %s with %s (%.1f mentions/s)%n", result.mentions(),
                     testUri, serviceUrl != null ? serviceUrl : prefix, result.mentionsPerSecond());

@@ -155,7 +155,7 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
                 throw new UserError("--dense needs retrieval candidates: a re-ranker or --candidates K");
             }
             CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri), knowledgeBase,
-                    settings), knowledgeBase, artifact.seenCodes(), out, err);
+                    settings), knowledgeBase, artifact.seenCodes(), settings.dictionary(), out, err);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("mentions", result.mentions());
             summary.put("top1Correct", result.top1Correct());

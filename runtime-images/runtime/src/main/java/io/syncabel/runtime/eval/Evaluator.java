@@ -24,7 +24,7 @@ public final class Evaluator {
      * @param seenCodes  gold code keys seen in training ("+"-joined, sorted); null: use the file's seen flags if any
      * @param seenSource where seenCodes came from, for the report
      * @param dictionary mention texts of the training corpora, normalised as the linker's exact lookup does
-     *                   ({@link HybridLinking#normalise}); null: no dictionary strata
+     *                   ({@link HybridLinking#normalise}); null: the file's inDictionary flags, if any
      */
     public record Options(List<Integer> k, int resamples, long seed, Set<String> seenCodes, String seenSource,
             Set<String> dictionary) {
@@ -93,11 +93,14 @@ public final class Evaluator {
             strata.add(new Stratum("exact name in KB", "exactNameInKb", m -> Boolean.TRUE.equals(m.exactNameInKb())));
             strata.add(new Stratum("no exact name in KB", "exactNameInKb", m -> Boolean.FALSE.equals(m.exactNameInKb())));
         }
+        // BioSyn's and SapBERT's split: a mention whose text the training corpora hold is a lookup away
         if (options.dictionary() != null) {
-            // BioSyn's and SapBERT's split: a mention whose text the training corpora hold is a lookup away
             Predicate<Mention> known = m -> options.dictionary().contains(HybridLinking.normalise(m.text()));
             strata.add(new Stratum("in dictionary", "dictionary", known));
             strata.add(new Stratum("not in dictionary", "dictionary", known.negate()));
+        } else if (mentions.stream().anyMatch(m -> m.inDictionary() != null)) {
+            strata.add(new Stratum("in dictionary", "dictionary", m -> Boolean.TRUE.equals(m.inDictionary())));
+            strata.add(new Stratum("not in dictionary", "dictionary", m -> Boolean.FALSE.equals(m.inDictionary())));
         }
 
         List<String> documents = new ArrayList<>(new TreeSet<>(mentions.stream().map(Mention::document).toList()));

@@ -10,6 +10,7 @@ import java.util.List;
  * @param context           the sentence around the mention, shown to the judge (may be null)
  * @param seen              gold concept seen in training, when the file says so (null: unknown)
  * @param exactNameInKb     the mention text is exactly a KB name of the gold concept (null: unknown)
+ * @param inDictionary      the mention text is one of the linker's training mentions (null: unknown)
  * @param recordedJudgement a judge label already in the file (the original's LLM_Evaluation_v2), or null
  * @param source            file:line, for messages
  */
@@ -25,6 +26,7 @@ public record Mention(
         String context,
         Boolean seen,
         Boolean exactNameInKb,
+        Boolean inDictionary,
         String recordedJudgement,
         String source) {
 

@@ -85,7 +85,7 @@ public final class PredictionReader {
                     : List.of(new Candidate(predicted, predictedName, score));
             String judged = blankToNull(r.get("LLM_Evaluation_v2"));
             out.add(new Mention(document, r.get("label").strip(), start, end, r.get("span"), CodeSet.parse(r.get("code")),
-                    blankToNull(r.get("annotation")), candidates, blankToNull(r.get("sentence")), null, null,
+                    blankToNull(r.get("annotation")), candidates, blankToNull(r.get("sentence")), null, null, null,
                     judged == null ? null : judged.strip().toUpperCase(Locale.ROOT), source));
         }
         return out;
@@ -260,7 +260,7 @@ public final class PredictionReader {
         }
         return new Mention(document, group == null ? "" : group, start, end, text(n, "text", source, true), gold,
                 text(n, "goldName", source, false), candidates, text(n, "context", source, false),
-                bool(n, "seen", source), bool(n, "exactNameInKb", source), null, source);
+                bool(n, "seen", source), bool(n, "exactNameInKb", source), bool(n, "inDictionary", source), null, source);
     }
 
     private static String text(JsonNode n, String field, String source, boolean required) {

@@ -226,11 +226,12 @@ public final class CorpusLinking {
     /**
      * Links {@code items} in chunks and writes the predictions JSONL to {@code out} (whole or not at all).
      *
-     * @param seenCodes gold codes of the model's training data, for the {@code seen} field (null: field left out)
-     * @param progress one line per chunk, or null
+     * @param seenCodes  gold codes of the model's training data, for the {@code seen} field (null: field left out)
+     * @param dictionary the linker's training mentions, for the {@code inDictionary} field (null or empty: left out)
+     * @param progress   one line per chunk, or null
      */
     public static Result write(List<CorpusExamples.Item> items, Backend backend, KnowledgeBase kb, Set<String> seenCodes,
-            Path out, PrintWriter progress) throws IOException {
+            MentionDictionary dictionary, Path out, PrintWriter progress) throws IOException {
         long started = System.nanoTime();
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -245,7 +246,7 @@ public final class CorpusLinking {
                     List<List<HybridLinking.Fused>> predicted = backend.link(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         List<HybridLinking.Fused> ranked = predicted.get(i);
-                        ObjectNode line = record(batch.get(i), ranked, kb, seenCodes);
+                        ObjectNode line = record(batch.get(i), ranked, kb, seenCodes, dictionary);
                         CodeSet top = ranked.isEmpty() ? CodeSet.EMPTY : new CodeSet(ranked.get(0).candidate().codes());
                         if (!top.isEmpty() && top.equals(CodeSet.parse(batch.get(i).example().code()))) {
                             hits++;
@@ -298,7 +299,7 @@ public final class CorpusLinking {
      * ({@code modelLogProb}, {@code modelTokens}, {@code modelLogMass}, {@code retrievalScore}, {@code retrievalRank}).
      */
     static ObjectNode record(CorpusExamples.Item item, List<HybridLinking.Fused> candidates, KnowledgeBase kb,
-            Set<String> seenCodes) {
+            Set<String> seenCodes, MentionDictionary dictionary) {
         var e = item.example();
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("document", e.document());
@@ -337,6 +338,9 @@ public final class CorpusLinking {
         line.put("context", item.source());
         if (seenCodes != null) {
             line.put("seen", seenCodes.contains(e.code()));
+        }
+        if (dictionary != null && !dictionary.isEmpty()) {
+            line.put("inDictionary", dictionary.votes().containsKey(HybridLinking.normalise(e.mention())));
         }
         boolean exact = true;
         for (String code : e.code().split("\\+")) {

@@ -77,6 +77,23 @@ class EvaluatorTest {
     }
 
     @Test
+    void withoutDictionaryCorporaTheLinkersInDictionaryFlagsMakeTheStrata() throws IOException {
+        Path file = Fixtures.write(dir, "flags.jsonl", List.of(
+                "{\"document\":\"a\",\"start\":0,\"end\":1,\"text\":\"x\",\"gold\":[\"1\"],\"inDictionary\":true,"
+                        + "\"candidates\":[{\"codes\":[\"1\"]}]}",
+                "{\"document\":\"a\",\"start\":2,\"end\":3,\"text\":\"y\",\"gold\":[\"2\"],\"inDictionary\":false,"
+                        + "\"candidates\":[{\"codes\":[\"3\"]}]}"));
+        Map<String, EvaluationReport.Stratum> s = byName(Evaluator.evaluate(PredictionReader.read(file),
+                new Evaluator.Options(List.of(1), 0, 42, null, null, null), null, null, null));
+        assertThat(s.get("in dictionary").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(1L, 1L);
+        assertThat(s.get("not in dictionary").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(0L, 1L);
+        // corpora given on the command line win over the flags
+        Map<String, EvaluationReport.Stratum> given = byName(Evaluator.evaluate(PredictionReader.read(file),
+                new Evaluator.Options(List.of(1), 0, 42, null, null, Set.of("y")), null, null, null));
+        assertThat(given.get("in dictionary").recallAt1()).extracting(Figure::hits, Figure::total).containsExactly(0L, 1L);
+    }
+
+    @Test
     void seenCodesFromAFileOverrideTheFlagsAndCompositesMatchAsSortedSets() throws IOException {
         // "D4+D3" normalised by the CLI's reader is "D3+D4"; here we pass normalised keys
         EvaluationReport r = evaluate(new Evaluator.Options(List.of(1), 0, 42, Set.of("D3+D4", "C5"), "--seen-codes x", null));

@@ -33,7 +33,7 @@ class JudgeTest {
         List<Candidate> candidates = predicted == null ? List.of()
                 : List.of(new Candidate(CodeSet.parse(predicted), "name of " + predicted, null));
         return new Mention(doc, "Disease", 0, text.length(), text, CodeSet.parse(gold), "name of " + gold, candidates,
-                "Patient with [" + text + "] since May.", null, null, null, "test");
+                "Patient with [" + text + "] since May.", null, null, null, null, "test");
     }
 
     /** Answers keyed on the mention text; "seen" is the attempt number of that exact request. */

@@ -30,8 +30,15 @@ class CorpusLinkingTest {
         CorpusLinking.write(items, batch -> {
             batches.add(batch.stream().map(i -> i.example().document()).distinct().toList());
             return batch.stream().map(i -> List.<HybridLinking.Fused>of()).toList();
-        }, kb, null, out, null);
-        assertThat(Files.readAllLines(out)).hasSize(items.size());
+        }, kb, null, MentionDictionary.of(items.subList(0, 1)), out, null);
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(items.size());
+        // each prediction says whether its text is one of the linker's training mentions (case and spacing aside)
+        String first = HybridLinking.normalise(items.get(0).example().mention());
+        for (int i = 0; i < items.size(); i++) {
+            boolean known = HybridLinking.normalise(items.get(i).example().mention()).equals(first);
+            assertThat(io.syncabel.runtime.Json.MAPPER.readTree(lines.get(i)).get("inDictionary").asBoolean()).isEqualTo(known);
+        }
         // no document is split across two batches
         for (int b = 1; b < batches.size(); b++) {
             assertThat(batches.get(b)).doesNotContain(batches.get(b - 1).get(batches.get(b - 1).size() - 1));
