@@ -26,4 +26,7 @@ public class EvaluationStatus extends StageStatus {
     @JsonPropertyDescription("Recall@1 on mentions whose gold concept is seen / unseen in training.")
     private Double recallAt1Seen;
     private Double recallAt1Unseen;
+    @JsonPropertyDescription("Recall@1 on mentions whose text is / is not one of the linker's training mentions (BioSyn's split).")
+    private Double recallAt1InDictionary;
+    private Double recallAt1NotInDictionary;
 }

@@ -578,6 +578,10 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
             if (s.dimension().equals("seen")) {
                 m.put(s.name().equals("seen") ? "recallAt1Seen" : "recallAt1Unseen", Figure.round(s.recallAt1().value()));
             }
+            if (s.dimension().equals("dictionary")) {
+                m.put(s.name().equals("in dictionary") ? "recallAt1InDictionary" : "recallAt1NotInDictionary",
+                        Figure.round(s.recallAt1().value()));
+            }
         }
         if (r.overall().judge() != null) {
             m.put("judgeCorrect", Figure.round(r.overall().judge().get("correct").value()));

@@ -194,8 +194,14 @@ class EvaluateCommandTest {
         Path train = Files.write(dir.resolve("train.pubtator"), List.of("1|t|A Tumor here.", "1|a|Nothing else.",
                 "1\t2\t7\tTumor\tDiseaseClass\tD1", ""));
         Path folder = dir.resolve("dict");
+        Path log = dir.resolve("dict-termination-log");
+        env.put("SYNCABEL_TERMINATION_LOG", log.toString());
         assertThat(run("--predictions", predictions().toString(), "--dictionary-corpus", train.toString(), "-k", "1,2",
                 "--bootstrap", "0", "--out", folder.toString())).isZero();
+        // the Evaluation status fields: "tumor" is a training mention and right, "asthma" is not and wrong at 1
+        JsonNode summary = Json.MAPPER.readTree(Files.readString(log));
+        assertThat(summary.path("recallAt1InDictionary").asDouble()).isEqualTo(100.0);
+        assertThat(summary.path("recallAt1NotInDictionary").asDouble()).isEqualTo(0.0);
         assertThat(folder.resolve("report.json")).content().contains("\"in dictionary\"", "\"not in dictionary\"");
         assertThat(folder.resolve("report.md")).content().contains("| in dictionary | 1 |").contains("| not in dictionary | 1 |");
 
