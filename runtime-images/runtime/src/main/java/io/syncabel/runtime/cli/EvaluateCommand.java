@@ -313,6 +313,10 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
 
     /** A corpus URI as a local path: file: (relative ones against the working directory) or a path as is; s3:// copied. */
     private static Path localCorpus(String uri, Path scratch) throws IOException {
+        return localCorpus(uri, scratch, "test corpus");
+    }
+
+    private static Path localCorpus(String uri, Path scratch, String what) throws IOException {
         if (StoreUris.isS3(uri)) {
             Path copy = scratch.resolve(uri.substring(uri.lastIndexOf('/') + 1).isEmpty() ? "corpus" : uri.substring(uri.lastIndexOf('/') + 1));
             try (ArtifactStore store = Stores.forUri(uri); InputStream in = store.open(uri)) {
@@ -321,11 +325,11 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
             return copy;
         }
         if (uri.matches("^[a-z][a-z0-9+.-]*://.*")) {
-            throw new UserError(uri + ": a test corpus must be a file:, s3:// or local path");
+            throw new UserError(uri + ": a " + what + " must be a file:, s3:// or local path");
         }
         Path path = StoreUris.isFile(uri) ? Path.of(uri.substring("file:".length()).replaceFirst("^//(?=/)", "")) : Path.of(uri);
         if (!Files.exists(path)) {
-            throw new UserError(uri + ": no such test corpus (relative paths resolve against " + Path.of("").toAbsolutePath() + ")");
+            throw new UserError(uri + ": no such " + what + " (relative paths resolve against " + Path.of("").toAbsolutePath() + ")");
         }
         return path;
     }
@@ -357,8 +361,9 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
             throw new UserError("--bootstrap: must be >= 0, got " + resamples);
         }
         long s = seed != null ? seed : metrics != null && metrics.getSeed() != null ? metrics.getSeed() : defaults.seed();
-        Set<String> seen = seenCodes == null ? null : readSeenCodes(seenCodes);
-        var options = new Evaluator.Options(ks, resamples, s, seen, seen == null ? null : "--seen-codes " + seenCodes,
+        Set<String> seen = seenCodes != null ? readSeenCodes(seenCodes) : seenInCorpora(fromManifest);
+        String seenSource = seenCodes != null ? "--seen-codes " + seenCodes : seen != null ? "spec.seenCorpora" : null;
+        var options = new Evaluator.Options(ks, resamples, s, seen, seenSource,
                 dictionaryCorpora == null ? null : dictionary(dictionaryCorpora));
 
         String target = out != null ? out : env.apply("SYNCABEL_OUTPUT_URI") != null ? env.apply("SYNCABEL_OUTPUT_URI") : "evaluation";
@@ -539,6 +544,37 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
             throw new UserError("--judge-concurrency must be >= 1 and --judge-retries >= 0");
         }
         return c;
+    }
+
+    /**
+     * The gold codes of the Evaluation's {@code spec.seenCorpora}, as KB codes when a KB is at hand (the model's, or
+     * --kb), else as the corpora write them; null without such corpora.
+     */
+    private Set<String> seenInCorpora(EvaluationSpec spec) throws IOException {
+        if (spec == null || spec.getSeenCorpora() == null || spec.getSeenCorpora().isEmpty()) {
+            return null;
+        }
+        KnowledgeBase kb = judgeKb();
+        Path scratch = Files.createTempDirectory("syncabel-seen");
+        try {
+            Set<String> codes = new LinkedHashSet<>();
+            for (var source : spec.getSeenCorpora()) {
+                Path corpus = localCorpus(source.getUri(), scratch, "seen corpus (spec.seenCorpora)");
+                String format = source.getFormat() == null ? null : source.getFormat().name().toLowerCase(Locale.ROOT);
+                if (kb != null) {
+                    CorpusExamples.read(corpus, format, kb, "en", false, unknownCodes.problems(false))
+                            .forEach(item -> codes.add(CodeSet.parse(item.example().code()).key()));
+                } else {
+                    CorpusReader.forFormat(CorpusExamples.formatOf(corpus, format)).read(corpus, new Problems(false),
+                            doc -> doc.mentions().forEach(m -> codes.add(CodeSet.parse(String.join("+", m.ids())).key())));
+                }
+            }
+            return codes;
+        } finally {
+            try (var files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     static Set<String> readSeenCodes(Path file) {

@@ -117,6 +117,45 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theEvaluationsSeenCorporaMakeTheSeenStrataAndTheFlagOverridesThem() throws IOException {
+        Path train = Files.write(dir.resolve("train.pubtator"), List.of("1|t|A tumor here.", "1|a|Nothing else.",
+                "1\t2\t7\ttumor\tDiseaseClass\tD1", ""));
+        Path manifest = Files.writeString(dir.resolve("seen.yaml"), """
+                apiVersion: syncabel.io/v1alpha1
+                kind: Evaluation
+                metadata:
+                  name: e
+                spec:
+                  trainingRunRef:
+                    name: m
+                  testCorpus:
+                    uri: file:test.pubtator
+                    format: pubtator
+                  seenCorpora:
+                    - uri: file:%s
+                      format: pubtator
+                """.formatted(train));
+        Path folder = dir.resolve("seen-report");
+        assertThat(run("-f", manifest.toString(), "--predictions", predictions().toString(), "--bootstrap", "0",
+                "--out", folder.toString())).as(err.toString()).isZero();
+        // D1 ("tumor", right) was annotated in the seen corpus, D2 ("asthma", wrong at 1) was not
+        assertThat(folder.resolve("report.md")).content().contains("| seen | 1 | 1 | 100.0 |").contains("| unseen | 1 | 1 | 0.0 |");
+        assertThat(folder.resolve("report.json")).content().contains("\"seenSource\" : \"spec.seenCorpora\"");
+
+        Path flag = Files.write(dir.resolve("seen.txt"), List.of("D2"));
+        Path other = dir.resolve("flag-report");
+        assertThat(run("-f", manifest.toString(), "--predictions", predictions().toString(), "--seen-codes", flag.toString(),
+                "--bootstrap", "0", "--out", other.toString())).isZero();
+        assertThat(other.resolve("report.json")).content().contains("\"seenSource\" : \"--seen-codes " + flag + "\"");
+        assertThat(other.resolve("report.md")).content().contains("| seen | 1 | 1 | 0.0 |"); // only asthma counts as seen
+
+        Path missing = Files.writeString(dir.resolve("missing.yaml"), Files.readString(manifest).replace(train.toString(),
+                dir.resolve("nope.pubtator").toString()));
+        assertThat(run("-f", missing.toString(), "--predictions", predictions().toString(), "--bootstrap", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("nope.pubtator: no such seen corpus (spec.seenCorpora)");
+    }
+
+    @Test
     void theOriginalsTsvWithRecordedJudgeLabelsIsAggregatedWithoutAnEndpoint() throws IOException {
         String header = "filename\tlabel\tstart_span\tend_span\tspan\tcode\tannotation\tPrediction\tPredicted_code\tLLM_Evaluation_v2";
         Path tsv = Files.write(dir.resolve("p.tsv"), List.of(header,
