@@ -320,6 +320,10 @@ class ReconcileOnMockServerTest {
         KnowledgeBase paused = Fixtures.kb("kb-pss");
         paused.getMetadata().setAnnotations(Map.of(StageReconciler.PAUSED_ANNOTATION, "true"));
         client.resource(paused).create();
+        // unpaused only once the paused reconcile has written its status, as aPausedResourceIsLeftAlone does: in one CI
+        // run an unpause 3 ms before that write was followed by no reconcile at all on the CRUD mock
+        eventually().until(() -> get(KnowledgeBase.class, "kb-pss").getStatus() != null
+                && StatusAggregator.condition(get(KnowledgeBase.class, "kb-pss").getStatus(), Conditions.PAUSED).isPresent());
         KnowledgeBase created = get(KnowledgeBase.class, "kb-pss");
         String jobName = io.syncabel.operator.children.KnowledgeBaseJob.desired(SETTINGS, created,
                 io.syncabel.operator.children.StageRun.of(SETTINGS, created, Map.of(), List.of())).getMetadata().getName();
