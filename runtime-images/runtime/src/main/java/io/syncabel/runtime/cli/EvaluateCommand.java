@@ -14,6 +14,7 @@ import io.syncabel.runtime.link.CorpusLinking;
 import io.syncabel.runtime.link.HybridLinking;
 import io.syncabel.runtime.model.ModelArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.FolderStore;
 import io.syncabel.runtime.store.StoreUris;
 import io.syncabel.runtime.store.Stores;
 import io.syncabel.runtime.text.Problems;
@@ -571,9 +572,7 @@ public final class EvaluateCommand implements Callable<Integer>, ModelStage {
             }
             return codes;
         } finally {
-            try (var files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            FolderStore.deleteTree(scratch);
         }
     }
 

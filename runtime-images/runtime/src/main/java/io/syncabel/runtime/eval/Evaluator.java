@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * Computes the report's figures: Recall@k overall and per stratum (semantic group, seen/unseen gold
- * concept, exact name in the KB or not, mention text in the training dictionary or not), the judge's rates when judgements are given, each with the
- * document-level bootstrap interval.
+ * concept, exact name in the KB or not, mention text in the training dictionary or not), the judge's rates
+ * when judgements are given, each with the document-level bootstrap interval.
  */
 public final class Evaluator {
 

@@ -200,7 +200,7 @@ public final class DenseIndex {
         float[][] heapScores = new float[nq][keep];
         int[][] heapRows = new int[nq][keep];
         int[] filled = new int[nq];
-        boolean halves = storage == Storage.FLOAT16;
+        boolean float16 = storage == Storage.FLOAT16;
         // a lone query reads the stored values as they are; several share one decoding of each block into floats
         // (int8 unscaled, exactly), so both paths give the same bits: an int8 row's scale comes last
         boolean decoded = nq > 1;
@@ -216,8 +216,8 @@ public final class DenseIndex {
                 int[] hr = heapRows[q];
                 for (int r = 0; r < rows; r++) {
                     float s = decoded ? dot(query, block, r * dimension)
-                            : halves ? dot(query, this.halves, (start + r) * dimension) : dot(query, bytes, (start + r) * dimension);
-                    if (!halves) {
+                            : float16 ? dot(query, halves, (start + r) * dimension) : dot(query, bytes, (start + r) * dimension);
+                    if (!float16) {
                         s *= scales[start + r];
                     }
                     if (filled[q] < keep) {
