@@ -101,8 +101,10 @@ public class TrainingRunSpec extends JobStageSpec {
         @Min(4)
         @JsonPropertyDescription("Maximum target tokens.")
         private Integer maxTargetLength;
-        @JsonPropertyDescription("A pretrained Hugging Face checkpoint to start from (passed as `syncabel train --pretrained`); "
-                + "part of the run like every other spec field: a new uri or digest trains a new model.")
+        @JsonPropertyDescription("A pretrained Hugging Face checkpoint to start from (passed as `syncabel train --pretrained`): "
+                + "a BART-family one (BART, BioBART, mBART-50) is fine-tuned as the generator with its own tokenizer; a BERT-family "
+                + "one (SapBERT, PubMedBERT, MiniLM) becomes the dense retriever trained beside the model. Part of the run like "
+                + "every other spec field: a new uri or digest trains a new model.")
         private Pretrained pretrained;
     }
 

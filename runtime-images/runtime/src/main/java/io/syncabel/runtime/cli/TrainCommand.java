@@ -157,10 +157,11 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             + "there is a dev split, saved as reranker.json; the model then links with fixed-weight fusion).")
     boolean noReranker;
 
-    @Option(names = "--pretrained", paramLabel = "URI", description = "A pretrained BERT-family checkpoint (HF layout; "
-            + "spec.model.pretrained.uri): after the model, a SapBERT-style dense retriever is fine-tuned from it and published "
-            + "beside it as <out>.dense/ (`syncabel dense train`); the re-ranker learns from its candidates, link, evaluate "
-            + "and serve retrieve with it by default, and the checkpoint and its digest join the model's lineage.")
+    @Option(names = "--pretrained", paramLabel = "URI", description = "A pretrained checkpoint (HF layout; "
+            + "spec.model.pretrained.uri); it and its digest join the model's lineage. A BART-family one (model_type bart or "
+            + "mbart) is fine-tuned as the generator, with its own tokenizer. Any other (BERT family): after the model, a "
+            + "SapBERT-style dense retriever is fine-tuned from it and published beside it as <out>.dense/ (`syncabel dense "
+            + "train`); the re-ranker learns from its candidates, link, evaluate and serve retrieve with it by default.")
     String pretrained;
 
     @Option(names = "--pretrained-digest", paramLabel = "sha256:HEX",
@@ -324,6 +325,8 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             inputs.add(new Manifest.Input(kbUri, null));
             // opened (and its digest checked) before hours of training, not after
             io.syncabel.runtime.model.pretrained.HfCheckpoint checkpoint = null;
+            // a BART-family checkpoint becomes the generator; any other (BERT-family) the dense retriever
+            io.syncabel.runtime.model.GeneratorFamily generatorFamily = null;
             if (pretrained != null) {
                 if (denseSteps < 0) {
                     throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
@@ -332,6 +335,13 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                 checkpoint = pretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri)
                         : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri, pretrainedDigest);
                 inputs.add(new Manifest.Input(checkpointUri, checkpoint.digest()));
+                generatorFamily = generatorFamily(checkpoint);
+                List<String> shaping = generatorFamily == null ? List.of() : shapingSettings(m);
+                if (!shaping.isEmpty()) {
+                    throw new UserError(String.join(", ", shaping) + ": shape the project's own network; " + checkpointUri
+                            + " is a " + checkpoint.config().path("model_type").asText()
+                            + " checkpoint whose config.json fixes the generator's shape and whose tokenizer.json its vocabulary");
+                }
             } else if (pretrainedDigest != null) {
                 throw new UserError("--pretrained-digest needs --pretrained URI");
             }
@@ -356,6 +366,18 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             }
             LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err)
                     .checkpointInterval(java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)));
+            if (generatorFamily != null) {
+                io.syncabel.runtime.model.GeneratorFamily family = generatorFamily;
+                io.syncabel.runtime.model.pretrained.HfCheckpoint from = checkpoint;
+                err.printf("train: the generator is the %s checkpoint %s, fine-tuned with its own tokenizer%n", family.name(), from.uri());
+                training.pretrained(new LinkerTraining.Pretrained(family, from.config(), Files.readAllBytes(from.tokenizerFile()), () -> {
+                    try {
+                        return family.openCheckpoint(from.config(), from.dir());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+            }
             StoreCheckpoints checkpoints = new StoreCheckpoints(store, StoreCheckpoints.prefixFor(outUri), err);
             LinkerTraining.Result result = training.run(trainItems, devItems, syntheticExamples, json -> {
                 try {
@@ -391,9 +413,12 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             counts.put("dictionaryMentions", trainingMentions.size());
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
                     java.util.Objects.toString(knowledgeBase.metadata().get("version"), null), language, result.parameters());
+            if (generatorFamily != null) {
+                info = info.withGenerator(generatorFamily.name(), checkpoint.config());
+            }
             Map<String, Object> denseSummary = null;
             io.syncabel.runtime.model.pretrained.DenseArtifact denseArtifact = null;
-            if (checkpoint != null) {
+            if (checkpoint != null && generatorFamily == null) {
                 // before the re-ranker, which learns from its candidates and cosines; beside the model, as checkpoints are
                 String densePrefix = densePrefixFor(outUri);
                 if (store.manifest(densePrefix).isPresent()) {
@@ -458,22 +483,42 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
     private static io.syncabel.runtime.link.RerankerTraining.Fitted fitReranker(KnowledgeBase kb, List<CorpusExamples.Item> train,
             List<CorpusExamples.Item> dev, LinkerTraining.Result result, ModelArtifact.Info info,
             io.syncabel.runtime.link.DenseRetriever dense) throws IOException {
-        Path tokenizerFile = Files.createTempFile("tokenizer", ".json");
-        try {
-            Files.write(tokenizerFile, result.tokenizerJson());
-            try (io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer = io.syncabel.runtime.model.tokenizer.Tokenizer.load(tokenizerFile);
-                    io.syncabel.runtime.model.Seq2SeqModel model = io.syncabel.runtime.model.Seq2SeqModel.load(result.config(),
-                            new java.io.ByteArrayInputStream(result.bestWeights()))) {
-                io.syncabel.runtime.link.GenerativeLinker linker = new io.syncabel.runtime.link.GenerativeLinker(model,
-                        new io.syncabel.runtime.model.ExampleEncoder(tokenizer::encode, result.config().maxSourceLength()),
-                        tokenizer::decode, result.tries(), result.names(),
-                        new io.syncabel.runtime.link.Linker.Info("syncabel", "training", info.kbVersion()));
-                return io.syncabel.runtime.link.RerankerTraining.fit(kb, train, dev, linker,
-                        io.syncabel.runtime.link.RerankerTraining.CANDIDATES, io.syncabel.runtime.link.RerankerTraining.FOLDS, dense);
-            }
-        } finally {
-            Files.deleteIfExists(tokenizerFile);
+        try (LinkerTraining.Opened best = result.open(new io.syncabel.runtime.link.Linker.Info("syncabel", "training", info.kbVersion()))) {
+            return io.syncabel.runtime.link.RerankerTraining.fit(kb, train, dev, best.linker(),
+                    io.syncabel.runtime.link.RerankerTraining.CANDIDATES, io.syncabel.runtime.link.RerankerTraining.FOLDS, dense);
         }
+    }
+
+    /** The flags and manifest fields given that only the project's own network has (a pretrained generator's config fixes them). */
+    private List<String> shapingSettings(TrainingRunSpec.ModelSpec m) {
+        List<String> set = new ArrayList<>();
+        java.util.function.BiConsumer<String, Object> add = (name, value) -> {
+            if (value != null) {
+                set.add(name);
+            }
+        };
+        add.accept("--size", size);
+        add.accept("--hidden-size", hiddenSize);
+        add.accept("--layers", layers);
+        add.accept("--vocab-size", vocabSize);
+        if (m != null) {
+            add.accept("field spec.model.size", m.getSize());
+            add.accept("field spec.model.hiddenSize", m.getHiddenSize());
+            add.accept("field spec.model.encoderLayers", m.getEncoderLayers());
+            add.accept("field spec.model.decoderLayers", m.getDecoderLayers());
+            add.accept("field spec.model.heads", m.getHeads());
+            add.accept("field spec.model.ffnSize", m.getFfnSize());
+            add.accept("field spec.model.dropout", m.getDropout());
+            add.accept("field spec.model.vocabSize", m.getVocabSize());
+            add.accept("field spec.model.maxTargetLength", m.getMaxTargetLength());
+        }
+        return set;
+    }
+
+    /** The generator family of a checkpoint's config.json, or null when it is not one (a BERT-family encoder). */
+    private static io.syncabel.runtime.model.GeneratorFamily generatorFamily(io.syncabel.runtime.model.pretrained.HfCheckpoint checkpoint) {
+        return io.syncabel.runtime.model.GeneratorFamily.all().stream().filter(f -> f.accepts(checkpoint.config())).findFirst()
+                .orElse(null);
     }
 
     /** --synthetic flags, else SYNCABEL_INPUT_SYNTHETIC_DATASETS; a manifest naming datasets needs the latter. */

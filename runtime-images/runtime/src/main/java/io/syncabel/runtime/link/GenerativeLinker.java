@@ -5,7 +5,6 @@ import io.syncabel.runtime.corpus.CorpusExamples;
 import io.syncabel.runtime.corpus.ExampleBuilder;
 import io.syncabel.runtime.model.ExampleEncoder;
 import io.syncabel.runtime.model.NameTable;
-import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,8 +104,7 @@ public final class GenerativeLinker implements Linker {
      * candidate concepts, see {@link #candidateConstraint}).
      */
     public List<List<Candidate>> linkMarked(List<Marked> inputs, Options options, Function<Marked, Constraint> constraints) {
-        BeamSearch search = new BeamSearch(decoder, new SpecialTokens(BpeVocabulary.PAD, BpeVocabulary.START,
-                BpeVocabulary.END, BpeVocabulary.SEPARATOR), detokenizer);
+        BeamSearch search = new BeamSearch(decoder, encoder.special(), detokenizer);
         List<List<Candidate>> out = new ArrayList<>(inputs.size());
         for (int from = 0; from < inputs.size(); from += BATCH) {
             List<Marked> batch = inputs.subList(from, Math.min(inputs.size(), from + BATCH));
@@ -182,7 +180,7 @@ public final class GenerativeLinker implements Linker {
         if (selected.isEmpty()) {
             return null;
         }
-        return GroupTries.build(selected, encoder::tokens, BpeVocabulary.END).constraint(g);
+        return GroupTries.build(selected, encoder::tokens, encoder.special().end()).constraint(g);
     }
 
     /**
@@ -220,8 +218,7 @@ public final class GenerativeLinker implements Linker {
             queries.add(new BeamSearch.Query(encoder.source(m.source(), m.mention()), encoder.prefix(m.mention()),
                     candidateTrie(m.group(), codes.get(i))));
         }
-        List<Map<Integer, Double>> scored = new TrieScorer(decoder, new SpecialTokens(BpeVocabulary.PAD,
-                BpeVocabulary.START, BpeVocabulary.END, BpeVocabulary.SEPARATOR), SCORE_ROWS).score(queries);
+        List<Map<Integer, Double>> scored = new TrieScorer(decoder, encoder.special(), SCORE_ROWS).score(queries);
         List<Map<String, NameScore>> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             Set<String> wanted = new java.util.HashSet<>(codes.get(i));

@@ -1,7 +1,8 @@
 package io.syncabel.runtime.model;
 
 import io.syncabel.runtime.link.GroupTries;
-import io.syncabel.runtime.model.tokenizer.BpeVocabulary;
+import io.syncabel.runtime.link.SpecialTokens;
+import io.syncabel.runtime.model.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -16,11 +17,24 @@ public final class ExampleEncoder {
     private final Function<String, int[]> encoder;
     private final int[] verb;
     private final int maxSourceLength;
+    private final SpecialTokens special;
 
+    /** With the project's own tokenizer ({@link Tokenizer#SPECIAL}). */
     public ExampleEncoder(Function<String, int[]> encoder, int maxSourceLength) {
+        this(encoder, maxSourceLength, Tokenizer.SPECIAL);
+    }
+
+    /** With the special ids of the tokenizer {@code encoder} belongs to (a pretrained checkpoint's). */
+    public ExampleEncoder(Function<String, int[]> encoder, int maxSourceLength, SpecialTokens special) {
         this.encoder = encoder;
         this.verb = encoder.apply(" " + GroupTries.VERB);
         this.maxSourceLength = maxSourceLength;
+        this.special = special;
+    }
+
+    /** The ids decoding treats specially: end of a name (the tries' last edge), separator, start, pad. */
+    public SpecialTokens special() {
+        return special;
     }
 
     /** Plain tokenisation, no special tokens. */
@@ -49,7 +63,7 @@ public final class ExampleEncoder {
         int[] out = prefix(mention);
         for (int i = 0; i < names.size(); i++) {
             if (i > 0) {
-                out = concat(out, new int[] {BpeVocabulary.SEPARATOR});
+                out = concat(out, new int[] {special.separator()});
             }
             out = concat(out, nameTail(names.get(i)));
         }

@@ -93,7 +93,63 @@ public final class LinkerTraining {
     /** The result, ready to be written as a model artifact. */
     public record Result(ModelConfig config, byte[] bestWeights, byte[] tokenizerJson, NameTable names, GroupTries tries,
             Set<String> seenCodes, List<String> metrics, double bestDevRecallAt1, int bestEpoch, long examples,
-            long updates, long parameters, double minutes) {
+            long updates, long parameters, double minutes, Pretrained pretrained) {
+
+        /**
+         * The best weights reopened as a generative linker, with its own tokenizer (closed with the returned handle):
+         * what the published artifact will answer with.
+         */
+        public Opened open(Linker.Info info) throws IOException {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("tokenizer", ".json");
+            try {
+                java.nio.file.Files.write(file, tokenizerJson);
+                Generator generator = pretrained == null
+                        ? Seq2SeqModel.load(config, new java.io.ByteArrayInputStream(bestWeights))
+                        : pretrained.family().open(pretrained.config(), new java.io.ByteArrayInputStream(bestWeights), false);
+                io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer;
+                try {
+                    tokenizer = pretrained == null ? io.syncabel.runtime.model.tokenizer.Tokenizer.load(file)
+                            : io.syncabel.runtime.model.tokenizer.Tokenizer.load(file, generator.padToken(),
+                                    generator.decoderPrefix()[0], generator.endToken());
+                } catch (IOException | RuntimeException e) {
+                    generator.close();
+                    throw e;
+                }
+                GenerativeLinker linker = new GenerativeLinker(generator, new ExampleEncoder(tokenizer::encode,
+                        config.maxSourceLength(), tokenizer.special()), tokenizer::decode, tries, names, info);
+                return new Opened(linker, () -> {
+                    generator.close();
+                    tokenizer.close();
+                });
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A linker over weights held in memory, and what frees them. */
+    public record Opened(GenerativeLinker linker, Runnable closer) implements AutoCloseable {
+        @Override
+        public void close() {
+            closer.run();
+        }
+    }
+
+    /**
+     * A pretrained checkpoint the generator is fine-tuned from instead of the project's own network: its family, its
+     * {@code config.json}, its tokenizer.json (the model reads and writes with it; no BPE is trained) and its weights,
+     * opened trainable.
+     */
+    public record Pretrained(GeneratorFamily family, com.fasterxml.jackson.databind.JsonNode config, byte[] tokenizerJson,
+            java.util.function.Supplier<Generator> initial) {
+    }
+
+    private Pretrained pretrained;
+
+    /** Fine-tunes {@code checkpoint}'s network as the generator, with its tokenizer (null: the project's own, from scratch). */
+    public LinkerTraining pretrained(Pretrained checkpoint) {
+        this.pretrained = checkpoint;
+        return this;
     }
 
     /** Checkpoints between evaluation points, on a timer: a preempted run loses at most this much. */
@@ -125,12 +181,82 @@ public final class LinkerTraining {
         names.entries().forEach(e -> texts.add(e.name()));
         train.forEach(i -> texts.add(i.source()));
         synthetic.forEach(s -> texts.add(s.source()));
-        BpeVocabulary vocabulary = new BpeTrainer(options.vocabSize(), 2).train(texts, options.caseFold());
-        log.printf("train: tokenizer %d tokens; %d names in %d groups%n", vocabulary.size(), names.entries().size(),
-                kb.groups().size());
-        GroupTries tries = GroupTries.build(names.trieNames(), vocabulary::encode, BpeVocabulary.END);
-        ModelConfig config = config(options, vocabulary.size());
-        ExampleEncoder encoder = new ExampleEncoder(vocabulary::encode, config.maxSourceLength());
+        byte[] tokenizerJson;
+        java.util.function.Function<String, int[]> encode;
+        java.util.function.Function<int[], String> decode;
+        ModelConfig config;
+        io.syncabel.runtime.link.SpecialTokens special;
+        io.syncabel.runtime.model.tokenizer.Tokenizer checkpointTokenizer = null;
+        if (pretrained == null) {
+            BpeVocabulary vocabulary = new BpeTrainer(options.vocabSize(), 2).train(texts, options.caseFold());
+            log.printf("train: tokenizer %d tokens; %d names in %d groups%n", vocabulary.size(), names.entries().size(),
+                    kb.groups().size());
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            try {
+                vocabulary.writeTokenizerJson(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            tokenizerJson = json.toByteArray();
+            encode = vocabulary::encode;
+            decode = vocabulary::decode;
+            config = config(options, vocabulary.size());
+            special = io.syncabel.runtime.model.tokenizer.Tokenizer.SPECIAL;
+        } else {
+            config = pretrained.family().describe(pretrained.config(),
+                    options.maxSourceLength() != null ? options.maxSourceLength() : ModelConfig.DEFAULT_MAX_SOURCE_LENGTH);
+            checkpointTokenizer = checkpointTokenizer(config);
+            tokenizerJson = pretrainedTokenizerJson();
+            encode = checkpointTokenizer::encode;
+            decode = checkpointTokenizer::decode;
+            special = checkpointTokenizer.special();
+            log.printf("train: the checkpoint's tokenizer, %d tokens%s; %d names in %d groups%n", checkpointTokenizer.vocabularySize(),
+                    options.caseFold() ? ", lower-cased" : "", names.entries().size(), kb.groups().size());
+        }
+        try (io.syncabel.runtime.model.tokenizer.Tokenizer closeAtEnd = checkpointTokenizer) {
+            return train(train, dev, synthetic, progress, checkpoints, started, names, tokenizerJson, encode, decode, config, special);
+        }
+    }
+
+    /** The checkpoint's tokenizer.json as the model will read it: lower-cased first when the model is case-folded. */
+    private byte[] pretrainedTokenizerJson() {
+        try {
+            return options.caseFold() ? io.syncabel.runtime.model.tokenizer.Tokenizer.lowercased(pretrained.tokenizerJson())
+                    : pretrained.tokenizerJson();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The checkpoint's tokenizer with the special ids of its generator (which reads them from its config). */
+    private io.syncabel.runtime.model.tokenizer.Tokenizer checkpointTokenizer(ModelConfig config) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("tokenizer", ".json");
+            try {
+                java.nio.file.Files.write(file, pretrainedTokenizerJson());
+                io.syncabel.runtime.model.tokenizer.Tokenizer t = io.syncabel.runtime.model.tokenizer.Tokenizer.load(file,
+                        pretrained.family().padToken(pretrained.config()), pretrained.family().startToken(pretrained.config()),
+                        pretrained.family().endToken(pretrained.config()));
+                if (t.vocabularySize() > config.vocabSize()) {
+                    t.close();
+                    throw new io.syncabel.runtime.text.UserError("the checkpoint's tokenizer has " + t.vocabularySize()
+                            + " tokens but its config.json only vocab_size " + config.vocabSize());
+                }
+                return t;
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Result train(List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev, List<SyntheticExample> synthetic,
+            Consumer<String> progress, TrainingCheckpoint.Checkpoints checkpoints, long started, NameTable names,
+            byte[] tokenizerJson, java.util.function.Function<String, int[]> encode,
+            java.util.function.Function<int[], String> decode, ModelConfig config, io.syncabel.runtime.link.SpecialTokens special) {
+        GroupTries tries = GroupTries.build(names.trieNames(), encode, special.end());
+        ExampleEncoder encoder = new ExampleEncoder(encode, config.maxSourceLength(), special);
         List<TrainingExample> human = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
         for (CorpusExamples.Item item : train) {
@@ -154,13 +280,7 @@ public final class LinkerTraining {
             devGold.add(CodeSet.parse(item.example().code()));
         }
 
-        ByteArrayOutputStream tokenizerJson = new ByteArrayOutputStream();
-        try {
-            vocabulary.writeTokenizerJson(tokenizerJson);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String fingerprint = fingerprint(config, tokenizerJson.toByteArray(), human, kbExamples, devInputs);
+        String fingerprint = fingerprint(config, tokenizerJson, human, kbExamples, devInputs);
         Optional<TrainingCheckpoint> resume = latest(checkpoints, fingerprint);
 
         List<String> metrics = new ArrayList<>();
@@ -170,11 +290,11 @@ public final class LinkerTraining {
         long[] exampleCount = {0};
         double minutesBefore = resume.map(TrainingCheckpoint::minutes).orElse(0.0);
         Seq2SeqTrainer.Position from = resume.map(TrainingCheckpoint::next).orElse(Seq2SeqTrainer.Position.START);
-        try (Seq2SeqModel model = resume.isPresent() ? resumed(config, resume.get().weights())
-                : Seq2SeqModel.create(config, settings.seed())) {
-            log.printf("train: model %s, %,d parameters%n", config, model.parameterCount());
+        try (Generator model = resume.isPresent() ? resumed(config, resume.get().weights()) : initial(config)) {
+            log.printf("train: model %s%s, %,d parameters%n", pretrained == null ? "" : pretrained.family().name() + " ", config,
+                    model.parameterCount());
             Linker.Info info = new Linker.Info("syncabel", "training", String.valueOf(kb.metadata().get("version")));
-            GenerativeLinker linker = new GenerativeLinker(model, encoder, vocabulary::decode, tries, names, info);
+            GenerativeLinker linker = new GenerativeLinker(model, encoder, decode, tries, names, info);
             Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings, options.devEverySteps());
             if (resume.isPresent()) {
                 TrainingCheckpoint c = resume.get();
@@ -289,9 +409,9 @@ public final class LinkerTraining {
             if (trainer.skippedUpdates() > 0) {
                 log.printf("train: %d update(s) skipped because the loss or gradient was not finite%n", trainer.skippedUpdates());
             }
-            return new Result(config, best[0], tokenizerJson.toByteArray(), names, tries, seen, metrics,
+            return new Result(config, best[0], tokenizerJson, names, tries, seen, metrics,
                     bestRecall[0], bestEpoch[0], exampleCount[0], trainer.updates(), model.parameterCount(),
-                    minutesBefore + (System.nanoTime() - started) / 6e10);
+                    minutesBefore + (System.nanoTime() - started) / 6e10, pretrained);
         }
     }
 
@@ -312,12 +432,17 @@ public final class LinkerTraining {
         return latest;
     }
 
-    private static Seq2SeqModel resumed(ModelConfig config, byte[] weights) {
+    private Generator resumed(ModelConfig config, byte[] weights) {
         try {
-            return Seq2SeqModel.resume(config, new java.io.ByteArrayInputStream(weights));
+            return pretrained == null ? Seq2SeqModel.resume(config, new java.io.ByteArrayInputStream(weights))
+                    : pretrained.family().open(pretrained.config(), new java.io.ByteArrayInputStream(weights), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Generator initial(ModelConfig config) {
+        return pretrained == null ? Seq2SeqModel.create(config, settings.seed()) : pretrained.initial().get();
     }
 
     /** What a checkpoint must have been made with to be resumed: shape, optimiser settings, options, data. */

@@ -26,8 +26,9 @@ import java.util.TreeSet;
  * A trained linker as one artifact: everything serving needs, nothing it must rebuild.
  * <ul>
  * <li>{@code model.json}: the network's {@link ModelConfig}, the KB it was trained on, the language;</li>
- * <li>{@code model.params}: the weights (DJL parameter stream);</li>
- * <li>{@code tokenizer.json}: the BPE tokenizer (Hugging Face format);</li>
+ * <li>{@code model.params}: the weights (DJL parameter stream), or for a generator fine-tuned from a pretrained checkpoint
+ * its family's file ({@code model.safetensors}; model.json then names the family and holds the checkpoint's config);</li>
+ * <li>{@code tokenizer.json}: the BPE tokenizer (Hugging Face format), or the checkpoint's;</li>
  * <li>{@code names.tsv}: the trie names with their codes ({@link NameTable});</li>
  * <li>{@code tries.bin}: one trie per semantic group ({@link GroupTries});</li>
  * <li>{@code seen-codes.txt}: the gold codes of the human training data (seen/unseen evaluation);</li>
@@ -42,32 +43,46 @@ public final class ModelArtifact implements AutoCloseable {
      * What model.json records. {@code denseUri}: the dense retriever trained with the model (`train --pretrained`), whose candidates
      * and features the saved re-ranker was fitted with; null when there is none.
      */
-    public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters, String denseUri) {
+    public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters, String denseUri,
+            String generator, JsonNode generatorConfig) {
         public Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters) {
-            this(config, kbUri, kbVersion, language, parameters, null);
+            this(config, kbUri, kbVersion, language, parameters, null, null, null);
         }
 
         public Info withDense(String uri) {
-            return new Info(config, kbUri, kbVersion, language, parameters, uri);
+            return new Info(config, kbUri, kbVersion, language, parameters, uri, generator, generatorConfig);
+        }
+
+        /**
+         * A generator fine-tuned from a pretrained checkpoint: its family ({@link GeneratorFamily#name()}) and the
+         * checkpoint's config.json; null for the project's own network (model.params).
+         */
+        public Info withGenerator(String family, JsonNode checkpointConfig) {
+            return new Info(config, kbUri, kbVersion, language, parameters, denseUri, family, checkpointConfig);
+        }
+
+        /** The file that holds the weights: the family's, else model.params. */
+        String weightsFile() {
+            return generator == null ? "model.params" : GeneratorFamily.named(generator).weightsFile();
         }
     }
 
     private final Info info;
-    private final Seq2SeqModel model;
+    private final Generator model;
     private final Tokenizer tokenizer;
     private final NameTable names;
     private final GroupTries tries;
     private final Set<String> seenCodes;
     private final io.syncabel.runtime.link.MentionDictionary mentions;
     private final io.syncabel.runtime.link.Reranker reranker;
-    /** The model's version as clients see it: the first 12 hex digits of model.params' sha256 (URL-safe, immutable). */
+    /** The model's version as clients see it: the first 12 hex digits of the weights' sha256 (URL-safe, immutable). */
     private final String version;
     private final Path scratch;
     /** Attached by the caller that can open dense retrievers (model.pretrained sits above this package). */
     private io.syncabel.runtime.link.DenseRetriever dense;
     private AutoCloseable denseOwner;
 
-    private ModelArtifact(Info info, Seq2SeqModel model, Tokenizer tokenizer, NameTable names, GroupTries tries,
+    private ModelArtifact(Info info, Generator model, Tokenizer tokenizer, NameTable names, GroupTries tries,
             Set<String> seenCodes, io.syncabel.runtime.link.MentionDictionary mentions, io.syncabel.runtime.link.Reranker reranker,
             String version, Path scratch) {
         this.version = version;
@@ -119,7 +134,7 @@ public final class ModelArtifact implements AutoCloseable {
         try (OutputStream out = writer.file("model.json")) {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, info);
         }
-        try (OutputStream out = writer.file("model.params")) {
+        try (OutputStream out = writer.file(info.weightsFile())) {
             weights.write(out);
         }
         try (OutputStream out = writer.file("tokenizer.json")) {
@@ -162,11 +177,20 @@ public final class ModelArtifact implements AutoCloseable {
             names = NameTable.read(in);
         }
         Set<String> seen = readSeenCodes(store, prefix);
-        Seq2SeqModel model;
-        try (InputStream in = store.openVerified(prefix, "model.params")) {
-            model = Seq2SeqModel.load(info.config(), in);
+        String weightsFile = info.weightsFile();
+        Generator model;
+        try (InputStream in = store.openVerified(prefix, weightsFile)) {
+            model = info.generator() == null ? Seq2SeqModel.load(info.config(), in)
+                    : GeneratorFamily.named(info.generator()).open(info.generatorConfig(), in, false);
         }
-        Tokenizer tokenizer = Tokenizer.load(scratch.resolve("tokenizer.json"));
+        Tokenizer tokenizer;
+        try {
+            tokenizer = info.generator() == null ? Tokenizer.load(scratch.resolve("tokenizer.json"))
+                    : Tokenizer.load(scratch.resolve("tokenizer.json"), model.padToken(), model.decoderPrefix()[0], model.endToken());
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
         GroupTries tries = GroupTries.map(scratch.resolve("tries.bin"));
         io.syncabel.runtime.link.MentionDictionary mentions = io.syncabel.runtime.link.MentionDictionary.EMPTY;
         if (store.manifest(prefix).orElseThrow().files().stream().anyMatch(f -> f.name().equals(io.syncabel.runtime.link.MentionDictionary.FILE))) {
@@ -180,7 +204,7 @@ public final class ModelArtifact implements AutoCloseable {
                 reranker = io.syncabel.runtime.link.Reranker.read(in, StoreUris.join(prefix, io.syncabel.runtime.link.Reranker.FILE));
             }
         }
-        String version = store.manifest(prefix).orElseThrow().files().stream().filter(f -> f.name().equals("model.params"))
+        String version = store.manifest(prefix).orElseThrow().files().stream().filter(f -> f.name().equals(weightsFile))
                 .map(f -> f.sha256().substring(0, Math.min(12, f.sha256().length()))).findFirst().orElse("unknown");
         return new ModelArtifact(info, model, tokenizer, names, tries, seen, mentions, reranker, version, scratch);
     }
@@ -215,7 +239,7 @@ public final class ModelArtifact implements AutoCloseable {
     /** The generative linker over this artifact (the artifact stays open as long as the linker is used). */
     public io.syncabel.runtime.link.GenerativeLinker linker(String modelName) {
         return new io.syncabel.runtime.link.GenerativeLinker(model,
-                new ExampleEncoder(tokenizer::encode, info.config().maxSourceLength()), tokenizer::decode, tries, names,
+                new ExampleEncoder(tokenizer::encode, info.config().maxSourceLength(), tokenizer.special()), tokenizer::decode, tries, names,
                 new io.syncabel.runtime.link.Linker.Info(modelName, version, "null".equals(info.kbVersion()) ? null : info.kbVersion()),
                 this);
     }
@@ -224,7 +248,7 @@ public final class ModelArtifact implements AutoCloseable {
         return info;
     }
 
-    public Seq2SeqModel model() {
+    public Generator model() {
         return model;
     }
 

@@ -24,6 +24,9 @@ public record ModelConfig(
         }
     }
 
+    /** Source tokens around the mention of the CPU default ({@link #small}), also a pretrained generator's default. */
+    public static final int DEFAULT_MAX_SOURCE_LENGTH = 96;
+
     /** Seconds to train on a laptop; for tests and the quickstart. */
     public static ModelConfig tiny(int vocabSize) {
         return new ModelConfig(vocabSize, 64, 2, 2, 4, 256, 0.1f, 64, 64);
@@ -31,7 +34,7 @@ public record ModelConfig(
 
     /** The CPU default: about 2-5M parameters depending on the vocabulary. */
     public static ModelConfig small(int vocabSize) {
-        return new ModelConfig(vocabSize, 192, 3, 3, 6, 768, 0.1f, 96, 96);
+        return new ModelConfig(vocabSize, 192, 3, 3, 6, 768, 0.1f, DEFAULT_MAX_SOURCE_LENGTH, 96);
     }
 
     /** For a GPU. */

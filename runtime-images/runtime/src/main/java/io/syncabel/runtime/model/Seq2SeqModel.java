@@ -19,7 +19,7 @@ import java.util.List;
  * The trained network and its manager: owns the weights, saves/loads them as one stream, and decodes
  * incrementally for beam search ({@link StepDecoder}). Close it to free native memory.
  */
-public final class Seq2SeqModel implements StepDecoder, TrainableSeq2Seq, AutoCloseable {
+public final class Seq2SeqModel implements Generator {
     private final NDManager manager;
     private final Seq2SeqBlock block;
 
@@ -62,6 +62,7 @@ public final class Seq2SeqModel implements StepDecoder, TrainableSeq2Seq, AutoCl
     }
 
     /** The weights as {@link #save} writes them, in memory (the best weights, checkpoints). */
+    @Override
     public byte[] weights() {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
@@ -117,6 +118,7 @@ public final class Seq2SeqModel implements StepDecoder, TrainableSeq2Seq, AutoCl
         return BpeVocabulary.PAD;
     }
 
+    @Override
     public long parameterCount() {
         return block.parameterCount();
     }

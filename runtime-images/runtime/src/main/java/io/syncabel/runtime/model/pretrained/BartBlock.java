@@ -422,6 +422,17 @@ public final class BartBlock extends AbstractBlock {
         loaded = true;
     }
 
+    /** The loaded (or fine-tuned) weights under their checkpoint names, in checkpoint order: what {@link #load} reads back. */
+    public Map<String, HfTensor> tensors() {
+        if (!loaded) {
+            throw new IllegalStateException("BART block not loaded");
+        }
+        Map<String, HfTensor> out = new LinkedHashMap<>();
+        slots.forEach((name, slot) -> out.put(name, new HfTensor(name, slot.shape().getShape(),
+                slot.parameter().getArray().toFloatArray())));
+        return out;
+    }
+
     private static Map<String, HfTensor> withModelPrefix(Map<String, HfTensor> tensors) {
         boolean bare = tensors.keySet().stream().noneMatch(n -> n.startsWith("model."))
                 && tensors.keySet().stream().anyMatch(n -> n.startsWith("encoder.") || n.startsWith("decoder.") || n.startsWith("shared."));

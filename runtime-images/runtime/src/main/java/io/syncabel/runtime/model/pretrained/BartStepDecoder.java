@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncabel.runtime.link.SpecialTokens;
-import io.syncabel.runtime.link.StepDecoder;
 import io.syncabel.runtime.model.CachedSession;
 import io.syncabel.runtime.model.Seq2SeqModel;
-import io.syncabel.runtime.model.TrainableSeq2Seq;
+import io.syncabel.runtime.model.Generator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.Map;
  * it. Cross-attention keys/values are computed once per source; the self-attention cache grows by one
  * position per step and is reordered by {@code parentRows}. Close it to free native memory.
  */
-public final class BartStepDecoder implements StepDecoder, TrainableSeq2Seq, AutoCloseable {
+public final class BartStepDecoder implements Generator {
     private final NDManager manager;
     private final BartBlock block;
 
@@ -65,6 +64,26 @@ public final class BartStepDecoder implements StepDecoder, TrainableSeq2Seq, Aut
     public BartStepDecoder trainable() {
         block.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
         return this;
+    }
+
+    /**
+     * The weights as a Hugging Face {@code model.safetensors} under the checkpoint's names (float32, the tied embedding
+     * once as {@code model.shared.weight}), so a fine-tuned generator is again a checkpoint transformers can load.
+     */
+    @Override
+    public byte[] weights() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            Safetensors.write(block.tensors(), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a memory stream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public long parameterCount() {
+        return block.parameterCount();
     }
 
     @Override

@@ -28,12 +28,17 @@ public final class Tokenizer implements AutoCloseable {
             "cleanupTokenizationSpaces", "false",
             "modelMaxLength", "1000000");
 
+    /** Tokens a checkpoint's tokenizer may have that never occur in a KB name, in the order tried as the separator. */
+    static final java.util.List<String> SEPARATOR_CANDIDATES = java.util.List.of("<sep>", "[SEP]", "<mask>", "[MASK]", "<unk>", "[UNK]");
+
     private final HuggingFaceTokenizer hf;
     private final int vocabularySize;
+    private final SpecialTokens special;
 
-    private Tokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize) {
+    private Tokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, SpecialTokens special) {
         this.hf = tokenizer;
         this.vocabularySize = vocabularySize;
+        this.special = special;
     }
 
     /** Loads a tokenizer.json offline; refuses one whose special tokens do not sit at the fixed ids. */
@@ -48,7 +53,55 @@ public final class Tokenizer implements AutoCloseable {
             }
         }
         int size = root.path("model").path("vocab").size();
-        return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), size);
+        return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), size, SPECIAL);
+    }
+
+    /**
+     * Loads a pretrained checkpoint's tokenizer.json (any layout) with the special ids its config names: pad, decoder
+     * start and end come from the caller; the separator of composite answers is {@link #separatorOf} the file.
+     */
+    public static Tokenizer load(Path tokenizerJson, int pad, int start, int end) throws IOException {
+        byte[] json = java.nio.file.Files.readAllBytes(tokenizerJson);
+        JsonNode root = new ObjectMapper().readTree(json);
+        return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), root.path("model").path("vocab").size(),
+                new SpecialTokens(pad, start, end, separatorOf(json, tokenizerJson.toString())));
+    }
+
+    /**
+     * The token that separates the names of a composite answer in a checkpoint's vocabulary: the first of
+     * {@code <sep>}, {@code [SEP]}, {@code <mask>}, {@code [MASK]}, {@code <unk>}, {@code [UNK]} among its added
+     * (special) tokens, none of which a KB name tokenises to.
+     */
+    public static int separatorOf(byte[] tokenizerJson, String source) throws IOException {
+        JsonNode added = new ObjectMapper().readTree(tokenizerJson).path("added_tokens");
+        for (String candidate : SEPARATOR_CANDIDATES) {
+            for (JsonNode t : added) {
+                if (candidate.equals(t.path("content").asText()) && t.path("id").canConvertToInt()) {
+                    return t.path("id").asInt();
+                }
+            }
+        }
+        throw new IOException(source + ": no special token to separate composite answers (looked for "
+                + String.join(", ", SEPARATOR_CANDIDATES) + " among added_tokens)");
+    }
+
+    /**
+     * A checkpoint's tokenizer.json that lower-cases text first, as a case-folded model reads and writes it: a
+     * {@code Lowercase} normalizer before the file's own (if any). The ids of the vocabulary do not change.
+     */
+    public static byte[] lowercased(byte[] tokenizerJson) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(tokenizerJson);
+        JsonNode own = root.path("normalizer");
+        com.fasterxml.jackson.databind.node.ObjectNode lower = mapper.createObjectNode().put("type", "Lowercase");
+        if (own.isMissingNode() || own.isNull()) {
+            root.set("normalizer", lower);
+        } else if (!own.path("type").asText().equals("Lowercase")) {
+            com.fasterxml.jackson.databind.node.ObjectNode sequence = mapper.createObjectNode().put("type", "Sequence");
+            sequence.putArray("normalizers").add(lower).add(own);
+            root.set("normalizer", sequence);
+        }
+        return mapper.writeValueAsBytes(root);
     }
 
     public int[] encode(String text) {
@@ -74,8 +127,9 @@ public final class Tokenizer implements AutoCloseable {
         return vocabularySize;
     }
 
+    /** The project's fixed ids ({@link #SPECIAL}), or those a checkpoint's config named. */
     public SpecialTokens special() {
-        return SPECIAL;
+        return special;
     }
 
     @Override

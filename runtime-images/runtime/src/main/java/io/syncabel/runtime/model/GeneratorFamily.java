@@ -1,0 +1,59 @@
+package io.syncabel.runtime.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * A family of pretrained networks a linker can be fine-tuned from (BART, mBART), as model artifacts store and reopen
+ * it: the checkpoint's own {@code config.json} in model.json, the weights in {@link #weightsFile()}. Implementations
+ * live above this package (they need the pretrained blocks) and are found with {@link ServiceLoader}
+ * (META-INF/services), so this package never imports them.
+ */
+public interface GeneratorFamily {
+
+    /** The name model.json records ({@code bart}). */
+    String name();
+
+    /** Whether a checkpoint's {@code config.json} is of this family (its {@code model_type}). */
+    boolean accepts(JsonNode config);
+
+    /** The artifact file that holds the weights ({@code model.safetensors}). */
+    String weightsFile();
+
+    /** The network of {@code config} with the weights {@link Generator#weights()} wrote; {@code trainable}: to go on training. */
+    Generator open(JsonNode config, InputStream weights, boolean trainable) throws IOException;
+
+    /** The network of a checkpoint in the Hugging Face layout, unpacked in {@code dir} (config.json, weights or their shards), trainable. */
+    Generator openCheckpoint(JsonNode config, java.nio.file.Path dir) throws IOException;
+
+    /**
+     * The shape model.json and logs report, with the source length the linker cuts its inputs to; the heads are
+     * the encoder's, the FFN width the encoder's.
+     */
+    ModelConfig describe(JsonNode config, int maxSourceLength);
+
+    /** Pads sources and targets ({@code pad_token_id}). */
+    int padToken(JsonNode config);
+
+    /** The decoder's start token ({@code decoder_start_token_id}). */
+    int startToken(JsonNode config);
+
+    /** Ends every name ({@code eos_token_id}). */
+    int endToken(JsonNode config);
+
+    /** The families on the class path. */
+    static List<GeneratorFamily> all() {
+        return ServiceLoader.load(GeneratorFamily.class).stream().map(ServiceLoader.Provider::get).toList();
+    }
+
+    /** The family called {@code name}; an error names the ones there are. */
+    static GeneratorFamily named(String name) {
+        List<GeneratorFamily> all = all();
+        return all.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "generator family '" + name + "' is not known to this runtime (known: "
+                        + all.stream().map(GeneratorFamily::name).toList() + ")"));
+    }
+}

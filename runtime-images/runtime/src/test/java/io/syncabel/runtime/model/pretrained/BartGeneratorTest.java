@@ -1,0 +1,218 @@
+package io.syncabel.runtime.model.pretrained;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncabel.runtime.TestData;
+import io.syncabel.runtime.cli.SyncabelCli;
+import io.syncabel.runtime.corpus.CorpusExamples;
+import io.syncabel.runtime.kb.KbOptions;
+import io.syncabel.runtime.kb.KnowledgeBase;
+import io.syncabel.runtime.link.GenerativeLinker;
+import io.syncabel.runtime.link.Linker;
+import io.syncabel.runtime.model.GeneratorFamily;
+import io.syncabel.runtime.model.LinkerTraining;
+import io.syncabel.runtime.model.LinkerTrainingTest;
+import io.syncabel.runtime.model.ModelArtifact;
+import io.syncabel.runtime.model.NameTable;
+import io.syncabel.runtime.model.TrainingMix;
+import io.syncabel.runtime.model.TrainingSettings;
+import io.syncabel.runtime.model.tokenizer.BpeTrainer;
+import io.syncabel.runtime.store.ArtifactStore;
+import io.syncabel.runtime.store.ArtifactWriter;
+import io.syncabel.runtime.store.FolderStore;
+import io.syncabel.runtime.text.Problems;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A BART-family checkpoint fine-tuned as the linker's generator, with its own tokenizer and special ids: trained,
+ * published, reopened and linking under the tries, from the library and from the command line.
+ */
+class BartGeneratorTest {
+    static final int D_MODEL = 64;
+    static final int FFN = 128;
+    static final int POSITIONS = 64;
+
+    @TempDir
+    Path dir;
+
+    KnowledgeBase kb() throws IOException {
+        return TestData.build("dnorm", TestData.uri(Files.writeString(dir.resolve("kb.txt"), LinkerTrainingTest.KB)),
+                KbOptions.defaults());
+    }
+
+    /**
+     * A checkpoint with BART's special layout ({@code <s>} 0, {@code <pad>} 1, {@code </s>} 2, {@code <mask>} 3), a
+     * cased byte-level BPE of the toy texts (BART's kind of tokenizer) and random weights.
+     */
+    Path checkpoint(KnowledgeBase kb) throws IOException {
+        List<String> texts = new ArrayList<>();
+        NameTable.of(kb, false).entries().forEach(e -> texts.add(e.name()));
+        texts.add(LinkerTrainingTest.pubtator());
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        new BpeTrainer(400, 2).train(texts, false).writeTokenizerJson(json);
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(json.toByteArray());
+        Map<String, String> renamed = Map.of("<pad>", "<s>", "<s>", "<pad>", "<sep>", "<mask>");
+        for (JsonNode t : root.path("added_tokens")) {
+            ((ObjectNode) t).put("content", renamed.getOrDefault(t.path("content").asText(), t.path("content").asText()));
+        }
+        ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
+        Map<String, Integer> ids = new java.util.HashMap<>();
+        renamed.keySet().forEach(k -> ids.put(k, vocab.remove(k).asInt()));
+        ids.forEach((k, id) -> vocab.put(renamed.get(k), id));
+        Path tokenizer = Files.write(dir.resolve("bart-tokenizer.json"), mapper.writeValueAsBytes(root));
+        int size = vocab.size();
+        ObjectNode config = TinyBart.config(false, size, D_MODEL, FFN, POSITIONS);
+        config.put("pad_token_id", 1).put("bos_token_id", 0).put("eos_token_id", 2).put("decoder_start_token_id", 2);
+        Path out = dir.resolve("bart");
+        HfCheckpoint.write(out, config, TinyBart.tensors(false, 5, size, D_MODEL, FFN, POSITIONS), tokenizer);
+        return out;
+    }
+
+    @Test
+    void aFineTunedBartLinksUnderTheTriesAndIsPublishedAsACheckpointThatReopensTheSame() throws IOException {
+        KnowledgeBase kb = kb();
+        HfCheckpoint checkpoint = HfCheckpoint.open("file:" + checkpoint(kb) + "/");
+        List<CorpusExamples.Item> items = CorpusExamples.read(Files.writeString(dir.resolve("train.pubtator"),
+                LinkerTrainingTest.pubtator()), null, kb, "en", true, new Problems(false));
+        GeneratorFamily family = GeneratorFamily.all().stream().filter(f -> f.accepts(checkpoint.config())).findFirst().orElseThrow();
+        assertThat(family.name()).isEqualTo("bart");
+
+        TrainingSettings settings = new TrainingSettings(40, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
+        LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
+        NameTable names = NameTable.of(kb, true);
+        StringWriter log = new StringWriter();
+        LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(log))
+                .pretrained(new LinkerTraining.Pretrained(family, checkpoint.config(), Files.readAllBytes(checkpoint.tokenizerFile()),
+                        () -> {
+                            try {
+                                return family.openCheckpoint(checkpoint.config(), checkpoint.dir());
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }))
+                .run(items, items, LinkerTraining.SyntheticExample.kbNames(names), json -> { });
+        assertThat(log.toString()).contains("train: the checkpoint's tokenizer").contains("lower-cased").contains("model bart");
+        // learnt from random weights in seconds: the bar is "learnt", not "perfect" (CPU training is not bit-reproducible)
+        assertThat(result.bestDevRecallAt1()).as(log::toString).isGreaterThanOrEqualTo(80.0);
+        assertThat(result.parameters()).isEqualTo(new BartBlock(BartConfig.fromJson(checkpoint.config(), "test")).parameterCount());
+        // the case-folded model reads through the checkpoint's tokenizer with a Lowercase normalizer in front
+        assertThat(new ObjectMapper().readTree(result.tokenizerJson()).path("normalizer").path("type").asText()).isEqualTo("Lowercase");
+
+        Set<String> kbNames = names.entries().stream().map(NameTable.Entry::name).collect(Collectors.toSet());
+        List<GenerativeLinker.Marked> marked = items.stream().map(GenerativeLinker::marked).toList();
+        String prefix = "file:" + dir.resolve("model") + "/";
+        try (ArtifactStore store = new FolderStore()) {
+            ModelArtifact.Info info = new ModelArtifact.Info(result.config(), "file:kb/", "test", "en", result.parameters())
+                    .withGenerator(family.name(), checkpoint.config());
+            try (ArtifactWriter writer = store.create(prefix)) {
+                ModelArtifact.write(writer, info, out -> out.write(result.bestWeights()), result.tokenizerJson(), result.names(),
+                        result.tries(), result.seenCodes(), result.metrics(), Map.of(), List.of());
+            }
+            // the fine-tuned weights are a Hugging Face checkpoint again: the checkpoint's names and shapes
+            assertThat(dir.resolve("model/model.safetensors")).exists();
+            assertThat(dir.resolve("model/model.params")).doesNotExist();
+            assertThat(Safetensors.read(dir.resolve("model/model.safetensors")).keySet())
+                    .containsExactlyElementsOf(new BartBlock(BartConfig.fromJson(checkpoint.config(), "test")).expectedTensors().keySet());
+            List<String> before;
+            try (LinkerTraining.Opened best = result.open(new Linker.Info("test", "v", "test"))) {
+                before = answers(best.linker().linkMarked(marked, new Linker.Options(1, 1, true)));
+            }
+            try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
+                assertThat(artifact.info().generator()).isEqualTo("bart");
+                assertThat(artifact.tokenizer().special()).as("the checkpoint's ids; <mask> separates composite answers")
+                        .isEqualTo(new io.syncabel.runtime.link.SpecialTokens(1, 2, 2, 3));
+                GenerativeLinker linker = artifact.linker("test");
+                List<List<Linker.Candidate>> predicted = linker.linkMarked(marked, new Linker.Options(1, 1, true));
+                assertThat(answers(predicted)).as("the published model answers as the best weights did").isEqualTo(before);
+                long correct = java.util.stream.IntStream.range(0, items.size())
+                        .filter(i -> predicted.get(i).get(0).codes().equals(List.of(items.get(i).example().code()))).count();
+                assertThat(correct).isGreaterThanOrEqualTo(8);
+                linker.linkMarked(marked, new Linker.Options(3, 3, true)).forEach(candidates -> candidates.forEach(c ->
+                        assertThat(kbNames).containsAll(List.of(c.name().split(io.syncabel.runtime.corpus.ExampleBuilder.SEP)))));
+            }
+        }
+    }
+
+    @Test
+    void trainWithABartCheckpointFineTunesItAsTheGeneratorThatLinkAnswersWith() throws IOException {
+        KnowledgeBase kb = kb();
+        Path bart = checkpoint(kb);
+        Path train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
+        String kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
+        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source",
+                dir.resolve("kb.txt").toString(), "--out", kbArtifact)).isZero();
+        String model = "file:" + dir.resolve("model") + "/";
+
+        StringWriter refusedErr = new StringWriter();
+        var refused = SyncabelCli.commandLine();
+        refused.setErr(new PrintWriter(refusedErr, true));
+        assertThat(refused.execute("train", "--kb", kbArtifact, "--train", train.toString(), "--pretrained", "file:" + bart,
+                "--size", "tiny", "--out", model)).isEqualTo(2);
+        assertThat(refusedErr.toString()).contains("--size: shape the project's own network")
+                .contains("bart checkpoint whose config.json fixes the generator's shape");
+        assertThat(dir.resolve("model")).doesNotExist();
+        Path manifest = Files.writeString(dir.resolve("run.yaml"), """
+                apiVersion: syncabel.io/v1alpha1
+                kind: TrainingRun
+                metadata:
+                  name: shaped
+                spec:
+                  knowledgeBaseRef:
+                    name: toy
+                  model:
+                    hiddenSize: 32
+                    pretrained:
+                      uri: file:%s
+                """.formatted(bart));
+        StringWriter manifestErr = new StringWriter();
+        var fromManifest = SyncabelCli.commandLine();
+        fromManifest.setErr(new PrintWriter(manifestErr, true));
+        assertThat(fromManifest.execute("train", "-f", manifest.toString(), "--kb", kbArtifact, "--train", train.toString(),
+                "--pretrained", "file:" + bart, "--out", model)).isEqualTo(2);
+        assertThat(manifestErr.toString()).contains("field spec.model.hiddenSize: shape the project's own network");
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = SyncabelCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("train", "--kb", kbArtifact, "--train", train.toString(), "--dev", train.toString(),
+                "--pretrained", "file:" + bart, "--epochs", "3", "--no-reranker", "--out", model)).as(err::toString).isZero();
+        assertThat(err.toString()).contains("train: the generator is the bart checkpoint").doesNotContain("dense retriever");
+        JsonNode summary = new ObjectMapper().readTree(out.toString().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(summary.path("parameters").asLong())
+                .isEqualTo(new BartBlock(BartConfig.fromJson(new ObjectMapper().readTree(bart.resolve("config.json").toFile()), "test"))
+                        .parameterCount());
+        JsonNode modelJson = new ObjectMapper().readTree(dir.resolve("model/model.json").toFile());
+        assertThat(modelJson.path("generator").asText()).isEqualTo("bart");
+        assertThat(modelJson.path("generatorConfig").path("d_model").asInt()).isEqualTo(D_MODEL);
+        assertThat(Files.readString(dir.resolve("model/manifest.json"))).as("the checkpoint and its digest in the lineage")
+                .contains("file:" + bart + "/").containsPattern("sha256:[0-9a-f]{64}");
+
+        StringWriter linked = new StringWriter();
+        var link = SyncabelCli.commandLine();
+        link.setOut(new PrintWriter(linked, true));
+        assertThat(link.execute("link", "--model", model, "--beams", "2", "Her [mammary cancer]{DISO} returned.")).isZero();
+        assertThat(linked.toString()).contains("\"mention\":\"mammary cancer\"").containsPattern("\"codes\":\\[\"D00[1-6]\"\\]");
+    }
+
+    private static List<String> answers(List<List<Linker.Candidate>> lists) {
+        return lists.stream().map(c -> c.get(0).codes() + " " + c.get(0).name()).toList();
+    }
+}
