@@ -447,10 +447,11 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                 }
             }
             try (ArtifactWriter writer = store.create(outUri)) {
-                ModelArtifact.write(writer, info, o -> o.write(result.bestWeights()), result.tokenizerJson(),
+                ModelArtifact.write(writer, info, o -> Files.copy(result.bestWeights(), o), result.tokenizerJson(),
                         result.names(), result.tries(), result.seenCodes(), trainingMentions, reranker, result.metrics(),
                         counts, inputs);
             }
+            result.close();
             try {
                 checkpoints.clear(); // the model is published: nothing left to resume
             } catch (IOException | RuntimeException e) {

@@ -8,8 +8,11 @@ import io.syncabel.runtime.link.StepDecoder;
  */
 public interface Generator extends StepDecoder, TrainableSeq2Seq, AutoCloseable {
 
-    /** The current weights, serialised as the model artifact stores them (the best weights, checkpoints). */
-    byte[] weights();
+    /**
+     * Writes the current weights as the model artifact stores them (the best weights, checkpoints), straight to
+     * {@code out}: a large checkpoint's do not fit one array.
+     */
+    void save(java.io.OutputStream out) throws java.io.IOException;
 
     /** Trainable parameters. */
     long parameterCount();

@@ -91,9 +91,15 @@ public final class LinkerTraining {
     }
 
     /** The result, ready to be written as a model artifact. */
-    public record Result(ModelConfig config, byte[] bestWeights, byte[] tokenizerJson, NameTable names, GroupTries tries,
+    public record Result(ModelConfig config, java.nio.file.Path bestWeights, byte[] tokenizerJson, NameTable names, GroupTries tries,
             Set<String> seenCodes, List<String> metrics, double bestDevRecallAt1, int bestEpoch, long examples,
-            long updates, long parameters, double minutes, Pretrained pretrained) {
+            long updates, long parameters, double minutes, Pretrained pretrained) implements AutoCloseable {
+
+        /** Removes the best weights' local file (once published). */
+        @Override
+        public void close() throws IOException {
+            java.nio.file.Files.deleteIfExists(bestWeights);
+        }
 
         /**
          * The best weights reopened as a generative linker, with its own tokenizer (closed with the returned handle):
@@ -103,9 +109,10 @@ public final class LinkerTraining {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("tokenizer", ".json");
             try {
                 java.nio.file.Files.write(file, tokenizerJson);
-                Generator generator = pretrained == null
-                        ? Seq2SeqModel.load(config, new java.io.ByteArrayInputStream(bestWeights))
-                        : pretrained.family().open(pretrained.config(), new java.io.ByteArrayInputStream(bestWeights), false);
+                Generator generator;
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(bestWeights)) {
+                    generator = pretrained == null ? Seq2SeqModel.load(config, in) : pretrained.family().open(pretrained.config(), in, false);
+                }
                 io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer;
                 try {
                     tokenizer = pretrained == null ? io.syncabel.runtime.model.tokenizer.Tokenizer.load(file)
@@ -284,7 +291,9 @@ public final class LinkerTraining {
         Optional<TrainingCheckpoint> resume = latest(checkpoints, fingerprint);
 
         List<String> metrics = new ArrayList<>();
-        byte[][] best = {null};
+        // the best weights so far live in a local file: a large generator's do not fit one array
+        java.nio.file.Path bestFile = createBestFile();
+        boolean[] hasBest = {false};
         double[] bestRecall = {-1};
         int[] bestEpoch = {-1};
         long[] exampleCount = {0};
@@ -298,13 +307,18 @@ public final class LinkerTraining {
             Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings, options.devEverySteps());
             if (resume.isPresent()) {
                 TrainingCheckpoint c = resume.get();
-                try {
-                    trainer.restoreState(c.trainerState());
+                try (java.io.InputStream state = c.trainerState().open()) {
+                    trainer.restoreState(state);
+                    if (c.bestWeights() != null) {
+                        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(bestFile)) {
+                            c.bestWeights().writeTo(out);
+                        }
+                        hasBest[0] = true;
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 metrics.addAll(c.metrics());
-                best[0] = c.bestWeights();
                 bestRecall[0] = c.bestRecall();
                 bestEpoch[0] = c.bestEpoch();
                 log.printf("train: resuming at step %d (epoch %d, batch %d) from %s, after %.1f min of training%n",
@@ -329,20 +343,20 @@ public final class LinkerTraining {
                     if (checkpointInterval.isZero() || now - lastCheckpoint < checkpointInterval.toNanos()) {
                         return;
                     }
-                    byte[] weights = model.weights();
+                    Payload weights = Payload.written(model::save);
                     // before the first evaluation there is no best yet: the current weights stand in
-                    if (save(next, minutesBefore + (now - started) / 6e10, weights, best[0] != null ? best[0] : weights)) {
+                    if (save(next, minutesBefore + (now - started) / 6e10, weights, hasBest[0] ? Payload.file(bestFile) : weights)) {
                         log.printf("train: checkpoint at step %d (timer)%n", next.step());
                         log.flush();
                     }
                 }
 
                 /** Writes a checkpoint (and restarts the timer); a failure is logged: training goes on, only resuming from here is lost. */
-                private boolean save(Seq2SeqTrainer.Position next, double minutes, byte[] weights, byte[] bestWeights) {
+                private boolean save(Seq2SeqTrainer.Position next, double minutes, Payload weights, Payload bestWeights) {
                     lastCheckpoint = System.nanoTime();
                     try {
                         checkpoints.save(new TrainingCheckpoint(fingerprint, next, minutes, bestRecall[0], bestEpoch[0],
-                                List.copyOf(metrics), weights, trainer.saveState(), bestWeights));
+                                List.copyOf(metrics), weights, Payload.written(trainer::saveState), bestWeights));
                         return true;
                     } catch (IOException | RuntimeException e) {
                         log.println("train: warning: cannot write the checkpoint at step " + next.step() + ": " + e.getMessage());
@@ -400,16 +414,20 @@ public final class LinkerTraining {
                     if (better) {
                         bestRecall[0] = Double.isNaN(recall) ? bestRecall[0] : recall;
                         bestEpoch[0] = epoch + 1;
-                        best[0] = model.weights();
+                        writeBest(model, bestFile);
+                        hasBest[0] = true;
                     }
-                    save(next, minutes, better ? best[0] : model.weights(), best[0]);
+                    save(next, minutes, better ? Payload.file(bestFile) : Payload.written(model::save), Payload.file(bestFile));
                 }
             }, from);
             log.printf("train: %d optimiser updates in %d epochs%n", trainer.updates(), settings.epochs());
             if (trainer.skippedUpdates() > 0) {
                 log.printf("train: %d update(s) skipped because the loss or gradient was not finite%n", trainer.skippedUpdates());
             }
-            return new Result(config, best[0], tokenizerJson, names, tries, seen, metrics,
+            if (!hasBest[0]) {
+                writeBest(model, bestFile); // no evaluation point was reached: the last weights are the result
+            }
+            return new Result(config, bestFile, tokenizerJson, names, tries, seen, metrics,
                     bestRecall[0], bestEpoch[0], exampleCount[0], trainer.updates(), model.parameterCount(),
                     minutesBefore + (System.nanoTime() - started) / 6e10, pretrained);
         }
@@ -432,10 +450,27 @@ public final class LinkerTraining {
         return latest;
     }
 
-    private Generator resumed(ModelConfig config, byte[] weights) {
+    private Generator resumed(ModelConfig config, Payload weights) {
+        try (java.io.InputStream in = weights.open()) {
+            return pretrained == null ? Seq2SeqModel.resume(config, in) : pretrained.family().open(pretrained.config(), in, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.nio.file.Path createBestFile() {
         try {
-            return pretrained == null ? Seq2SeqModel.resume(config, new java.io.ByteArrayInputStream(weights))
-                    : pretrained.family().open(pretrained.config(), new java.io.ByteArrayInputStream(weights), true);
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("syncabel-best", ".weights");
+            file.toFile().deleteOnExit(); // Result.close removes it once published; this covers a run that failed
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeBest(Generator model, java.nio.file.Path file) {
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 20)) {
+            model.save(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

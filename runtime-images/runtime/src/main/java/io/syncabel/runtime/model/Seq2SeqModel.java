@@ -61,8 +61,7 @@ public final class Seq2SeqModel implements Generator {
         return model;
     }
 
-    /** The weights as {@link #save} writes them, in memory (the best weights, checkpoints). */
-    @Override
+    /** The weights as {@link #save} writes them, in memory. */
     public byte[] weights() {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
@@ -73,6 +72,7 @@ public final class Seq2SeqModel implements Generator {
         return out.toByteArray();
     }
 
+    @Override
     public void save(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         block.saveParameters(data);

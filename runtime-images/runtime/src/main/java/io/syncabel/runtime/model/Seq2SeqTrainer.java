@@ -10,8 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -133,19 +133,17 @@ public final class Seq2SeqTrainer {
     }
 
     /** The optimiser's moments and counters, for a checkpoint (the weights are saved by the model). */
-    public byte[] saveState() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    public void saveState(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeLong(updates);
         data.writeLong(skippedUpdates);
         optimizer.save(data);
         data.flush();
-        return out.toByteArray();
     }
 
     /** Restores what {@link #saveState} wrote, for the same model shape. */
-    public void restoreState(byte[] state) throws IOException {
-        DataInputStream data = new DataInputStream(new ByteArrayInputStream(state));
+    public void restoreState(InputStream state) throws IOException {
+        DataInputStream data = new DataInputStream(state);
         long u = data.readLong();
         long s = data.readLong();
         optimizer.load(data, model.manager(), parameters(model.block()));

@@ -56,12 +56,12 @@ public final class StoreCheckpoints implements TrainingCheckpoint.Checkpoints {
             try (InputStream in = store.openVerified(at, "checkpoint.json")) {
                 s = Json.MAPPER.readValue(in, State.class);
             }
-            byte[] best = null;
+            Payload best = null;
             if (store.manifest(at).get().files().stream().anyMatch(f -> f.name().equals("best.params"))) {
-                best = read(at, "best.params");
+                best = stored(at, "best.params");
             }
             return Optional.of(new TrainingCheckpoint(s.fingerprint(), new Seq2SeqTrainer.Position(s.epoch(), s.batch(), s.step()),
-                    s.minutes(), s.bestRecall(), s.bestEpoch(), s.metrics(), read(at, "model.params"), read(at, "trainer.bin"),
+                    s.minutes(), s.bestRecall(), s.bestEpoch(), s.metrics(), stored(at, "model.params"), stored(at, "trainer.bin"),
                     best));
         }
         return Optional.empty();
@@ -112,15 +112,30 @@ public final class StoreCheckpoints implements TrainingCheckpoint.Checkpoints {
         return steps;
     }
 
-    private byte[] read(String at, String file) throws IOException {
-        try (InputStream in = store.openVerified(at, file)) {
-            return in.readAllBytes();
-        }
+    /** A file of a published checkpoint, read (and verified) when it is opened. */
+    private Payload stored(String at, String file) {
+        return new Payload() {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                try (InputStream in = open()) {
+                    in.transferTo(out);
+                }
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return store.openVerified(at, file);
+            }
+        };
     }
 
     private static void write(ArtifactWriter writer, String file, byte[] bytes) throws IOException {
+        write(writer, file, Payload.of(bytes));
+    }
+
+    private static void write(ArtifactWriter writer, String file, Payload payload) throws IOException {
         try (OutputStream out = writer.file(file)) {
-            out.write(bytes);
+            payload.writeTo(out);
         }
     }
 

@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * Everything a training run needs to continue after its pod is stopped: where it was, the weights, the optimiser,
  * the best weights so far with their dev Recall@1, and the metrics written so far. The fingerprint names the
- * settings and data it was made with; a checkpoint with another fingerprint is never resumed.
+ * settings and data it was made with; a checkpoint with another fingerprint is never resumed. The weights and the
+ * optimiser are {@link Payload}s: a large generator's do not fit one array.
  */
 public record TrainingCheckpoint(String fingerprint, Seq2SeqTrainer.Position next, double minutes, double bestRecall,
-        int bestEpoch, List<String> metrics, byte[] weights, byte[] trainerState, byte[] bestWeights) {
+        int bestEpoch, List<String> metrics, Payload weights, Payload trainerState, Payload bestWeights) {
 
     /** Where checkpoints are kept and found again. */
     public interface Checkpoints {

@@ -200,7 +200,7 @@ class Seq2SeqModelTest {
         double resumedDifference;
         try (Seq2SeqModel resumed = Seq2SeqModel.resume(tiny(), new ByteArrayInputStream(checkpoint[0]))) {
             Seq2SeqTrainer trainer = new Seq2SeqTrainer(resumed, settings, 3);
-            trainer.restoreState(checkpoint[1]);
+            trainer.restoreState(new ByteArrayInputStream(checkpoint[1]));
             assertThat(state(trainer)).as("optimiser state round trip").isEqualTo(checkpoint[1]);
             trainer.train(epoch -> examples, new Seq2SeqTrainer.Listener() {
                 @Override
@@ -226,7 +226,9 @@ class Seq2SeqModelTest {
 
     private static byte[] state(Seq2SeqTrainer trainer) {
         try {
-            return trainer.saveState();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            trainer.saveState(out);
+            return out.toByteArray();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

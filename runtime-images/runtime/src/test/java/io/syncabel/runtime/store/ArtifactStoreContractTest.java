@@ -73,9 +73,9 @@ abstract class ArtifactStoreContractTest {
         assertThat(latest.next()).isEqualTo(new io.syncabel.runtime.model.Seq2SeqTrainer.Position(1, 4, 14));
         assertThat(latest.fingerprint()).isEqualTo("f");
         assertThat(latest.metrics()).containsExactly("{\"epoch\":1}", "second");
-        assertThat(latest.weights()).isEqualTo(utf8("weights second"));
-        assertThat(latest.trainerState()).isEqualTo(utf8("optimiser second"));
-        assertThat(latest.bestWeights()).isEqualTo(utf8("best second"));
+        assertThat(latest.weights().readAll()).isEqualTo(utf8("weights second"));
+        assertThat(latest.trainerState().readAll()).isEqualTo(utf8("optimiser second"));
+        assertThat(latest.bestWeights().readAll()).isEqualTo(utf8("best second"));
         assertThat(latest.bestRecall()).isEqualTo(71.5);
         assertThat(store.list(prefix)).as("the older checkpoint is gone")
                 .noneMatch(uri -> uri.contains("/step-0000000010/"));
@@ -88,7 +88,8 @@ abstract class ArtifactStoreContractTest {
     private static io.syncabel.runtime.model.TrainingCheckpoint checkpoint(io.syncabel.runtime.model.Seq2SeqTrainer.Position next,
             String tag) {
         return new io.syncabel.runtime.model.TrainingCheckpoint("f", next, 3.5, 71.5, 1, List.of("{\"epoch\":1}", tag),
-                utf8("weights " + tag), utf8("optimiser " + tag), utf8("best " + tag));
+                io.syncabel.runtime.model.Payload.of(utf8("weights " + tag)), io.syncabel.runtime.model.Payload.of(utf8("optimiser " + tag)),
+                io.syncabel.runtime.model.Payload.of(utf8("best " + tag)));
     }
 
     @Test

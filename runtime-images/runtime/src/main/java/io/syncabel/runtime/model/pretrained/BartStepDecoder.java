@@ -71,14 +71,8 @@ public final class BartStepDecoder implements Generator {
      * once as {@code model.shared.weight}), so a fine-tuned generator is again a checkpoint transformers can load.
      */
     @Override
-    public byte[] weights() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            Safetensors.write(block.tensors(), out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a memory stream does not fail
-        }
-        return out.toByteArray();
+    public void save(java.io.OutputStream out) throws java.io.IOException {
+        Safetensors.write(block.tensors(), out);
     }
 
     @Override

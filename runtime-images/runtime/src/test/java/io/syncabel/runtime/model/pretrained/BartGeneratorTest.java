@@ -94,18 +94,10 @@ class BartGeneratorTest {
         assertThat(family.name()).isEqualTo("bart");
 
         TrainingSettings settings = new TrainingSettings(40, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
-        LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
         NameTable names = NameTable.of(kb, true);
         StringWriter log = new StringWriter();
-        LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(log))
-                .pretrained(new LinkerTraining.Pretrained(family, checkpoint.config(), Files.readAllBytes(checkpoint.tokenizerFile()),
-                        () -> {
-                            try {
-                                return family.openCheckpoint(checkpoint.config(), checkpoint.dir());
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }))
+        LinkerTraining.Result result = new LinkerTraining(kb, settings, OPTIONS, new PrintWriter(log))
+                .pretrained(pretrained(family, checkpoint))
                 .run(items, items, LinkerTraining.SyntheticExample.kbNames(names), json -> { });
         assertThat(log.toString()).contains("train: the checkpoint's tokenizer").contains("lower-cased").contains("model bart");
         // learnt from random weights in seconds: the bar is "learnt", not "perfect" (CPU training is not bit-reproducible)
@@ -121,7 +113,7 @@ class BartGeneratorTest {
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), "file:kb/", "test", "en", result.parameters())
                     .withGenerator(family.name(), checkpoint.config());
             try (ArtifactWriter writer = store.create(prefix)) {
-                ModelArtifact.write(writer, info, out -> out.write(result.bestWeights()), result.tokenizerJson(), result.names(),
+                ModelArtifact.write(writer, info, out -> Files.copy(result.bestWeights(), out), result.tokenizerJson(), result.names(),
                         result.tries(), result.seenCodes(), result.metrics(), Map.of(), List.of());
             }
             // the fine-tuned weights are a Hugging Face checkpoint again: the checkpoint's names and shapes
@@ -147,6 +139,55 @@ class BartGeneratorTest {
                         assertThat(kbNames).containsAll(List.of(c.name().split(io.syncabel.runtime.corpus.ExampleBuilder.SEP)))));
             }
         }
+    }
+
+    @Test
+    void aStoppedBartRunResumesFromItsCheckpointWithItsOptimiserAndBestWeights() throws IOException {
+        KnowledgeBase kb = kb();
+        HfCheckpoint checkpoint = HfCheckpoint.open("file:" + checkpoint(kb) + "/");
+        GeneratorFamily family = GeneratorFamily.named("bart");
+        List<CorpusExamples.Item> items = CorpusExamples.read(Files.writeString(dir.resolve("train.pubtator"),
+                LinkerTrainingTest.pubtator()), null, kb, "en", true, new Problems(false));
+        List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb, true));
+        TrainingSettings settings = new TrainingSettings(55, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7);
+        try (ArtifactStore store = new FolderStore()) {
+            String checkpoints = "file:" + dir.resolve("model.checkpoints") + "/";
+            StringWriter first = new StringWriter();
+            // the pod is stopped at step 50 (the progress report there throws), after the checkpoint of epoch 49
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LinkerTraining(kb, settings, OPTIONS, new PrintWriter(first, true))
+                    .pretrained(pretrained(family, checkpoint))
+                    .run(items, items, synthetic, json -> {
+                        if (json.contains("\"done\":50,")) {
+                            throw new IllegalStateException("pod stopped");
+                        }
+                    }, new io.syncabel.runtime.model.StoreCheckpoints(store, checkpoints, new PrintWriter(first, true))))
+                    .hasMessage("pod stopped");
+            StringWriter second = new StringWriter();
+            try (LinkerTraining.Result result = new LinkerTraining(kb, settings, OPTIONS, new PrintWriter(second, true))
+                    .pretrained(pretrained(family, checkpoint))
+                    .run(items, items, synthetic, json -> { },
+                            new io.syncabel.runtime.model.StoreCheckpoints(store, checkpoints, new PrintWriter(second, true)))) {
+                assertThat(second.toString()).contains("resuming at step 49 (epoch 50, batch 0)").doesNotContain("{\"epoch\":49,");
+                assertThat(result.metrics()).hasSize(55);
+                assertThat(result.bestDevRecallAt1()).as(second::toString).isGreaterThanOrEqualTo(80.0);
+                // the best weights are the checkpoint's network again
+                try (var in = Files.newInputStream(result.bestWeights())) {
+                    family.open(checkpoint.config(), in, false).close();
+                }
+            }
+        }
+    }
+
+    static final LinkerTraining.Options OPTIONS = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
+
+    private static LinkerTraining.Pretrained pretrained(GeneratorFamily family, HfCheckpoint checkpoint) throws IOException {
+        return new LinkerTraining.Pretrained(family, checkpoint.config(), Files.readAllBytes(checkpoint.tokenizerFile()), () -> {
+            try {
+                return family.openCheckpoint(checkpoint.config(), checkpoint.dir());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     @Test
