@@ -191,7 +191,7 @@ class BartGeneratorTest {
     }
 
     @Test
-    void trainWithABartCheckpointFineTunesItAsTheGeneratorThatLinkAnswersWith() throws IOException {
+    void trainWithABartCheckpointFineTunesItAsTheGeneratorThatLinkAndServeAnswerWith() throws Exception {
         KnowledgeBase kb = kb();
         Path bart = checkpoint(kb);
         Path train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
@@ -251,6 +251,18 @@ class BartGeneratorTest {
         link.setOut(new PrintWriter(linked, true));
         assertThat(link.execute("link", "--model", model, "--beams", "2", "Her [mammary cancer]{DISO} returned.")).isZero();
         assertThat(linked.toString()).contains("\"mention\":\"mammary cancer\"").containsPattern("\"codes\":\\[\"D00[1-6]\"\\]");
+
+        // `syncabel serve` opens it as it opens any model artifact, and answers with KB codes
+        List<String> progress = new ArrayList<>();
+        var loaded = new io.syncabel.runtime.cli.ModelLinkerProvider().loader().load(model, progress::add);
+        try {
+            assertThat(progress).anyMatch(l -> l.startsWith("model loaded: " + String.format("%,d", summary.path("parameters").asLong())));
+            var answer = loaded.linker().link(List.of(new Linker.Query("Her mammary cancer returned.", 4, 18, "DISO")),
+                    new Linker.Options(2, 1, true));
+            assertThat(answer.get(0).candidates().get(0).codes()).allMatch(code -> kb.concept(code).isPresent());
+        } finally {
+            loaded.linker().close();
+        }
     }
 
     private static List<String> answers(List<List<Linker.Candidate>> lists) {
