@@ -106,6 +106,11 @@ public class TrainingRunSpec extends JobStageSpec {
                 + "one (SapBERT, PubMedBERT, MiniLM) becomes the dense retriever trained beside the model. Part of the run like "
                 + "every other spec field: a new uri or digest trains a new model.")
         private Pretrained pretrained;
+        @JsonPropertyDescription("A pretrained BERT-family checkpoint (SapBERT, PubMedBERT, MiniLM) the dense retriever is "
+                + "fine-tuned from when spec.model.pretrained is the generator's (passed as `syncabel train --dense-pretrained`), "
+                + "so one run trains a BART generator and a SapBERT-style retriever, and the re-ranker learns from both. "
+                + "Not with a BERT-family spec.model.pretrained, which is the dense encoder already.")
+        private Pretrained densePretrained;
     }
 
     @Data
@@ -125,7 +130,8 @@ public class TrainingRunSpec extends JobStageSpec {
 
         @Pattern(DIGEST)
         @JsonPropertyDescription("Expected digest of the checkpoint, sha256:<64 hex> as the model artifact's lineage records it "
-                + "(passed as --pretrained-digest); training fails when the checkpoint read differs. Default: not checked.")
+                + "(passed as --pretrained-digest or --dense-pretrained-digest); training fails when the checkpoint read differs. "
+                + "Default: not checked.")
         @io.fabric8.generator.annotation.Size(max = 71)
         private String digest;
     }

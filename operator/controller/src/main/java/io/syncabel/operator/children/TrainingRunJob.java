@@ -19,19 +19,29 @@ public final class TrainingRunJob {
         return StageJobs.job(settings, tr, tr.getSpec(), SUFFIX, args(tr), run, List.of()).build();
     }
 
-    /** {@code train}, and the pretrained checkpoint (spec.model.pretrained) as the flags the runtime takes. */
+    /**
+     * {@code train}, and the pretrained checkpoints (spec.model.pretrained, spec.model.densePretrained) as the flags the
+     * runtime takes.
+     */
     static List<String> args(TrainingRun tr) {
         List<String> args = new ArrayList<>(List.of("train"));
-        pretrained(tr).ifPresent(p -> {
-            args.addAll(List.of("--pretrained", p.getUri()));
-            if (p.getDigest() != null) {
-                args.addAll(List.of("--pretrained-digest", p.getDigest()));
-            }
-        });
+        pretrained(tr).ifPresent(p -> add(args, "--pretrained", p));
+        densePretrained(tr).ifPresent(p -> add(args, "--dense-pretrained", p));
         return args;
+    }
+
+    private static void add(List<String> args, String flag, TrainingRunSpec.Pretrained p) {
+        args.addAll(List.of(flag, p.getUri()));
+        if (p.getDigest() != null) {
+            args.addAll(List.of(flag + "-digest", p.getDigest()));
+        }
     }
 
     public static Optional<TrainingRunSpec.Pretrained> pretrained(TrainingRun tr) {
         return Optional.ofNullable(tr.getSpec().getModel()).map(TrainingRunSpec.ModelSpec::getPretrained);
+    }
+
+    public static Optional<TrainingRunSpec.Pretrained> densePretrained(TrainingRun tr) {
+        return Optional.ofNullable(tr.getSpec().getModel()).map(TrainingRunSpec.ModelSpec::getDensePretrained);
     }
 }

@@ -103,6 +103,7 @@ public class TrainingRunReconciler extends JobStageReconciler<TrainingRun, Train
         }
         // an external input, as a LinkerDeployment's modelUri: its digest is the spec's until the run reports the one it read
         TrainingRunJob.pretrained(tr).ifPresent(p -> lineage.add(new ArtifactInput("Source", p.getUri(), p.getUri(), p.getDigest())));
+        TrainingRunJob.densePretrained(tr).ifPresent(p -> lineage.add(new ArtifactInput("Source", p.getUri(), p.getUri(), p.getDigest())));
         return new Inputs.Resolved(env, lineage);
     }
 

@@ -325,6 +325,13 @@ class ChildrenTest {
                 .containsExactly("train", "--pretrained", "s3://models/minilm/", "--pretrained-digest", digest);
         assertThat(env(job).get("SYNCABEL_RESOURCE").getValue()).as("the runtime sees the same spec")
                 .contains("\"pretrained\":{\"uri\":\"s3://models/minilm/\",\"digest\":\"" + digest + "\"}");
+
+        // a BART generator and a BERT-family encoder for the dense retriever, in one run
+        model.setPretrained(new TrainingRunSpec.Pretrained("s3://models/biobart/", null));
+        model.setDensePretrained(new TrainingRunSpec.Pretrained("s3://models/sapbert/", digest));
+        assertThat(TrainingRunJob.desired(SETTINGS, tr, run).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("train", "--pretrained", "s3://models/biobart/", "--dense-pretrained", "s3://models/sapbert/",
+                        "--dense-pretrained-digest", digest);
     }
 
     @Test

@@ -39,7 +39,10 @@ class PretrainedRunTest {
         String repinned = runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/",
                 "sha256:" + "cd".repeat(32))));
         String sapbert = runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/sapbert/", digest)));
-        assertThat(List.of(none, minilm, pinned, repinned, sapbert)).doesNotHaveDuplicates();
+        TrainingRun withDense = trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest));
+        withDense.getSpec().getModel().setDensePretrained(new TrainingRunSpec.Pretrained("s3://models/sapbert/", null));
+        String dense = runKey(withDense);
+        assertThat(List.of(none, minilm, pinned, repinned, sapbert, dense)).doesNotHaveDuplicates();
 
         assertThat(runKey(trainingRun(new TrainingRunSpec.Pretrained("s3://models/minilm/", digest))))
                 .as("the same checkpoint: the same run, so an operator restart finds its Job").isEqualTo(pinned);

@@ -168,8 +168,17 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             description = "Refuse the checkpoint unless its digest is this one (spec.model.pretrained.digest).")
     String pretrainedDigest;
 
+    @Option(names = "--dense-pretrained", paramLabel = "URI", description = "A pretrained BERT-family checkpoint the dense "
+            + "retriever is fine-tuned from when --pretrained is a BART generator (spec.model.densePretrained.uri): one run "
+            + "then trains both, and the re-ranker learns from both. Not with a BERT-family --pretrained (the dense encoder already).")
+    String densePretrained;
+
+    @Option(names = "--dense-pretrained-digest", paramLabel = "sha256:HEX",
+            description = "Refuse the dense checkpoint unless its digest is this one (spec.model.densePretrained.digest).")
+    String densePretrainedDigest;
+
     @Option(names = "--dense-steps", defaultValue = "1000", paramLabel = "N",
-            description = "SapBERT updates of the dense retriever with --pretrained (default ${DEFAULT-VALUE}; 0: as it is).")
+            description = "SapBERT updates of the dense retriever (default ${DEFAULT-VALUE}; 0: as it is).")
     int denseSteps;
 
     @Option(names = "--language", defaultValue = "en")
@@ -345,6 +354,28 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             } else if (pretrainedDigest != null) {
                 throw new UserError("--pretrained-digest needs --pretrained URI");
             }
+            // the encoder the dense retriever starts from: a BERT-family --pretrained, or --dense-pretrained beside a generator
+            io.syncabel.runtime.model.pretrained.HfCheckpoint denseCheckpoint = generatorFamily == null ? checkpoint : null;
+            if (densePretrained != null) {
+                if (denseCheckpoint != null) {
+                    throw new UserError("--dense-pretrained " + densePretrained + ": --pretrained " + pretrained + " is a "
+                            + checkpoint.config().path("model_type").asText("BERT-family")
+                            + " checkpoint, already the dense retriever's encoder; give one of them");
+                }
+                if (denseSteps < 0) {
+                    throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
+                }
+                String denseUri = Uris.prefix(densePretrained);
+                denseCheckpoint = densePretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri)
+                        : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri, densePretrainedDigest);
+                if (generatorFamily(denseCheckpoint) != null) {
+                    throw new UserError("--dense-pretrained " + denseUri + " is a " + denseCheckpoint.config().path("model_type").asText()
+                            + " checkpoint, a generator, not a sentence encoder: give a BERT-family one (SapBERT, PubMedBERT, MiniLM)");
+                }
+                inputs.add(new Manifest.Input(denseUri, denseCheckpoint.digest()));
+            } else if (densePretrainedDigest != null) {
+                throw new UserError("--dense-pretrained-digest needs --dense-pretrained URI");
+            }
             if (syntheticUris.isEmpty()) {
                 syntheticExamples = LinkerTraining.SyntheticExample.kbGuided(knowledgeBase, names);
             } else {
@@ -418,7 +449,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             }
             Map<String, Object> denseSummary = null;
             io.syncabel.runtime.model.pretrained.DenseArtifact denseArtifact = null;
-            if (checkpoint != null && generatorFamily == null) {
+            if (denseCheckpoint != null) {
                 // before the re-ranker, which learns from its candidates and cosines; beside the model, as checkpoints are
                 String densePrefix = densePrefixFor(outUri);
                 if (store.manifest(densePrefix).isPresent()) {
@@ -426,7 +457,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     denseSummary = Map.of("minutes", 0.0);
                 } else {
                     // the training mentions only: the held-out dev mentions stay unseen for the re-ranker's model layer
-                    denseSummary = DenseCommand.trainAndPublish(checkpoint, knowledgeBase, trainItems, denseSteps == 0 ? null
+                    denseSummary = DenseCommand.trainAndPublish(denseCheckpoint, knowledgeBase, trainItems, denseSteps == 0 ? null
                             : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(denseSteps)
                                     .withSeed(settings.seed()),
                             io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, 32, List.of(new Manifest.Input(kbUri, null)),

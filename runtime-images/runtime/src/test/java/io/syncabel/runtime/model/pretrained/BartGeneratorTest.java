@@ -265,6 +265,54 @@ class BartGeneratorTest {
         }
     }
 
+    @Test
+    void oneRunTrainsABartGeneratorAndADenseRetrieverFromABertCheckpointAndTheRerankerLearnsFromBoth() throws Exception {
+        KnowledgeBase kb = kb();
+        Path bart = checkpoint(kb);
+        Path train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
+        String kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
+        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source",
+                dir.resolve("kb.txt").toString(), "--out", kbArtifact)).isZero();
+        String minilm = "file:" + MiniLm.checkpoint() + "/";
+        String model = "file:" + dir.resolve("model") + "/";
+
+        // a generator is no sentence encoder, and a BERT-family --pretrained is the dense encoder already
+        for (List<String> wrong : List.of(List.of("--pretrained", "file:" + bart, "--dense-pretrained", "file:" + bart),
+                List.of("--pretrained", minilm, "--dense-pretrained", minilm))) {
+            StringWriter err = new StringWriter();
+            var cli = SyncabelCli.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            List<String> args = new ArrayList<>(List.of("train", "--kb", kbArtifact, "--train", train.toString(), "--out", model));
+            args.addAll(wrong);
+            assertThat(cli.execute(args.toArray(String[]::new))).isEqualTo(2);
+            assertThat(err.toString()).containsAnyOf("a generator, not a sentence encoder", "already the dense retriever's encoder");
+        }
+        assertThat(dir.resolve("model")).doesNotExist();
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = SyncabelCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("train", "--kb", kbArtifact, "--train", train.toString(), "--dev", train.toString(),
+                "--pretrained", "file:" + bart, "--dense-pretrained", minilm, "--dense-steps", "0", "--epochs", "2",
+                "--checkpoint-minutes", "0", "--out", model)).as(err::toString).isZero();
+        JsonNode modelJson = new ObjectMapper().readTree(dir.resolve("model/model.json").toFile());
+        assertThat(modelJson.path("generator").asText()).isEqualTo("bart");
+        String densePrefix = "file:" + dir.resolve("model.dense") + "/";
+        assertThat(modelJson.path("denseUri").asText()).isEqualTo(densePrefix);
+        assertThat(Files.readString(dir.resolve("model/reranker.json"))).as("the re-ranker learnt the dense features")
+                .contains("denseCosine");
+        assertThat(Files.readString(dir.resolve("model/manifest.json"))).as("both checkpoints in the lineage")
+                .contains("file:" + bart + "/").contains(minilm);
+
+        StringWriter linked = new StringWriter();
+        var link = SyncabelCli.commandLine();
+        link.setOut(new PrintWriter(linked, true));
+        assertThat(link.execute("link", "--model", model, "Her [mammary cancer]{DISO} returned.")).isZero();
+        assertThat(linked.toString()).containsPattern("\"codes\":\\[\"D00[1-6]\"\\]");
+    }
+
     private static List<String> answers(List<List<Linker.Candidate>> lists) {
         return lists.stream().map(c -> c.get(0).codes() + " " + c.get(0).name()).toList();
     }
