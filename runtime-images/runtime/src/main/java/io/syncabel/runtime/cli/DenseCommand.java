@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /** `syncabel dense ...`: a SapBERT-style dense retriever from a pretrained encoder (docs/model.md, "Dense retrieval"). */
 @Command(name = "dense", description = "Dense retrieval: fine-tune a pretrained encoder on the KB's synonyms, index the KB, evaluate.",
-        subcommands = {DenseCommand.Train.class, DenseCommand.Evaluate.class})
+        subcommands = {DenseCommand.Train.class, DenseCommand.Index.class, DenseCommand.Evaluate.class})
 final class DenseCommand {
 
     /** `syncabel dense train`: SapBERT fine-tuning, then every KB name embedded into a dense retriever artifact. */
@@ -95,6 +95,11 @@ final class DenseCommand {
                 description = "Vector storage: float16 or int8 (default ${DEFAULT-VALUE}).")
         String storage;
 
+        @Option(names = "--index", defaultValue = "flat", paramLabel = "KIND",
+                description = "flat (exact scan, the default) or hnsw (an HNSW graph over the names: approximate and "
+                        + "sub-linear, for KBs of millions of names; docs/model.md, \"Dense retrieval\").")
+        String index;
+
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
@@ -114,6 +119,9 @@ final class DenseCommand {
                 throw new UserError("--mention-share must be in [0, 1] and --hard-negatives >= 0");
             }
             DenseIndex.Storage store = storage(storage);
+            if (!index.equals("flat") && !index.equals("hnsw")) {
+                throw new UserError("--index " + index + ": use flat or hnsw");
+            }
             String checkpointUri = Uris.prefix(pretrained);
             HfCheckpoint checkpoint = pretrainedDigest == null ? HfCheckpoint.open(checkpointUri)
                     : HfCheckpoint.open(checkpointUri, pretrainedDigest);
@@ -128,8 +136,8 @@ final class DenseCommand {
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
             train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
-            Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store, maxLength,
-                    inputs, Uris.prefix(out), err);
+            Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store, index.equals("hnsw"),
+                    maxLength, inputs, Uris.prefix(out), err);
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
         }
@@ -195,7 +203,8 @@ final class DenseCommand {
                 summary.put("denseRecallAtKUnseen", f.denseRecallAtKUnseen());
                 summary.put("mergedRecallAtKUnseen", f.mergedRecallAtKUnseen());
                 summary.put("queryMs", Math.round(f.queryMs() * 100) / 100.0);
-                summary.put("bytesPerName", artifact.retriever().index().bytesPerVector());
+                summary.put("index", artifact.retriever().index().graph() == null ? "flat" : "hnsw");
+                summary.put("bytesPerName", bytesPerName(artifact.retriever()));
                 Object minutes = artifact.manifest().counts().get("trainMinutes");
                 summary.put("trainMinutes", minutes == null ? 0 : minutes);
                 Summary.emit(spec.commandLine().getOut(), summary);
@@ -209,7 +218,7 @@ final class DenseCommand {
      * retriever under {@code prefix}, the checkpoint and its digest first among its inputs. Returns the summary.
      */
     static Map<String, Object> trainAndPublish(HfCheckpoint checkpoint, KnowledgeBase kb, List<CorpusExamples.Item> items,
-            SapBertTraining.Settings settings, DenseIndex.Storage storage, int maxLength, List<Manifest.Input> inputs,
+            SapBertTraining.Settings settings, DenseIndex.Storage storage, boolean graph, int maxLength, List<Manifest.Input> inputs,
             String prefix, PrintWriter err) throws IOException {
         long start = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -234,7 +243,17 @@ final class DenseCommand {
             summary.put("names", retriever.rows().size());
             summary.put("dimension", encoder.dimension());
             summary.put("storage", storage.name().toLowerCase(java.util.Locale.ROOT));
-            summary.put("bytesPerName", retriever.index().bytesPerVector());
+            if (graph && !retriever.rows().isEmpty()) {
+                long graphStart = System.nanoTime();
+                int total = retriever.rows().size();
+                retriever = retriever.withGraph(42, n -> {
+                    err.printf("dense train: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - graphStart) / 6e10);
+                    err.flush();
+                });
+                summary.put("graphMinutes", Math.round((System.nanoTime() - graphStart) / 6e9) / 10.0);
+            }
+            summary.put("index", retriever.index().graph() == null ? "flat" : "hnsw");
+            summary.put("bytesPerName", bytesPerName(retriever));
             summary.put("trainMinutes", Math.round(trainMinutes * 10) / 10.0);
             summary.put("minutes", Math.round((System.nanoTime() - start) / 6e9) / 10.0);
             summary.put("pretrainedDigest", checkpoint.digest());
@@ -245,6 +264,70 @@ final class DenseCommand {
             summary.put("retriever", prefix);
         }
         return summary;
+    }
+
+    /** `syncabel dense index`: the same retriever with another index (an HNSW graph over its names), without re-embedding. */
+    @Command(name = "index", mixinStandardHelpOptions = true,
+            description = "Publish a dense retriever again with an HNSW graph over its names (or without one), reusing its "
+                    + "encoder and name vectors: nothing is embedded again.")
+    static final class Index implements Callable<Integer>, ModelStage {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--retriever", required = true, paramLabel = "URI", description = "A dense retriever from `syncabel dense train`.")
+        String retriever;
+
+        @Option(names = "--index", defaultValue = "hnsw", paramLabel = "KIND",
+                description = "hnsw (default) or flat (drop the graph: exact search again).")
+        String index;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "URI", description = "Where the re-indexed retriever goes.")
+        String out;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            if (!index.equals("flat") && !index.equals("hnsw")) {
+                throw new UserError("--index " + index + ": use flat or hnsw");
+            }
+            String from = Uris.prefix(retriever);
+            String to = Uris.prefix(out);
+            long start = System.nanoTime();
+            try (DenseArtifact artifact = DenseArtifact.load(from)) {
+                DenseRetriever source = artifact.retriever();
+                DenseRetriever indexed;
+                if (index.equals("flat")) {
+                    indexed = source.withoutGraph();
+                } else {
+                    int total = source.rows().size();
+                    indexed = source.withGraph(seed, n -> {
+                        err.printf("dense index: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - start) / 6e10);
+                        err.flush();
+                    });
+                }
+                Map<String, Object> summary = new LinkedHashMap<>(artifact.manifest().counts());
+                summary.put("index", index);
+                summary.put("bytesPerName", bytesPerName(indexed));
+                summary.put("indexMinutes", Math.round((System.nanoTime() - start) / 6e9) / 10.0);
+                // the encoder is the source retriever's, as its own lineage says; the source joins the lineage
+                List<Manifest.Input> lineage = new ArrayList<>(artifact.manifest().inputs());
+                lineage.add(new Manifest.Input(from, null));
+                DenseArtifact.write(to, artifact.encoder(), HfCheckpoint.open(from), indexed, new LinkedHashMap<>(summary), lineage);
+                summary.put("retriever", to);
+                Summary.emit(spec.commandLine().getOut(), summary);
+            }
+            return 0;
+        }
+    }
+
+    /** Bytes a name takes in the retriever's index: its vector and its share of the graph, if any. */
+    static long bytesPerName(DenseRetriever retriever) {
+        DenseIndex index = retriever.index();
+        long graph = index.graph() == null ? 0 : index.graph().bytes();
+        return Math.round(index.bytesPerVector() + (double) graph / Math.max(1, retriever.rows().size()));
     }
 
     static DenseIndex.Storage storage(String name) {

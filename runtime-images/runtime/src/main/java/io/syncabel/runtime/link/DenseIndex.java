@@ -38,7 +38,9 @@ public final class DenseIndex {
     }
 
     static final int MAGIC = 0x53594e44; // "SYND"
+    /** Version 1: the vectors; version 2: the vectors, then an HNSW graph ({@link DenseGraph}). */
     static final int VERSION = 1;
+    static final int VERSION_WITH_GRAPH = 2;
     private static final int BLOCK = 256;
 
     private final Storage storage;
@@ -47,8 +49,15 @@ public final class DenseIndex {
     private final short[] halves; // FLOAT16: count * dimension
     private final byte[] bytes; // INT8: count * dimension
     private final float[] scales; // INT8: count
+    /** When present, {@link #search} walks it instead of scanning every row. */
+    private final DenseGraph graph;
 
     private DenseIndex(Storage storage, int dimension, int count, short[] halves, byte[] bytes, float[] scales) {
+        this(storage, dimension, count, halves, bytes, scales, null);
+    }
+
+    private DenseIndex(Storage storage, int dimension, int count, short[] halves, byte[] bytes, float[] scales, DenseGraph graph) {
+        this.graph = graph;
         this.storage = storage;
         this.dimension = dimension;
         this.count = count;
@@ -95,6 +104,28 @@ public final class DenseIndex {
         return storage;
     }
 
+    /**
+     * The same rows with an HNSW graph built over them ({@link DenseGraph#build}): {@link #search} becomes approximate
+     * and sub-linear. {@code progress} receives the rows inserted so far, every 10,000.
+     */
+    public DenseIndex withGraph(int maxConn, int beamWidth, long seed, java.util.function.IntConsumer progress) {
+        if (count == 0) {
+            throw new IllegalArgumentException("an empty dense index has nothing to link in a graph");
+        }
+        return new DenseIndex(storage, dimension, count, halves, bytes, scales,
+                DenseGraph.build(this, maxConn, beamWidth, seed, progress));
+    }
+
+    /** The same rows without a graph: exact search. */
+    public DenseIndex withoutGraph() {
+        return graph == null ? this : new DenseIndex(storage, dimension, count, halves, bytes, scales);
+    }
+
+    /** The HNSW graph searches walk, or null: an exact scan. */
+    public DenseGraph graph() {
+        return graph;
+    }
+
     public int dimension() {
         return dimension;
     }
@@ -121,12 +152,32 @@ public final class DenseIndex {
     }
 
     /**
-     * The {@code k} best rows of each query by inner product (ties: the lower row first). A large index is scanned
-     * by several threads at once (one contiguous range of rows each, the common fork-join pool), with the same
-     * answer as one thread's scan.
+     * The {@code k} best rows of each query by inner product (ties: the lower row first). Exact unless the index has a
+     * graph ({@link #withGraph}): then each query walks it, visiting at least {@link DenseGraph#EF_SEARCH} candidates
+     * (queries of a batch in parallel), and may miss a true neighbour. Without one a large index is scanned by several
+     * threads at once (one contiguous range of rows each, the common fork-join pool), with the same answer as one
+     * thread's scan.
      */
     public Hits[] search(float[][] queries, int k) {
+        if (graph != null) {
+            checkDimensions(queries);
+            return java.util.Arrays.stream(queries).parallel().map(q -> graph.search(this, q, Math.min(k, count),
+                    DenseGraph.EF_SEARCH)).toArray(Hits[]::new);
+        }
         return search(queries, k, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The exact answer of {@link #search} whether or not the index has a graph (what a graph search is measured against). */
+    public Hits[] searchExact(float[][] queries, int k) {
+        return search(queries, k, Runtime.getRuntime().availableProcessors());
+    }
+
+    private void checkDimensions(float[][] queries) {
+        for (float[] q : queries) {
+            if (q.length != dimension) {
+                throw new IllegalArgumentException("query of dimension " + q.length + " for an index of dimension " + dimension);
+            }
+        }
     }
 
     /** Rows per thread below which a search is not split further (the MEDIC scale: ~2 ranges). */
@@ -134,11 +185,7 @@ public final class DenseIndex {
 
     /** As above with at most {@code threads} ranges scanned in parallel. */
     Hits[] search(float[][] queries, int k, int threads) {
-        for (float[] q : queries) {
-            if (q.length != dimension) {
-                throw new IllegalArgumentException("query of dimension " + q.length + " for an index of dimension " + dimension);
-            }
-        }
+        checkDimensions(queries);
         int keep = Math.min(k, count);
         int ranges = Math.max(1, Math.min(threads, count / ROWS_PER_RANGE));
         if (ranges == 1) {
@@ -370,12 +417,12 @@ public final class DenseIndex {
 
     /**
      * Writes the index: a header (magic "SYND", version, storage, dimension, count), then the vectors (int8: the
-     * scales first), big-endian.
+     * scales first), then the graph if any (version 2; an index without one stays version 1), big-endian.
      */
     public void write(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
         data.writeInt(MAGIC);
-        data.writeInt(VERSION);
+        data.writeInt(graph == null ? VERSION : VERSION_WITH_GRAPH);
         data.writeByte(storage.ordinal());
         data.writeInt(dimension);
         data.writeInt(count);
@@ -388,6 +435,9 @@ public final class DenseIndex {
                 data.writeFloat(s);
             }
             data.write(bytes);
+        }
+        if (graph != null) {
+            graph.write(data);
         }
         data.flush();
     }
@@ -409,8 +459,9 @@ public final class DenseIndex {
         }
         try {
             int version = data.readInt();
-            if (version != VERSION) {
-                throw new IOException(where + ": dense index version " + version + ", this build reads " + VERSION);
+            if (version != VERSION && version != VERSION_WITH_GRAPH) {
+                throw new IOException(where + ": dense index version " + version + ", this build reads " + VERSION + " and "
+                        + VERSION_WITH_GRAPH);
             }
             int kind = data.readByte();
             if (kind < 0 || kind >= Storage.values().length) {
@@ -435,7 +486,8 @@ public final class DenseIndex {
                         }
                         at += chunk;
                     }
-                    return new DenseIndex(storage, dimension, count, halves, null, null);
+                    return new DenseIndex(storage, dimension, count, halves, null, null,
+                            version == VERSION_WITH_GRAPH ? DenseGraph.read(data, count, where) : null);
                 }
                 float[] scales = new float[count];
                 for (int i = 0; i < count; i++) {
@@ -443,7 +495,8 @@ public final class DenseIndex {
                 }
                 byte[] bytes = new byte[n];
                 data.readFully(bytes);
-                return new DenseIndex(storage, dimension, count, null, bytes, scales);
+                return new DenseIndex(storage, dimension, count, null, bytes, scales,
+                        version == VERSION_WITH_GRAPH ? DenseGraph.read(data, count, where) : null);
             } catch (EOFException e) {
                 throw new IOException(where + ": truncated dense index (header promises " + count + " vectors of dimension "
                         + dimension + " in " + storage + ")", e);

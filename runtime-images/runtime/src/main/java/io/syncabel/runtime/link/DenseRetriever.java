@@ -88,6 +88,20 @@ public final class DenseRetriever {
         return new DenseRetriever(embedder, names, other, namedVectors);
     }
 
+    /**
+     * The same retriever searching through an HNSW graph over its names ({@link DenseIndex#withGraph}, Lucene's
+     * defaults): approximate, sub-linear, for KBs of millions of names. {@code progress}: rows inserted, every 10,000.
+     */
+    public DenseRetriever withGraph(long seed, java.util.function.IntConsumer progress) {
+        return new DenseRetriever(embedder, rows, index.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, seed, progress),
+                namedVectors);
+    }
+
+    /** The same retriever scanning every name exactly (its graph, if any, dropped). */
+    public DenseRetriever withoutGraph() {
+        return index.graph() == null ? this : new DenseRetriever(embedder, rows, index.withoutGraph(), namedVectors);
+    }
+
     public List<Row> rows() {
         return rows;
     }

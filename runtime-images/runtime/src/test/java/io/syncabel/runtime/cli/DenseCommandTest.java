@@ -106,6 +106,37 @@ class DenseCommandTest {
     }
 
     @Test
+    void anHnswIndexIsPublishedWithTheRetrieverAndSearchedThrough() throws Exception {
+        String dense = "file:" + dir.resolve("dense-hnsw") + "/";
+        assertThat(run("dense", "train", "--pretrained", minilm, "--kb", kb, "--steps", "0", "--index", "graph",
+                "--out", dense)).isEqualTo(2);
+        assertThat(err.toString()).contains("--index graph: use flat or hnsw");
+        int code = run("dense", "train", "--pretrained", minilm, "--kb", kb, "--steps", "0", "--index", "hnsw", "--out", dense);
+        assertThat(code).as(err.toString()).isZero();
+        Map<String, Object> s = summary();
+        assertThat(s).containsEntry("index", "hnsw").containsKey("graphMinutes");
+        assertThat(((Number) s.get("bytesPerName")).longValue()).as("float16 vectors plus the graph's links").isGreaterThan(768);
+        try (var artifact = io.syncabel.runtime.model.pretrained.DenseArtifact.load(dense)) {
+            assertThat(artifact.retriever().index().graph()).isNotNull();
+            assertThat(artifact.retriever().index().graph().size()).isEqualTo(10);
+        }
+        code = run("dense", "evaluate", "--retriever", dense, "--kb", kb, "--corpus", test.toString(), "--k", "3");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(summary()).containsEntry("mentions", 4).containsEntry("recallAt1", 100.0).containsEntry("index", "hnsw");
+
+        // the graph dropped and added again without embedding anything: the same vectors, the source in the lineage
+        String flat = "file:" + dir.resolve("dense-flat") + "/";
+        assertThat(run("dense", "index", "--retriever", dense, "--index", "flat", "--out", flat)).as(err.toString()).isZero();
+        assertThat(summary()).containsEntry("index", "flat").containsEntry("bytesPerName", 768);
+        String again = "file:" + dir.resolve("dense-again") + "/";
+        assertThat(run("dense", "index", "--retriever", flat, "--out", again)).as(err.toString()).isZero();
+        assertThat(summary()).containsEntry("index", "hnsw");
+        assertThat(new FolderStore().manifest(again).orElseThrow().inputs()).contains(new Manifest.Input(flat, null));
+        assertThat(Files.readAllBytes(dir.resolve("dense-again").resolve("dense.bin")))
+                .as("the same vectors and seed: the same graph").isEqualTo(Files.readAllBytes(dir.resolve("dense-hnsw").resolve("dense.bin")));
+    }
+
+    @Test
     void aWrongExpectedDigestRefusesTheCheckpoint() throws Exception {
         String wrong = "sha256:" + "0".repeat(64);
         int code = run("dense", "train", "--pretrained", minilm, "--pretrained-digest", wrong, "--kb", kb, "--steps", "0",
