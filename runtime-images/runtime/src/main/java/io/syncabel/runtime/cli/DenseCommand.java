@@ -7,6 +7,7 @@ import io.syncabel.runtime.kb.KbArtifact;
 import io.syncabel.runtime.kb.KnowledgeBase;
 import io.syncabel.runtime.link.CorpusLinking;
 import io.syncabel.runtime.link.DenseEvaluation;
+import io.syncabel.runtime.link.DenseGraph;
 import io.syncabel.runtime.link.DenseIndex;
 import io.syncabel.runtime.link.DenseRetriever;
 import io.syncabel.runtime.link.Embedder;
@@ -97,8 +98,12 @@ final class DenseCommand {
 
         @Option(names = "--index", defaultValue = "flat", paramLabel = "KIND",
                 description = "flat (exact scan, the default) or hnsw (an HNSW graph over the names: approximate and "
-                        + "sub-linear, for KBs of millions of names; docs/model.md, \"Dense retrieval\").")
+                        + "sub-linear, for KBs of millions of names; docs/model.md, \"HNSW graphs for large KBs\").")
         String index;
+
+        @Option(names = "--ef-search", defaultValue = "" + DenseGraph.EF_SEARCH, paramLabel = "N",
+                description = "With --index hnsw: candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
+        int efSearch;
 
         @Option(names = "--seed", defaultValue = "42")
         long seed;
@@ -136,8 +141,11 @@ final class DenseCommand {
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
             train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
-            Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store, index.equals("hnsw"),
-                    maxLength, inputs, Uris.prefix(out), err);
+            if (efSearch < 1) {
+                throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
+            }
+            Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store,
+                    index.equals("hnsw") ? efSearch : 0, maxLength, inputs, Uris.prefix(out), err);
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
         }
@@ -218,7 +226,7 @@ final class DenseCommand {
      * retriever under {@code prefix}, the checkpoint and its digest first among its inputs. Returns the summary.
      */
     static Map<String, Object> trainAndPublish(HfCheckpoint checkpoint, KnowledgeBase kb, List<CorpusExamples.Item> items,
-            SapBertTraining.Settings settings, DenseIndex.Storage storage, boolean graph, int maxLength, List<Manifest.Input> inputs,
+            SapBertTraining.Settings settings, DenseIndex.Storage storage, int efSearch, int maxLength, List<Manifest.Input> inputs,
             String prefix, PrintWriter err) throws IOException {
         long start = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -243,10 +251,10 @@ final class DenseCommand {
             summary.put("names", retriever.rows().size());
             summary.put("dimension", encoder.dimension());
             summary.put("storage", storage.name().toLowerCase(java.util.Locale.ROOT));
-            if (graph && !retriever.rows().isEmpty()) {
+            if (efSearch > 0 && !retriever.rows().isEmpty()) {
                 long graphStart = System.nanoTime();
                 int total = retriever.rows().size();
-                retriever = retriever.withGraph(42, n -> {
+                retriever = retriever.withGraph(efSearch, 42, n -> {
                     err.printf("dense train: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - graphStart) / 6e10);
                     err.flush();
                 });
@@ -281,6 +289,10 @@ final class DenseCommand {
                 description = "hnsw (default) or flat (drop the graph: exact search again).")
         String index;
 
+        @Option(names = "--ef-search", defaultValue = "" + DenseGraph.EF_SEARCH, paramLabel = "N",
+                description = "Candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
+        int efSearch;
+
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
@@ -293,6 +305,9 @@ final class DenseCommand {
             if (!index.equals("flat") && !index.equals("hnsw")) {
                 throw new UserError("--index " + index + ": use flat or hnsw");
             }
+            if (efSearch < 1) {
+                throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
+            }
             String from = Uris.prefix(retriever);
             String to = Uris.prefix(out);
             long start = System.nanoTime();
@@ -303,13 +318,16 @@ final class DenseCommand {
                     indexed = source.withoutGraph();
                 } else {
                     int total = source.rows().size();
-                    indexed = source.withGraph(seed, n -> {
+                    indexed = source.withGraph(efSearch, seed, n -> {
                         err.printf("dense index: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - start) / 6e10);
                         err.flush();
                     });
                 }
                 Map<String, Object> summary = new LinkedHashMap<>(artifact.manifest().counts());
                 summary.put("index", index);
+                if (indexed.index().graph() != null) {
+                    summary.put("efSearch", efSearch);
+                }
                 summary.put("bytesPerName", bytesPerName(indexed));
                 summary.put("indexMinutes", Math.round((System.nanoTime() - start) / 6e9) / 10.0);
                 // the encoder is the source retriever's, as its own lineage says; the source joins the lineage

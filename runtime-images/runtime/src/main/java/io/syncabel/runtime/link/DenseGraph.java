@@ -25,10 +25,11 @@ public final class DenseGraph {
     /** Lucene's defaults: links a node keeps per upper level (twice that on level 0), candidates while inserting. */
     public static final int MAX_CONN = HnswGraphBuilder.DEFAULT_MAX_CONN;
     public static final int BEAM_WIDTH = HnswGraphBuilder.DEFAULT_BEAM_WIDTH;
-    /** Candidates a search visits at least (Lucene's fan-out); more than k raises recall at some cost. */
-    public static final int EF_SEARCH = 128;
+    /** Candidates a search visits at least (Lucene's fan-out) unless the graph was built with another number. */
+    public static final int EF_SEARCH = 512;
 
     private final int size;
+    private final int efSearch;
     private final int entryNode;
     /** Per level: the nodes on it, ascending (level 0: null, every node). */
     private final int[][] nodes;
@@ -36,8 +37,9 @@ public final class DenseGraph {
     private final int[][] offsets;
     private final int[][] links;
 
-    private DenseGraph(int size, int entryNode, int[][] nodes, int[][] offsets, int[][] links) {
+    private DenseGraph(int size, int efSearch, int entryNode, int[][] nodes, int[][] offsets, int[][] links) {
         this.size = size;
+        this.efSearch = efSearch;
         this.entryNode = entryNode;
         this.nodes = nodes;
         this.offsets = offsets;
@@ -47,9 +49,14 @@ public final class DenseGraph {
     /**
      * Builds the graph of {@code index}'s rows (one thread, seeded: the same rows give the same graph).
      *
+     * @param efSearch candidates a search through it visits at least (stored with the graph)
      * @param progress receives the number of rows inserted, every 10,000
      */
-    public static DenseGraph build(DenseIndex index, int maxConn, int beamWidth, long seed, IntConsumer progress) {
+    public static DenseGraph build(DenseIndex index, int maxConn, int beamWidth, int efSearch, long seed, IntConsumer progress) {
+        if (maxConn < 2 || beamWidth < 1 || efSearch < 1) {
+            throw new IllegalArgumentException("HNSW needs M >= 2, a beam >= 1 and ef_search >= 1, got " + maxConn + ", "
+                    + beamWidth + ", " + efSearch);
+        }
         RandomVectorScorerSupplier rows = new RandomVectorScorerSupplier() {
             @Override
             public RandomVectorScorer scorer(int ord) {
@@ -69,7 +76,7 @@ public final class DenseGraph {
                     progress.accept(row + 1);
                 }
             }
-            return of(builder.getCompletedGraph());
+            return of(builder.getCompletedGraph(), efSearch);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // scorers over memory do not fail
         }
@@ -90,7 +97,7 @@ public final class DenseGraph {
         };
     }
 
-    private static DenseGraph of(OnHeapHnswGraph graph) throws IOException {
+    private static DenseGraph of(OnHeapHnswGraph graph, int efSearch) throws IOException {
         int levels = graph.numLevels();
         int n = graph.size();
         int[][] nodes = new int[levels][];
@@ -117,7 +124,7 @@ public final class DenseGraph {
             offsets[level] = start;
             links[level] = Arrays.copyOf(all, used);
         }
-        return new DenseGraph(n, graph.entryNode(), nodes, offsets, links);
+        return new DenseGraph(n, efSearch, graph.entryNode(), nodes, offsets, links);
     }
 
     public int size() {
@@ -126,6 +133,11 @@ public final class DenseGraph {
 
     public int levels() {
         return nodes.length;
+    }
+
+    /** Candidates a search visits at least. */
+    public int efSearch() {
+        return efSearch;
     }
 
     /** Bytes the graph takes in memory and on disk (neighbour lists, offsets, upper-level node lists). */
@@ -212,9 +224,10 @@ public final class DenseGraph {
         }
     }
 
-    /** Writes the graph: size, entry node, levels, then per level its nodes (upper levels), offsets and links. */
+    /** Writes the graph: size, ef_search, entry node, levels, then per level its nodes (upper levels), offsets and links. */
     void write(DataOutputStream data) throws IOException {
         data.writeInt(size);
+        data.writeInt(efSearch);
         data.writeInt(entryNode);
         data.writeInt(nodes.length);
         for (int level = 0; level < nodes.length; level++) {
@@ -229,9 +242,10 @@ public final class DenseGraph {
     /** Reads what {@link #write} wrote, checking it against the index it belongs to. */
     static DenseGraph read(DataInputStream data, int rows, String where) throws IOException {
         int size = data.readInt();
+        int efSearch = data.readInt();
         int entry = data.readInt();
         int levels = data.readInt();
-        if (size != rows || levels < 1 || levels > 64 || entry < 0 || entry >= Math.max(1, size)) {
+        if (size != rows || efSearch < 1 || levels < 1 || levels > 64 || entry < 0 || entry >= Math.max(1, size)) {
             throw new IOException(where + ": HNSW graph of " + size + " nodes, " + levels + " levels, entry " + entry
                     + " for an index of " + rows + " rows");
         }
@@ -247,7 +261,7 @@ public final class DenseGraph {
                 throw new IOException(where + ": HNSW graph level " + level + " is inconsistent");
             }
         }
-        return new DenseGraph(size, entry, nodes, offsets, links);
+        return new DenseGraph(size, efSearch, entry, nodes, offsets, links);
     }
 
     private static void writeInts(DataOutputStream data, int[] values) throws IOException {

@@ -108,12 +108,12 @@ public final class DenseIndex {
      * The same rows with an HNSW graph built over them ({@link DenseGraph#build}): {@link #search} becomes approximate
      * and sub-linear. {@code progress} receives the rows inserted so far, every 10,000.
      */
-    public DenseIndex withGraph(int maxConn, int beamWidth, long seed, java.util.function.IntConsumer progress) {
+    public DenseIndex withGraph(int maxConn, int beamWidth, int efSearch, long seed, java.util.function.IntConsumer progress) {
         if (count == 0) {
             throw new IllegalArgumentException("an empty dense index has nothing to link in a graph");
         }
         return new DenseIndex(storage, dimension, count, halves, bytes, scales,
-                DenseGraph.build(this, maxConn, beamWidth, seed, progress));
+                DenseGraph.build(withoutGraph(), maxConn, beamWidth, efSearch, seed, progress));
     }
 
     /** The same rows without a graph: exact search. */
@@ -153,7 +153,7 @@ public final class DenseIndex {
 
     /**
      * The {@code k} best rows of each query by inner product (ties: the lower row first). Exact unless the index has a
-     * graph ({@link #withGraph}): then each query walks it, visiting at least {@link DenseGraph#EF_SEARCH} candidates
+     * graph ({@link #withGraph}): then each query walks it, visiting at least its {@link DenseGraph#efSearch} candidates
      * (queries of a batch in parallel), and may miss a true neighbour. Without one a large index is scanned by several
      * threads at once (one contiguous range of rows each, the common fork-join pool), with the same answer as one
      * thread's scan.
@@ -162,7 +162,7 @@ public final class DenseIndex {
         if (graph != null) {
             checkDimensions(queries);
             return java.util.Arrays.stream(queries).parallel().map(q -> graph.search(this, q, Math.min(k, count),
-                    DenseGraph.EF_SEARCH)).toArray(Hits[]::new);
+                    graph.efSearch())).toArray(Hits[]::new);
         }
         return search(queries, k, Runtime.getRuntime().availableProcessors());
     }

@@ -32,7 +32,16 @@ public final class DenseIndexBenchmark {
         int large = 1_000_000;
         int dimension = 384;
         int queries = 9;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        boolean graph = false;
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--graph")) {
+                graph = true;
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
             switch (args[i]) {
                 case "--medic" -> medic = Path.of(args[i + 1]);
                 case "--names" -> large = Integer.parseInt(args[i + 1]);
@@ -47,6 +56,9 @@ public final class DenseIndexBenchmark {
         for (int names : sizes) {
             for (DenseIndex.Storage storage : DenseIndex.Storage.values()) {
                 measure(names, dimension, storage, queries);
+            }
+            if (graph) {
+                measureGraph(names, dimension, queries);
             }
         }
     }
@@ -98,6 +110,44 @@ public final class DenseIndexBenchmark {
                 names, dimension, storage.name().toLowerCase(Locale.ROOT), (double) fileBytes[0] / names, fileBytes[0] / 1e6, buildS,
                 single[single.length / 2], batched[batched.length / 2], Runtime.getRuntime().availableProcessors(),
                 threaded[threaded.length / 2]);
+    }
+
+    /**
+     * The float16 index with an HNSW graph ({@link DenseIndex#withGraph}, Lucene's defaults): graph build time, bytes a
+     * name (vector and graph), one query's CPU time on one thread (median), and recall@10 against the exact scan over
+     * the timed queries. Uniform random vectors have no neighbourhood structure, the hardest case for a graph: real
+     * embeddings are measured with `syncabel dense evaluate` (docs/benchmarks.md).
+     */
+    static void measureGraph(int names, int dimension, int queries) {
+        DenseIndex flat = DenseIndex.of(DenseIndex.Storage.FLOAT16, dimension, randomUnitVectors(names, dimension, 1));
+        long t0 = System.nanoTime();
+        DenseIndex index = flat.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, n -> {
+            if (n % 100_000 == 0) {
+                System.err.printf(Locale.ROOT, "graph: %,d/%,d rows (%.0f s)%n", n, names, (System.nanoTime() - t0) / 1e9);
+            }
+        });
+        double buildS = (System.nanoTime() - t0) / 1e9;
+        List<float[]> qs = randomUnitVectors(queries + 1, dimension, 2);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        index.search(new float[][] {qs.get(0)}, 10); // warm-up
+        double[] single = new double[queries];
+        int found = 0;
+        for (int q = 0; q < queries; q++) {
+            float[][] query = {qs.get(q + 1)};
+            long c0 = threads.getCurrentThreadCpuTime();
+            DenseIndex.Hits hits = index.graph().search(index, query[0], 10, DenseGraph.EF_SEARCH);
+            single[q] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+            int[] truth = index.searchExact(query, 10)[0].rows();
+            for (int r : hits.rows()) {
+                found += Arrays.stream(truth).anyMatch(t -> t == r) ? 1 : 0;
+            }
+        }
+        Arrays.sort(single);
+        System.out.printf(Locale.ROOT, "names=%d dim=%d storage=float16 index=hnsw m=%d ef_construction=%d ef_search=%d "
+                + "bytes_per_name=%.1f graph_build_s=%.1f query_ms=%.2f recall_at_10=%.3f%n",
+                names, dimension, DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH,
+                index.bytesPerVector() + (double) index.graph().bytes() / names, buildS, single[single.length / 2],
+                found / (10.0 * queries));
     }
 
     /** n pseudo-random unit vectors, generated on access (1M x 384 floats would need 1.5 GB at once). */

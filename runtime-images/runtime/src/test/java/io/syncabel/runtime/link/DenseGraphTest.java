@@ -48,7 +48,7 @@ class DenseGraphTest {
         for (DenseIndex.Storage storage : DenseIndex.Storage.values()) {
             DenseIndex exact = DenseIndex.of(storage, DIM, rows);
             List<Integer> reported = new ArrayList<>();
-            DenseIndex graph = exact.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, 42, reported::add);
+            DenseIndex graph = exact.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, reported::add);
             assertThat(reported).as("progress every 10,000 rows: none below that").isEmpty();
             assertThat(graph.graph().size()).isEqualTo(rows.size());
 
@@ -84,13 +84,14 @@ class DenseGraphTest {
     void theGraphIsStoredWithTheIndexBuiltReproduciblyAndAnIndexWithoutOneIsWrittenAsBefore() throws IOException {
         List<float[]> rows = clustered(100, 8, 3);
         DenseIndex plain = DenseIndex.of(DenseIndex.Storage.INT8, DIM, rows);
-        DenseIndex graph = plain.withGraph(8, 50, 7, n -> { });
+        DenseIndex graph = plain.withGraph(8, 50, 64, 7, n -> { });
         byte[] written = bytes(graph);
-        assertThat(bytes(plain.withGraph(8, 50, 7, n -> { }))).as("the same rows and seed give the same graph").isEqualTo(written);
-        assertThat(written.length - bytes(plain).length).isEqualTo(graph.graph().bytes() + 4L * (3 + 3 * graph.graph().levels() - 1));
+        assertThat(bytes(plain.withGraph(8, 50, 64, 7, n -> { }))).as("the same rows and seed give the same graph").isEqualTo(written);
+        assertThat(written.length - bytes(plain).length).isEqualTo(graph.graph().bytes() + 4L * (4 + 3 * graph.graph().levels() - 1));
 
         DenseIndex read = DenseIndex.read(new ByteArrayInputStream(written), "dense.bin");
         assertThat(read.graph()).isNotNull();
+        assertThat(read.graph().efSearch()).isEqualTo(64);
         float[][] queries = clustered(50, 1, 4).toArray(float[][]::new);
         assertThat(read.search(queries, 5)).usingRecursiveFieldByFieldElementComparator().isEqualTo(graph.search(queries, 5));
         // an index without a graph stays version 1, readable by the builds before graphs existed
