@@ -84,6 +84,14 @@ class BartGeneratorTest {
         return out;
     }
 
+    /** The toy KB as an artifact for the command line (kb.txt as {@link #kb} wrote it). */
+    String kbArtifact() {
+        String uri = "file:" + dir.resolve("kb-artifact") + "/";
+        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source",
+                dir.resolve("kb.txt").toString(), "--out", uri)).isZero();
+        return uri;
+    }
+
     @Test
     void aFineTunedBartLinksUnderTheTriesAndIsPublishedAsACheckpointThatReopensTheSame() throws IOException {
         KnowledgeBase kb = kb();
@@ -195,9 +203,7 @@ class BartGeneratorTest {
         KnowledgeBase kb = kb();
         Path bart = checkpoint(kb);
         Path train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
-        String kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
-        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source",
-                dir.resolve("kb.txt").toString(), "--out", kbArtifact)).isZero();
+        String kbArtifact = kbArtifact();
         String model = "file:" + dir.resolve("model") + "/";
 
         StringWriter refusedErr = new StringWriter();
@@ -270,9 +276,7 @@ class BartGeneratorTest {
         KnowledgeBase kb = kb();
         Path bart = checkpoint(kb);
         Path train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
-        String kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
-        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source",
-                dir.resolve("kb.txt").toString(), "--out", kbArtifact)).isZero();
+        String kbArtifact = kbArtifact();
         String minilm = "file:" + MiniLm.checkpoint() + "/";
         String model = "file:" + dir.resolve("model") + "/";
 
