@@ -96,9 +96,9 @@ final class DenseCommand {
                 description = "Vector storage: float16 or int8 (default ${DEFAULT-VALUE}).")
         String storage;
 
-        @Option(names = "--index", defaultValue = "flat", paramLabel = "KIND",
-                description = "flat (exact scan, the default) or hnsw (an HNSW graph over the names: approximate and "
-                        + "sub-linear, for KBs of millions of names; docs/model.md, \"HNSW graphs for large KBs\").")
+        @Option(names = "--index", defaultValue = "auto", paramLabel = "KIND",
+                description = "auto (the default: hnsw from " + GRAPH_FROM_NAMES + " names on, else flat), flat (exact scan) "
+                        + "or hnsw (an HNSW graph over the names: approximate and sub-linear; docs/model.md, \"HNSW graphs for large KBs\").")
         String index;
 
         @Option(names = "--ef-search", defaultValue = "" + DenseGraph.EF_SEARCH, paramLabel = "N",
@@ -124,8 +124,8 @@ final class DenseCommand {
                 throw new UserError("--mention-share must be in [0, 1] and --hard-negatives >= 0");
             }
             DenseIndex.Storage store = storage(storage);
-            if (!index.equals("flat") && !index.equals("hnsw")) {
-                throw new UserError("--index " + index + ": use flat or hnsw");
+            if (!index.equals("flat") && !index.equals("hnsw") && !index.equals("auto")) {
+                throw new UserError("--index " + index + ": use auto, flat or hnsw");
             }
             String checkpointUri = Uris.prefix(pretrained);
             HfCheckpoint checkpoint = pretrainedDigest == null ? HfCheckpoint.open(checkpointUri)
@@ -145,7 +145,7 @@ final class DenseCommand {
                 throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
             }
             Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store,
-                    index.equals("hnsw") ? efSearch : 0, maxLength, inputs, Uris.prefix(out), err);
+                    index, efSearch, maxLength, inputs, Uris.prefix(out), err);
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
         }
@@ -226,7 +226,7 @@ final class DenseCommand {
      * retriever under {@code prefix}, the checkpoint and its digest first among its inputs. Returns the summary.
      */
     static Map<String, Object> trainAndPublish(HfCheckpoint checkpoint, KnowledgeBase kb, List<CorpusExamples.Item> items,
-            SapBertTraining.Settings settings, DenseIndex.Storage storage, int efSearch, int maxLength, List<Manifest.Input> inputs,
+            SapBertTraining.Settings settings, DenseIndex.Storage storage, String index, int efSearch, int maxLength, List<Manifest.Input> inputs,
             String prefix, PrintWriter err) throws IOException {
         long start = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -251,7 +251,7 @@ final class DenseCommand {
             summary.put("names", retriever.rows().size());
             summary.put("dimension", encoder.dimension());
             summary.put("storage", storage.name().toLowerCase(java.util.Locale.ROOT));
-            if (efSearch > 0 && !retriever.rows().isEmpty()) {
+            if (withGraph(index, retriever.rows().size())) {
                 long graphStart = System.nanoTime();
                 int total = retriever.rows().size();
                 retriever = retriever.withGraph(efSearch, 42, n -> {
@@ -339,6 +339,17 @@ final class DenseCommand {
             }
             return 0;
         }
+    }
+
+    /**
+     * Names from which {@code --index auto} builds an HNSW graph: an exact scan of 500k float16 names costs ~60 ms a query
+     * on 2 cores, the graph a few (docs/benchmarks.md, "HNSW graphs"); below, the scan is exact and cheap enough.
+     */
+    static final int GRAPH_FROM_NAMES = 500_000;
+
+    /** Whether a retriever of {@code names} names gets a graph under {@code --index} (auto, flat or hnsw). */
+    static boolean withGraph(String index, int names) {
+        return names > 0 && (index.equals("hnsw") || index.equals("auto") && names >= GRAPH_FROM_NAMES);
     }
 
     /** Bytes a name takes in the retriever's index: its vector and its share of the graph, if any. */

@@ -89,7 +89,8 @@ class DenseCommandTest {
         assertThat(err.toString()).contains("sapbert: step 2/2").contains("dense index: 10/10 names embedded");
         Map<String, Object> s = summary();
         assertThat(s).containsEntry("steps", 2).containsEntry("names", 10).containsEntry("dimension", 384)
-                .containsEntry("storage", "int8").containsEntry("bytesPerName", 388);
+                .containsEntry("storage", "int8").containsEntry("bytesPerName", 388)
+                .containsEntry("index", "flat");
         Manifest manifest = new FolderStore().manifest(dense).orElseThrow();
         assertThat(manifest.kind()).isEqualTo("dense-retriever");
         String digest = (String) s.get("pretrainedDigest");
@@ -110,7 +111,13 @@ class DenseCommandTest {
         String dense = "file:" + dir.resolve("dense-hnsw") + "/";
         assertThat(run("dense", "train", "--pretrained", minilm, "--kb", kb, "--steps", "0", "--index", "graph",
                 "--out", dense)).isEqualTo(2);
-        assertThat(err.toString()).contains("--index graph: use flat or hnsw");
+        assertThat(err.toString()).contains("--index graph: use auto, flat or hnsw");
+        // auto: a graph only where a scan gets slow
+        assertThat(DenseCommand.withGraph("auto", DenseCommand.GRAPH_FROM_NAMES - 1)).isFalse();
+        assertThat(DenseCommand.withGraph("auto", DenseCommand.GRAPH_FROM_NAMES)).isTrue();
+        assertThat(DenseCommand.withGraph("flat", 10_000_000)).isFalse();
+        assertThat(DenseCommand.withGraph("hnsw", 10)).isTrue();
+        assertThat(DenseCommand.withGraph("hnsw", 0)).as("nothing to link").isFalse();
         int code = run("dense", "train", "--pretrained", minilm, "--kb", kb, "--steps", "0", "--index", "hnsw", "--out", dense);
         assertThat(code).as(err.toString()).isZero();
         Map<String, Object> s = summary();
