@@ -1,0 +1,124 @@
+package io.syncabel.runtime.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncabel.runtime.link.GroupTries;
+import io.syncabel.runtime.link.SpecialTokens;
+import io.syncabel.runtime.model.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pretrained checkpoint's own tokenizer as the linker reads and writes with it: here mBART-50's kind, a SentencePiece
+ * Unigram model behind a Metaspace pre-tokenizer ("▁" for spaces), with its special tokens where the checkpoint puts
+ * them. The invariant generation relies on: a target is the forced prefix followed by the name's trie sequence, and
+ * those tokens decode back to the name.
+ */
+class CheckpointTokenizerTest {
+    static final List<String> NAMES = List.of("Duchenne muscular dystrophy", "breast cancer", "Wilson's disease",
+            "hepatolenticular degeneration", "colorectal cancer", "cancer, familial 1", "α-thalassemia");
+
+    @TempDir
+    Path dir;
+
+    /** mBART-50's layout: <s> 0, <pad> 1, </s> 2, <unk> 3, then pieces, a language code and <mask> as added tokens. */
+    Path sentencePieceTokenizer(boolean withMask) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        TreeSet<String> pieces = new TreeSet<>();
+        for (String text : NAMES) {
+            for (String word : ("[x] is " + text).split(" ")) {
+                pieces.add("▁" + word);
+                word.codePoints().forEach(c -> pieces.add(new String(Character.toChars(c))));
+            }
+        }
+        pieces.addAll(List.of("▁", "[", "]", "▁is", "▁[", "x"));
+        ArrayNode vocab = mapper.createArrayNode();
+        List<String> specials = List.of("<s>", "<pad>", "</s>", "<unk>");
+        specials.forEach(t -> vocab.addArray().add(t).add(0.0));
+        pieces.forEach(p -> vocab.addArray().add(p).add(-1.0 - p.codePointCount(0, p.length()) * 0.01 - (p.length() == 1 ? 5 : 0)));
+        int language = vocab.size();
+        vocab.addArray().add("en_XX").add(0.0);
+        int mask = vocab.size();
+        if (withMask) {
+            vocab.addArray().add("<mask>").add(0.0);
+        }
+        ArrayNode added = root.putArray("added_tokens");
+        for (int id = 0; id < specials.size(); id++) {
+            addedToken(added, id, specials.get(id));
+        }
+        addedToken(added, language, "en_XX");
+        if (withMask) {
+            addedToken(added, mask, "<mask>");
+        }
+        root.putNull("normalizer");
+        ObjectNode meta = mapper.createObjectNode().put("type", "Metaspace").put("replacement", "▁")
+                .put("prepend_scheme", "always").put("split", true);
+        root.set("pre_tokenizer", meta);
+        root.putNull("post_processor");
+        root.set("decoder", meta.deepCopy());
+        ObjectNode model = root.putObject("model");
+        model.put("type", "Unigram").put("unk_id", 3).set("vocab", vocab);
+        model.put("byte_fallback", false);
+        Path file = dir.resolve(withMask ? "tokenizer.json" : "no-mask.json");
+        Files.write(file, mapper.writeValueAsBytes(root));
+        return file;
+    }
+
+    private static void addedToken(ArrayNode added, int id, String content) {
+        added.addObject().put("id", id).put("content", content).put("single_word", false).put("lstrip", false)
+                .put("rstrip", false).put("normalized", false).put("special", true);
+    }
+
+    @Test
+    void aSentencePieceCheckpointsTargetsAreTriePathsThatDecodeToTheirNames() throws IOException {
+        try (Tokenizer tokenizer = Tokenizer.load(sentencePieceTokenizer(true), 1, 2, 2)) {
+            SpecialTokens special = tokenizer.special();
+            assertThat(special.separator()).as("<mask> separates composite answers").isEqualTo(tokenizer.vocabularySize() - 1);
+            ExampleEncoder encoder = new ExampleEncoder(tokenizer::encode, 32, special);
+            List<GroupTries.Name> trieNames = new java.util.ArrayList<>();
+            for (int i = 0; i < NAMES.size(); i++) {
+                trieNames.add(new GroupTries.Name("DISO", NAMES.get(i), i));
+            }
+            GroupTries tries = GroupTries.build(trieNames, encoder::tokens, special.end());
+            for (String name : NAMES) {
+                int[] tail = encoder.nameTail(name);
+                assertThat(tokenizer.decode(tail).strip()).as(name).isEqualTo(name);
+                assertThat(Arrays.stream(tail).anyMatch(t -> t == 3)).as(name + ": no unknown piece").isFalse();
+                int[] target = encoder.target("x", List.of(name));
+                // the target is what the whole sentence encodes to: the prefix then the name, nothing merged across
+                assertThat(target).as(name).containsExactly(tokenizer.encode("[x] is " + name));
+                assertThat(Arrays.copyOfRange(target, encoder.prefix("x").length, target.length)).containsExactly(tail);
+            }
+            int[] composite = encoder.target("x", List.of(NAMES.get(1), NAMES.get(4)));
+            assertThat(composite).contains(special.separator());
+            assertThat(tries.byGroup()).containsKey("DISO");
+        }
+    }
+
+    @Test
+    void aCheckpointTokenizerWithoutAnyUsableSeparatorIsRefusedNamingIt() throws IOException {
+        Path file = sentencePieceTokenizer(false);
+        // <unk> is still there: it stands in (a name never tokenises to it when the vocabulary covers its characters)
+        try (Tokenizer tokenizer = Tokenizer.load(file, 1, 2, 2)) {
+            assertThat(tokenizer.special().separator()).isEqualTo(3);
+        }
+        String json = Files.readString(file).replace("\"<unk>\"", "\"<oov>\"");
+        Path none = Files.writeString(dir.resolve("none.json"), json);
+        assertThatThrownBy(() -> Tokenizer.load(none, 1, 2, 2)).isInstanceOf(IOException.class)
+                .hasMessageContaining("none.json").hasMessageContaining("no special token to separate composite answers");
+    }
+}
