@@ -3,7 +3,9 @@ package io.syncabel.runtime.link;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntConsumer;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
@@ -162,21 +164,35 @@ public final class DenseGraph {
         }
         TopDocs found = collector.topDocs();
         int n = found.scoreDocs.length;
-        Integer[] order = new Integer[n];
+        int keep = Math.min(k, n);
+        if (keep == 0) {
+            return new DenseIndex.Hits(new int[0], new float[0]);
+        }
+        // (1 + x) / 2 never reverses an order, so the k best inner products are among the hits whose similarity reaches
+        // the k-th best similarity (ties included): only those are scored again, exactly, and ordered as a scan orders them
+        float[] similarities = new float[n];
+        for (int i = 0; i < n; i++) {
+            similarities[i] = found.scoreDocs[i].score;
+        }
+        float[] sorted = similarities.clone();
+        Arrays.sort(sorted);
+        float kth = sorted[n - keep];
+        List<Integer> order = new ArrayList<>();
         int[] rows = new int[n];
         float[] scores = new float[n];
         for (int i = 0; i < n; i++) {
-            order[i] = i;
-            rows[i] = found.scoreDocs[i].doc;
-            scores[i] = index.score(query, rows[i]);
+            if (similarities[i] >= kth) {
+                order.add(i);
+                rows[i] = found.scoreDocs[i].doc;
+                scores[i] = index.score(query, rows[i]);
+            }
         }
-        Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(rows[a], rows[b]));
-        int keep = Math.min(k, n);
+        order.sort((a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(rows[a], rows[b]));
         int[] outRows = new int[keep];
         float[] outScores = new float[keep];
         for (int i = 0; i < keep; i++) {
-            outRows[i] = rows[order[i]];
-            outScores[i] = scores[order[i]];
+            outRows[i] = rows[order.get(i)];
+            outScores[i] = scores[order.get(i)];
         }
         return new DenseIndex.Hits(outRows, outScores);
     }
