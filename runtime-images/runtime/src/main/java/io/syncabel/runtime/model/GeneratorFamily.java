@@ -35,14 +35,11 @@ public interface GeneratorFamily {
      */
     ModelConfig describe(JsonNode config, int maxSourceLength);
 
-    /** Pads sources and targets ({@code pad_token_id}). */
-    int padToken(JsonNode config);
-
-    /** The decoder's start token ({@code decoder_start_token_id}). */
-    int startToken(JsonNode config);
-
-    /** Ends every name ({@code eos_token_id}). */
-    int endToken(JsonNode config);
+    /**
+     * The checkpoint's tokenizer ({@code tokenizerJson}, as the model reads it) with the special ids {@code config}
+     * names (pad, decoder start, end); {@code source} names the file in errors.
+     */
+    io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer(JsonNode config, byte[] tokenizerJson, String source) throws IOException;
 
     /** The families on the class path. */
     static List<GeneratorFamily> all() {

@@ -106,31 +106,24 @@ public final class LinkerTraining {
          * what the published artifact will answer with.
          */
         public Opened open(Linker.Info info) throws IOException {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("tokenizer", ".json");
-            try {
-                java.nio.file.Files.write(file, tokenizerJson);
-                Generator generator;
-                try (java.io.InputStream in = java.nio.file.Files.newInputStream(bestWeights)) {
-                    generator = pretrained == null ? Seq2SeqModel.load(config, in) : pretrained.family().open(pretrained.config(), in, false);
-                }
-                io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer;
-                try {
-                    tokenizer = pretrained == null ? io.syncabel.runtime.model.tokenizer.Tokenizer.load(file)
-                            : io.syncabel.runtime.model.tokenizer.Tokenizer.load(file, generator.padToken(),
-                                    generator.decoderPrefix()[0], generator.endToken());
-                } catch (IOException | RuntimeException e) {
-                    generator.close();
-                    throw e;
-                }
-                GenerativeLinker linker = new GenerativeLinker(generator, new ExampleEncoder(tokenizer::encode,
-                        config.maxSourceLength(), tokenizer.special()), tokenizer::decode, tries, names, info);
-                return new Opened(linker, () -> {
-                    generator.close();
-                    tokenizer.close();
-                });
-            } finally {
-                java.nio.file.Files.deleteIfExists(file);
+            Generator generator;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(bestWeights)) {
+                generator = pretrained == null ? Seq2SeqModel.load(config, in) : pretrained.family().open(pretrained.config(), in, false);
             }
+            io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer;
+            try {
+                tokenizer = pretrained == null ? io.syncabel.runtime.model.tokenizer.Tokenizer.load(tokenizerJson, "tokenizer.json")
+                        : pretrained.family().tokenizer(pretrained.config(), tokenizerJson, "tokenizer.json");
+            } catch (IOException | RuntimeException e) {
+                generator.close();
+                throw e;
+            }
+            GenerativeLinker linker = new GenerativeLinker(generator, new ExampleEncoder(tokenizer::encode,
+                    config.maxSourceLength(), tokenizer.special()), tokenizer::decode, tries, names, info);
+            return new Opened(linker, () -> {
+                generator.close();
+                tokenizer.close();
+            });
         }
     }
 
@@ -212,8 +205,8 @@ public final class LinkerTraining {
         } else {
             config = pretrained.family().describe(pretrained.config(),
                     options.maxSourceLength() != null ? options.maxSourceLength() : ModelConfig.DEFAULT_MAX_SOURCE_LENGTH);
-            checkpointTokenizer = checkpointTokenizer(config);
             tokenizerJson = pretrainedTokenizerJson();
+            checkpointTokenizer = checkpointTokenizer(tokenizerJson, config);
             encode = checkpointTokenizer::encode;
             decode = checkpointTokenizer::decode;
             special = checkpointTokenizer.special();
@@ -235,24 +228,17 @@ public final class LinkerTraining {
         }
     }
 
-    /** The checkpoint's tokenizer with the special ids of its generator (which reads them from its config). */
-    private io.syncabel.runtime.model.tokenizer.Tokenizer checkpointTokenizer(ModelConfig config) {
+    /** The checkpoint's tokenizer (as the model reads it) with the special ids its config names. */
+    private io.syncabel.runtime.model.tokenizer.Tokenizer checkpointTokenizer(byte[] tokenizerJson, ModelConfig config) {
         try {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("tokenizer", ".json");
-            try {
-                java.nio.file.Files.write(file, pretrainedTokenizerJson());
-                io.syncabel.runtime.model.tokenizer.Tokenizer t = io.syncabel.runtime.model.tokenizer.Tokenizer.load(file,
-                        pretrained.family().padToken(pretrained.config()), pretrained.family().startToken(pretrained.config()),
-                        pretrained.family().endToken(pretrained.config()));
-                if (t.vocabularySize() > config.vocabSize()) {
-                    t.close();
-                    throw new io.syncabel.runtime.text.UserError("the checkpoint's tokenizer has " + t.vocabularySize()
-                            + " tokens but its config.json only vocab_size " + config.vocabSize());
-                }
-                return t;
-            } finally {
-                java.nio.file.Files.deleteIfExists(file);
+            io.syncabel.runtime.model.tokenizer.Tokenizer t = pretrained.family().tokenizer(pretrained.config(), tokenizerJson,
+                    "the checkpoint's tokenizer.json");
+            if (t.vocabularySize() > config.vocabSize()) {
+                t.close();
+                throw new io.syncabel.runtime.text.UserError("the checkpoint's tokenizer has " + t.vocabularySize()
+                        + " tokens but its config.json only vocab_size " + config.vocabSize());
             }
+            return t;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

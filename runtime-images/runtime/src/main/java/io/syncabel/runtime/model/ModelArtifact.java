@@ -61,9 +61,12 @@ public final class ModelArtifact implements AutoCloseable {
             return new Info(config, kbUri, kbVersion, language, parameters, denseUri, family, checkpointConfig);
         }
 
+        /** The weights of the project's own network. */
+        static final String OWN_WEIGHTS = "model.params";
+
         /** The file that holds the weights: the family's, else model.params. */
         String weightsFile() {
-            return generator == null ? "model.params" : GeneratorFamily.named(generator).weightsFile();
+            return generator == null ? OWN_WEIGHTS : GeneratorFamily.named(generator).weightsFile();
         }
     }
 
@@ -163,30 +166,34 @@ public final class ModelArtifact implements AutoCloseable {
         return writer.publish(KIND, all, inputs);
     }
 
-    /** Loads a published model artifact, verifying each file; tokenizer and tries are read from local copies. */
+    /** Loads a published model artifact, verifying each file; the tries are mapped from a local copy. */
     public static ModelArtifact load(ArtifactStore store, String prefix) throws IOException {
         if (store.manifest(prefix).isEmpty()) {
             throw new StoreException(prefix + " is not a published model artifact (no manifest.json)");
         }
         Path scratch = Files.createTempDirectory("syncabel-model");
         Info info = readInfo(store, prefix);
-        copy(store, prefix, "tokenizer.json", scratch);
         copy(store, prefix, "tries.bin", scratch);
         NameTable names;
         try (InputStream in = store.openVerified(prefix, "names.tsv")) {
             names = NameTable.read(in);
         }
         Set<String> seen = readSeenCodes(store, prefix);
-        String weightsFile = info.weightsFile();
+        GeneratorFamily family = info.generator() == null ? null : GeneratorFamily.named(info.generator());
+        String weightsFile = family == null ? Info.OWN_WEIGHTS : family.weightsFile();
+        byte[] tokenizerJson;
+        try (InputStream in = store.openVerified(prefix, "tokenizer.json")) {
+            tokenizerJson = in.readAllBytes();
+        }
+        String tokenizerSource = StoreUris.join(prefix, "tokenizer.json");
         Generator model;
         try (InputStream in = store.openVerified(prefix, weightsFile)) {
-            model = info.generator() == null ? Seq2SeqModel.load(info.config(), in)
-                    : GeneratorFamily.named(info.generator()).open(info.generatorConfig(), in, false);
+            model = family == null ? Seq2SeqModel.load(info.config(), in) : family.open(info.generatorConfig(), in, false);
         }
         Tokenizer tokenizer;
         try {
-            tokenizer = info.generator() == null ? Tokenizer.load(scratch.resolve("tokenizer.json"))
-                    : Tokenizer.load(scratch.resolve("tokenizer.json"), model.padToken(), model.decoderPrefix()[0], model.endToken());
+            tokenizer = family == null ? Tokenizer.load(tokenizerJson, tokenizerSource)
+                    : family.tokenizer(info.generatorConfig(), tokenizerJson, tokenizerSource);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.syncabel.runtime.model.Generator;
 import io.syncabel.runtime.model.GeneratorFamily;
 import io.syncabel.runtime.model.ModelConfig;
+import io.syncabel.runtime.model.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -52,18 +53,9 @@ public final class BartFamily implements GeneratorFamily {
     }
 
     @Override
-    public int padToken(JsonNode config) {
-        return BartConfig.fromJson(config, "config.json").padTokenId();
-    }
-
-    @Override
-    public int startToken(JsonNode config) {
-        return BartConfig.fromJson(config, "config.json").decoderStartTokenId();
-    }
-
-    @Override
-    public int endToken(JsonNode config) {
-        return BartConfig.fromJson(config, "config.json").eosTokenId();
+    public Tokenizer tokenizer(JsonNode config, byte[] tokenizerJson, String source) throws IOException {
+        BartConfig c = BartConfig.fromJson(config, "config.json");
+        return Tokenizer.load(tokenizerJson, source, c.padTokenId(), c.decoderStartTokenId(), c.eosTokenId());
     }
 
     @Override

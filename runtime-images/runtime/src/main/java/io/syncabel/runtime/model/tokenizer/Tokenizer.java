@@ -43,46 +43,54 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Loads a tokenizer.json offline; refuses one whose special tokens do not sit at the fixed ids. */
     public static Tokenizer load(Path tokenizerJson) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+        return load(java.nio.file.Files.readAllBytes(tokenizerJson), tokenizerJson.toString());
+    }
+
+    /** As above from the file's bytes; {@code source} names it in errors. */
+    public static Tokenizer load(byte[] tokenizerJson, String source) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(tokenizerJson);
         JsonNode added = root.path("added_tokens");
         for (int id = 0; id < BpeVocabulary.SPECIALS.size(); id++) {
             JsonNode t = added.path(id);
             if (t.path("id").asInt(-1) != id || !BpeVocabulary.SPECIALS.get(id).equals(t.path("content").asText())) {
-                throw new IOException(tokenizerJson + ": special token " + BpeVocabulary.SPECIALS.get(id)
+                throw new IOException(source + ": special token " + BpeVocabulary.SPECIALS.get(id)
                         + " is not at id " + id);
             }
         }
-        int size = root.path("model").path("vocab").size();
-        return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), size, SPECIAL);
+        return new Tokenizer(huggingFace(tokenizerJson), root.path("model").path("vocab").size(), SPECIAL);
     }
 
     /**
      * Loads a pretrained checkpoint's tokenizer.json (any layout) with the special ids its config names: pad, decoder
-     * start and end come from the caller; the separator of composite answers is {@link #separatorOf} the file.
+     * start and end come from the caller; the separator of composite answers is the first of {@code <sep>},
+     * {@code [SEP]}, {@code <mask>}, {@code [MASK]}, {@code <unk>}, {@code [UNK]} among its added (special) tokens,
+     * none of which a KB name tokenises to.
      */
     public static Tokenizer load(Path tokenizerJson, int pad, int start, int end) throws IOException {
-        byte[] json = java.nio.file.Files.readAllBytes(tokenizerJson);
-        JsonNode root = new ObjectMapper().readTree(json);
-        return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS), root.path("model").path("vocab").size(),
-                new SpecialTokens(pad, start, end, separatorOf(json, tokenizerJson.toString())));
+        return load(java.nio.file.Files.readAllBytes(tokenizerJson), tokenizerJson.toString(), pad, start, end);
     }
 
-    /**
-     * The token that separates the names of a composite answer in a checkpoint's vocabulary: the first of
-     * {@code <sep>}, {@code [SEP]}, {@code <mask>}, {@code [MASK]}, {@code <unk>}, {@code [UNK]} among its added
-     * (special) tokens, none of which a KB name tokenises to.
-     */
-    public static int separatorOf(byte[] tokenizerJson, String source) throws IOException {
-        JsonNode added = new ObjectMapper().readTree(tokenizerJson).path("added_tokens");
+    /** As above from the file's bytes; {@code source} names it in errors. */
+    public static Tokenizer load(byte[] tokenizerJson, String source, int pad, int start, int end) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(tokenizerJson);
+        int separator = -1;
         for (String candidate : SEPARATOR_CANDIDATES) {
-            for (JsonNode t : added) {
-                if (candidate.equals(t.path("content").asText()) && t.path("id").canConvertToInt()) {
-                    return t.path("id").asInt();
+            for (JsonNode t : root.path("added_tokens")) {
+                if (separator < 0 && candidate.equals(t.path("content").asText()) && t.path("id").canConvertToInt()) {
+                    separator = t.path("id").asInt();
                 }
             }
         }
-        throw new IOException(source + ": no special token to separate composite answers (looked for "
-                + String.join(", ", SEPARATOR_CANDIDATES) + " among added_tokens)");
+        if (separator < 0) {
+            throw new IOException(source + ": no special token to separate composite answers (looked for "
+                    + String.join(", ", SEPARATOR_CANDIDATES) + " among added_tokens)");
+        }
+        return new Tokenizer(huggingFace(tokenizerJson), root.path("model").path("vocab").size(),
+                new SpecialTokens(pad, start, end, separator));
+    }
+
+    private static HuggingFaceTokenizer huggingFace(byte[] tokenizerJson) throws IOException {
+        return HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(tokenizerJson), OPTIONS);
     }
 
     /**
