@@ -445,7 +445,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
                     java.util.Objects.toString(knowledgeBase.metadata().get("version"), null), language, result.parameters());
             if (generatorFamily != null) {
-                info = info.withGenerator(generatorFamily.name(), checkpoint.config());
+                info = info.withGenerator(generatorFamily.name(), checkpoint.config(), result.sourceTemplate());
             }
             Map<String, Object> denseSummary = null;
             io.syncabel.runtime.model.pretrained.DenseArtifact denseArtifact = null;

@@ -18,18 +18,33 @@ public final class ExampleEncoder {
     private final int[] verb;
     private final int maxSourceLength;
     private final SpecialTokens special;
+    private final Tokenizer.SourceTemplate sourceTemplate;
 
     /** With the project's own tokenizer ({@link Tokenizer#SPECIAL}). */
     public ExampleEncoder(Function<String, int[]> encoder, int maxSourceLength) {
         this(encoder, maxSourceLength, Tokenizer.SPECIAL);
     }
 
-    /** With the special ids of the tokenizer {@code encoder} belongs to (a pretrained checkpoint's). */
+    /** With the special ids of the tokenizer {@code encoder} belongs to, sources read bare. */
     public ExampleEncoder(Function<String, int[]> encoder, int maxSourceLength, SpecialTokens special) {
+        this(encoder, maxSourceLength, special, Tokenizer.SourceTemplate.NONE);
+    }
+
+    /**
+     * With the special ids of the tokenizer {@code encoder} belongs to and the template its sources are wrapped in
+     * (a pretrained checkpoint's: {@link Tokenizer#sourceTemplate()}), counted within {@code maxSourceLength}.
+     */
+    public ExampleEncoder(Function<String, int[]> encoder, int maxSourceLength, SpecialTokens special,
+            Tokenizer.SourceTemplate sourceTemplate) {
+        if (maxSourceLength <= sourceTemplate.length()) {
+            throw new IllegalArgumentException("a source of " + maxSourceLength + " tokens leaves no room inside the template "
+                    + sourceTemplate);
+        }
         this.encoder = encoder;
         this.verb = encoder.apply(" " + GroupTries.VERB);
         this.maxSourceLength = maxSourceLength;
         this.special = special;
+        this.sourceTemplate = sourceTemplate;
     }
 
     /** The ids decoding treats specially: end of a name (the tries' last edge), separator, start, pad. */
@@ -72,9 +87,14 @@ public final class ExampleEncoder {
 
     /**
      * Encoder input: the marked sentence, cut to {@code maxSourceLength} tokens around the marked
-     * mention (the mention first, then the nearest context, alternating left and right).
+     * mention (the mention first, then the nearest context, alternating left and right), inside the source template
+     * when there is one (its tokens count in the length).
      */
     public int[] source(String marked, String mention) {
+        return sourceTemplate.wrap(sourceText(marked, mention, maxSourceLength - sourceTemplate.length()));
+    }
+
+    private int[] sourceText(String marked, String mention, int maxSourceLength) {
         int at = marked.indexOf("[" + mention + "]");
         if (at < 0) {
             at = Math.max(0, marked.indexOf('['));

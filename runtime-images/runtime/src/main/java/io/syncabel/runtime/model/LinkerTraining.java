@@ -93,7 +93,8 @@ public final class LinkerTraining {
     /** The result, ready to be written as a model artifact. */
     public record Result(ModelConfig config, java.nio.file.Path bestWeights, byte[] tokenizerJson, NameTable names, GroupTries tries,
             Set<String> seenCodes, List<String> metrics, double bestDevRecallAt1, int bestEpoch, long examples,
-            long updates, long parameters, double minutes, Pretrained pretrained) implements AutoCloseable {
+            long updates, long parameters, double minutes, Pretrained pretrained,
+            io.syncabel.runtime.model.tokenizer.Tokenizer.SourceTemplate sourceTemplate) implements AutoCloseable {
 
         /** Removes the best weights' local file (once published). */
         @Override
@@ -119,7 +120,7 @@ public final class LinkerTraining {
                 throw e;
             }
             GenerativeLinker linker = new GenerativeLinker(generator, new ExampleEncoder(tokenizer::encode,
-                    config.maxSourceLength(), tokenizer.special()), tokenizer::decode, tries, names, info);
+                    config.maxSourceLength(), tokenizer.special(), sourceTemplate), tokenizer::decode, tries, names, info);
             return new Opened(linker, () -> {
                 generator.close();
                 tokenizer.close();
@@ -214,7 +215,9 @@ public final class LinkerTraining {
                     options.caseFold() ? ", lower-cased" : "", names.entries().size(), kb.groups().size());
         }
         try (io.syncabel.runtime.model.tokenizer.Tokenizer closeAtEnd = checkpointTokenizer) {
-            return train(train, dev, synthetic, progress, checkpoints, started, names, tokenizerJson, encode, decode, config, special);
+            return train(train, dev, synthetic, progress, checkpoints, started, names, tokenizerJson, encode, decode, config, special,
+                    checkpointTokenizer == null ? io.syncabel.runtime.model.tokenizer.Tokenizer.SourceTemplate.NONE
+                            : checkpointTokenizer.sourceTemplate());
         }
     }
 
@@ -247,9 +250,10 @@ public final class LinkerTraining {
     private Result train(List<CorpusExamples.Item> train, List<CorpusExamples.Item> dev, List<SyntheticExample> synthetic,
             Consumer<String> progress, TrainingCheckpoint.Checkpoints checkpoints, long started, NameTable names,
             byte[] tokenizerJson, java.util.function.Function<String, int[]> encode,
-            java.util.function.Function<int[], String> decode, ModelConfig config, io.syncabel.runtime.link.SpecialTokens special) {
+            java.util.function.Function<int[], String> decode, ModelConfig config, io.syncabel.runtime.link.SpecialTokens special,
+            io.syncabel.runtime.model.tokenizer.Tokenizer.SourceTemplate sourceTemplate) {
         GroupTries tries = GroupTries.build(names.trieNames(), encode, special.end());
-        ExampleEncoder encoder = new ExampleEncoder(encode, config.maxSourceLength(), special);
+        ExampleEncoder encoder = new ExampleEncoder(encode, config.maxSourceLength(), special, sourceTemplate);
         List<TrainingExample> human = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
         for (CorpusExamples.Item item : train) {
@@ -415,7 +419,7 @@ public final class LinkerTraining {
             }
             return new Result(config, bestFile, tokenizerJson, names, tries, seen, metrics,
                     bestRecall[0], bestEpoch[0], exampleCount[0], trainer.updates(), model.parameterCount(),
-                    minutesBefore + (System.nanoTime() - started) / 6e10, pretrained);
+                    minutesBefore + (System.nanoTime() - started) / 6e10, pretrained, sourceTemplate);
         }
     }
 

@@ -44,21 +44,31 @@ public final class ModelArtifact implements AutoCloseable {
      * and features the saved re-ranker was fitted with; null when there is none.
      */
     public record Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters, String denseUri,
-            String generator, JsonNode generatorConfig) {
+            String generator, JsonNode generatorConfig, Tokenizer.SourceTemplate sourceTemplate) {
         public Info(ModelConfig config, String kbUri, String kbVersion, String language, long parameters) {
-            this(config, kbUri, kbVersion, language, parameters, null, null, null);
+            this(config, kbUri, kbVersion, language, parameters, null, null, null, null);
         }
 
         public Info withDense(String uri) {
-            return new Info(config, kbUri, kbVersion, language, parameters, uri, generator, generatorConfig);
+            return new Info(config, kbUri, kbVersion, language, parameters, uri, generator, generatorConfig, sourceTemplate);
         }
 
         /**
-         * A generator fine-tuned from a pretrained checkpoint: its family ({@link GeneratorFamily#name()}) and the
-         * checkpoint's config.json; null for the project's own network (model.params).
+         * A generator fine-tuned from a pretrained checkpoint: its family ({@link GeneratorFamily#name()}), the
+         * checkpoint's config.json and the template its sources were wrapped in ({@link Tokenizer#sourceTemplate()});
+         * null for the project's own network (model.params).
          */
-        public Info withGenerator(String family, JsonNode checkpointConfig) {
-            return new Info(config, kbUri, kbVersion, language, parameters, denseUri, family, checkpointConfig);
+        public Info withGenerator(String family, JsonNode checkpointConfig, Tokenizer.SourceTemplate template) {
+            return new Info(config, kbUri, kbVersion, language, parameters, denseUri, family, checkpointConfig,
+                    template == null || template.length() == 0 ? null : template);
+        }
+
+        /**
+         * The tokens the generator's sources were wrapped in when it was trained (null: none, the project's own network's
+         * and the BART artifacts made before sources were wrapped, which keep reading them bare).
+         */
+        Tokenizer.SourceTemplate sourceTemplateOrNone() {
+            return sourceTemplate == null ? Tokenizer.SourceTemplate.NONE : sourceTemplate;
         }
 
         /** The weights of the project's own network. */
@@ -246,7 +256,8 @@ public final class ModelArtifact implements AutoCloseable {
     /** The generative linker over this artifact (the artifact stays open as long as the linker is used). */
     public io.syncabel.runtime.link.GenerativeLinker linker(String modelName) {
         return new io.syncabel.runtime.link.GenerativeLinker(model,
-                new ExampleEncoder(tokenizer::encode, info.config().maxSourceLength(), tokenizer.special()), tokenizer::decode, tries, names,
+                new ExampleEncoder(tokenizer::encode, info.config().maxSourceLength(), tokenizer.special(), info.sourceTemplateOrNone()),
+                tokenizer::decode, tries, names,
                 new io.syncabel.runtime.link.Linker.Info(modelName, version, "null".equals(info.kbVersion()) ? null : info.kbVersion()),
                 this);
     }

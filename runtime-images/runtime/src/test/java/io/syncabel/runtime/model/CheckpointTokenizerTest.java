@@ -33,6 +33,11 @@ class CheckpointTokenizerTest {
 
     /** mBART-50's layout: <s> 0, <pad> 1, </s> 2, <unk> 3, then pieces, a language code and <mask> as added tokens. */
     Path sentencePieceTokenizer(boolean withMask) throws IOException {
+        return sentencePieceTokenizer(withMask, false);
+    }
+
+    /** As above; {@code template}: with mBART-50's post-processor, {@code en_XX text </s>}. */
+    Path sentencePieceTokenizer(boolean withMask, boolean template) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("version", "1.0");
@@ -68,12 +73,30 @@ class CheckpointTokenizerTest {
         ObjectNode meta = mapper.createObjectNode().put("type", "Metaspace").put("replacement", "▁")
                 .put("prepend_scheme", "always").put("split", true);
         root.set("pre_tokenizer", meta);
-        root.putNull("post_processor");
+        if (template) {
+            ObjectNode post = root.putObject("post_processor").put("type", "TemplateProcessing");
+            for (String kind : List.of("single", "pair")) {
+                ArrayNode layout = post.putArray(kind);
+                layout.addObject().putObject("SpecialToken").put("id", "en_XX").put("type_id", 0);
+                layout.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+                if (kind.equals("pair")) {
+                    layout.addObject().putObject("Sequence").put("id", "B").put("type_id", 0);
+                }
+                layout.addObject().putObject("SpecialToken").put("id", "</s>").put("type_id", 0);
+            }
+            ObjectNode specialTokens = post.putObject("special_tokens");
+            specialTokens.putObject("en_XX").put("id", "en_XX").<ObjectNode>set("ids", mapper.createArrayNode().add(language))
+                    .set("tokens", mapper.createArrayNode().add("en_XX"));
+            specialTokens.putObject("</s>").put("id", "</s>").<ObjectNode>set("ids", mapper.createArrayNode().add(2))
+                    .set("tokens", mapper.createArrayNode().add("</s>"));
+        } else {
+            root.putNull("post_processor");
+        }
         root.set("decoder", meta.deepCopy());
         ObjectNode model = root.putObject("model");
         model.put("type", "Unigram").put("unk_id", 3).set("vocab", vocab);
         model.put("byte_fallback", false);
-        Path file = dir.resolve(withMask ? "tokenizer.json" : "no-mask.json");
+        Path file = dir.resolve((withMask ? "tokenizer" : "no-mask") + (template ? "-template" : "") + ".json");
         Files.write(file, mapper.writeValueAsBytes(root));
         return file;
     }
@@ -106,6 +129,30 @@ class CheckpointTokenizerTest {
             int[] composite = encoder.target("x", List.of(NAMES.get(1), NAMES.get(4)));
             assertThat(composite).contains(special.separator());
             assertThat(tries.byGroup()).containsKey("DISO");
+        }
+    }
+
+    @Test
+    void anMbart50SourceIsReadInsideItsLanguageCodeAndEndTokenWithinTheLength() throws IOException {
+        try (Tokenizer tokenizer = Tokenizer.load(sentencePieceTokenizer(true, true), 1, 2, 2);
+                Tokenizer bare = Tokenizer.load(sentencePieceTokenizer(true, false), 1, 2, 2)) {
+            int language = tokenizer.vocabularySize() - 2; // en_XX, before <mask>
+            assertThat(tokenizer.sourceTemplate()).isEqualTo(new Tokenizer.SourceTemplate(new int[] {language}, new int[] {2}));
+            assertThat(bare.sourceTemplate()).as("no post-processor: sources read bare").isEqualTo(Tokenizer.SourceTemplate.NONE);
+            assertThat(tokenizer.encode("breast cancer")).as("plain encoding adds nothing").containsExactly(bare.encode("breast cancer"));
+            String marked = "[x]{DISO} is breast cancer";
+            int[] plain = new ExampleEncoder(bare::encode, 64, bare.special()).source(marked, "x");
+            ExampleEncoder wrapped = new ExampleEncoder(tokenizer::encode, 64, tokenizer.special(), tokenizer.sourceTemplate());
+            int[] source = wrapped.source(marked, "x");
+            assertThat(source).startsWith(language).endsWith(2);
+            assertThat(Arrays.copyOfRange(source, 1, source.length - 1)).containsExactly(plain);
+            // the template's tokens count within the source length: the text is cut around the mention to make room
+            int[] cut = new ExampleEncoder(tokenizer::encode, 6, tokenizer.special(), tokenizer.sourceTemplate()).source(marked, "x");
+            assertThat(cut).hasSize(6).startsWith(language).endsWith(2);
+            // targets never carry the source template
+            assertThat(wrapped.target("x", List.of("breast cancer"))).doesNotContain(language);
+            assertThatThrownBy(() -> new ExampleEncoder(tokenizer::encode, 2, tokenizer.special(), tokenizer.sourceTemplate()))
+                    .hasMessageContaining("no room");
         }
     }
 

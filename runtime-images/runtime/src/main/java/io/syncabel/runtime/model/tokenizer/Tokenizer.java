@@ -31,14 +31,62 @@ public final class Tokenizer implements AutoCloseable {
     /** Tokens a checkpoint's tokenizer may have that never occur in a KB name, in the order tried as the separator. */
     static final java.util.List<String> SEPARATOR_CANDIDATES = java.util.List.of("<sep>", "[SEP]", "<mask>", "[MASK]", "<unk>", "[UNK]");
 
+    /**
+     * The special tokens a checkpoint's tokenizer puts around one text ({@code post_processor}): {@code <s> … </s>} for
+     * BART, {@code en_XX … </s>} for mBART-50. The generator's source is wrapped in them, as transformers feeds the
+     * checkpoint; the project's own network reads its sources bare ({@link #NONE}).
+     */
+    public record SourceTemplate(int[] start, int[] end) {
+        public static final SourceTemplate NONE = new SourceTemplate(new int[0], new int[0]);
+
+        public SourceTemplate {
+            start = start == null ? new int[0] : start.clone();
+            end = end == null ? new int[0] : end.clone();
+        }
+
+        /** Tokens it adds. */
+        public int length() {
+            return start.length + end.length;
+        }
+
+        /** The tokens with the template around them. */
+        public int[] wrap(int[] tokens) {
+            int[] out = new int[length() + tokens.length];
+            System.arraycopy(start, 0, out, 0, start.length);
+            System.arraycopy(tokens, 0, out, start.length, tokens.length);
+            System.arraycopy(end, 0, out, start.length + tokens.length, end.length);
+            return out;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SourceTemplate t && java.util.Arrays.equals(start, t.start) && java.util.Arrays.equals(end, t.end);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Arrays.hashCode(start) + java.util.Arrays.hashCode(end);
+        }
+
+        @Override
+        public String toString() {
+            return java.util.Arrays.toString(start) + " text " + java.util.Arrays.toString(end);
+        }
+    }
+
+    /** What a checkpoint's template is read from: its post-processor's tokens around this text's own. */
+    private static final String PROBE = "a";
+
     private final HuggingFaceTokenizer hf;
     private final int vocabularySize;
     private final SpecialTokens special;
+    private final SourceTemplate sourceTemplate;
 
-    private Tokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, SpecialTokens special) {
+    private Tokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, SpecialTokens special, SourceTemplate sourceTemplate) {
         this.hf = tokenizer;
         this.vocabularySize = vocabularySize;
         this.special = special;
+        this.sourceTemplate = sourceTemplate;
     }
 
     /** Loads a tokenizer.json offline; refuses one whose special tokens do not sit at the fixed ids. */
@@ -57,7 +105,7 @@ public final class Tokenizer implements AutoCloseable {
                         + " is not at id " + id);
             }
         }
-        return new Tokenizer(huggingFace(tokenizerJson), root.path("model").path("vocab").size(), SPECIAL);
+        return new Tokenizer(huggingFace(tokenizerJson), root.path("model").path("vocab").size(), SPECIAL, SourceTemplate.NONE);
     }
 
     /**
@@ -85,8 +133,29 @@ public final class Tokenizer implements AutoCloseable {
             throw new IOException(source + ": no special token to separate composite answers (looked for "
                     + String.join(", ", SEPARATOR_CANDIDATES) + " among added_tokens)");
         }
-        return new Tokenizer(huggingFace(tokenizerJson), root.path("model").path("vocab").size(),
-                new SpecialTokens(pad, start, end, separator));
+        HuggingFaceTokenizer hf = huggingFace(tokenizerJson);
+        return new Tokenizer(hf, root.path("model").path("vocab").size(), new SpecialTokens(pad, start, end, separator),
+                template(hf));
+    }
+
+    /** The tokens the tokenizer's post-processor adds around a text's own ({@link SourceTemplate#NONE}: none). */
+    private static SourceTemplate template(HuggingFaceTokenizer hf) {
+        long[] plain = hf.encode(PROBE, false, false).getIds();
+        long[] full = hf.encode(PROBE, true, false).getIds();
+        for (int at = 0; at + plain.length <= full.length; at++) {
+            if (java.util.Arrays.equals(full, at, at + plain.length, plain, 0, plain.length)) {
+                return new SourceTemplate(ints(full, 0, at), ints(full, at + plain.length, full.length));
+            }
+        }
+        return SourceTemplate.NONE; // a post-processor that rewrites the text itself: read bare
+    }
+
+    private static int[] ints(long[] ids, int from, int to) {
+        int[] out = new int[to - from];
+        for (int i = from; i < to; i++) {
+            out[i - from] = (int) ids[i];
+        }
+        return out;
     }
 
     private static HuggingFaceTokenizer huggingFace(byte[] tokenizerJson) throws IOException {
@@ -133,6 +202,11 @@ public final class Tokenizer implements AutoCloseable {
 
     public int vocabularySize() {
         return vocabularySize;
+    }
+
+    /** What the generator's sources are wrapped in: the checkpoint's post-processor's tokens, none for the project's own. */
+    public SourceTemplate sourceTemplate() {
+        return sourceTemplate;
     }
 
     /** The project's fixed ids ({@link #SPECIAL}), or those a checkpoint's config named. */

@@ -20,6 +20,7 @@ import io.syncabel.runtime.model.NameTable;
 import io.syncabel.runtime.model.TrainingMix;
 import io.syncabel.runtime.model.TrainingSettings;
 import io.syncabel.runtime.model.tokenizer.BpeTrainer;
+import io.syncabel.runtime.model.tokenizer.Tokenizer;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
 import io.syncabel.runtime.store.FolderStore;
@@ -57,7 +58,8 @@ class BartGeneratorTest {
 
     /**
      * A checkpoint with BART's special layout ({@code <s>} 0, {@code <pad>} 1, {@code </s>} 2, {@code <mask>} 3), a
-     * cased byte-level BPE of the toy texts (BART's kind of tokenizer) and random weights.
+     * cased byte-level BPE of the toy texts (BART's kind of tokenizer) with BART's post-processor ({@code <s> text </s>})
+     * and random weights.
      */
     Path checkpoint(KnowledgeBase kb) throws IOException {
         List<String> texts = new ArrayList<>();
@@ -75,6 +77,10 @@ class BartGeneratorTest {
         Map<String, Integer> ids = new java.util.HashMap<>();
         renamed.keySet().forEach(k -> ids.put(k, vocab.remove(k).asInt()));
         ids.forEach((k, id) -> vocab.put(renamed.get(k), id));
+        ObjectNode roberta = root.putObject("post_processor").put("type", "RobertaProcessing").put("trim_offsets", true)
+                .put("add_prefix_space", false);
+        roberta.putArray("sep").add("</s>").add(2);
+        roberta.putArray("cls").add("<s>").add(0);
         Path tokenizer = Files.write(dir.resolve("bart-tokenizer.json"), mapper.writeValueAsBytes(root));
         int size = vocab.size();
         ObjectNode config = TinyBart.config(false, size, D_MODEL, FFN, POSITIONS);
@@ -119,7 +125,7 @@ class BartGeneratorTest {
         String prefix = "file:" + dir.resolve("model") + "/";
         try (ArtifactStore store = new FolderStore()) {
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), "file:kb/", "test", "en", result.parameters())
-                    .withGenerator(family.name(), checkpoint.config());
+                    .withGenerator(family.name(), checkpoint.config(), result.sourceTemplate());
             try (ArtifactWriter writer = store.create(prefix)) {
                 ModelArtifact.write(writer, info, out -> Files.copy(result.bestWeights(), out), result.tokenizerJson(), result.names(),
                         result.tries(), result.seenCodes(), result.metrics(), Map.of(), List.of());
@@ -133,8 +139,11 @@ class BartGeneratorTest {
             try (LinkerTraining.Opened best = result.open(new Linker.Info("test", "v", "test"))) {
                 before = answers(best.linker().linkMarked(marked, new Linker.Options(1, 1, true)));
             }
+            assertThat(result.sourceTemplate()).as("sources read as transformers feeds BART: <s> text </s>")
+                    .isEqualTo(new Tokenizer.SourceTemplate(new int[] {0}, new int[] {2}));
             try (ModelArtifact artifact = ModelArtifact.load(store, prefix)) {
                 assertThat(artifact.info().generator()).isEqualTo("bart");
+                assertThat(artifact.info().sourceTemplate()).as("recorded in model.json").isEqualTo(result.sourceTemplate());
                 assertThat(artifact.tokenizer().special()).as("the checkpoint's ids; <mask> separates composite answers")
                         .isEqualTo(new io.syncabel.runtime.link.SpecialTokens(1, 2, 2, 3));
                 GenerativeLinker linker = artifact.linker("test");
