@@ -49,6 +49,10 @@ public class TrainingRunSpec extends JobStageSpec {
     @JsonPropertyDescription("How the best checkpoint is chosen on the dev split.")
     private DevSelection devSelection;
 
+    @JsonPropertyDescription("Language of the corpora: en, fr or es (default en). It picks the target verb (is, est, es) and, "
+            + "for an mBART checkpoint (model.pretrained), the language code its sources and targets carry (en_XX, fr_XX, es_XX).")
+    private SyntheticDatasetSpec.Language language;
+
     @Data
     @NoArgsConstructor
     @JsonInclude(JsonInclude.Include.NON_NULL)

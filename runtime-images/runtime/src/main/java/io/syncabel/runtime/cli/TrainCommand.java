@@ -181,7 +181,8 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             description = "SapBERT updates of the dense retriever (default ${DEFAULT-VALUE}; 0: as it is).")
     int denseSteps;
 
-    @Option(names = "--language", defaultValue = "en")
+    @Option(names = "--language", paramLabel = "en|fr|es", description = "Language of the corpora (spec.language; default en): "
+            + "the target verb, and for an mBART checkpoint the language code of its sources and targets.")
     String language;
 
     @Override
@@ -195,6 +196,9 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             base = manifest.toAbsolutePath().getParent();
         } else if (env.get("SYNCABEL_RESOURCE") != null) {
             run = parse(env.get("SYNCABEL_RESOURCE"), "SYNCABEL_RESOURCE");
+        }
+        if (language == null) {
+            language = run != null && run.getLanguage() != null ? run.getLanguage().name().toLowerCase(java.util.Locale.ROOT) : "en";
         }
         String kbLocation = kb != null ? kb : env.get("SYNCABEL_INPUT_KNOWLEDGE_BASE");
         if (kbLocation == null) {
@@ -395,15 +399,19 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             if (!(checkpointMinutes >= 0)) {
                 throw new UserError("--checkpoint-minutes " + checkpointMinutes + ": expected 0 or more");
             }
+            io.syncabel.runtime.model.GeneratorFamily.Localised localised = null;
             LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err)
                     .checkpointInterval(java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)));
             if (generatorFamily != null) {
                 io.syncabel.runtime.model.GeneratorFamily family = generatorFamily;
                 io.syncabel.runtime.model.pretrained.HfCheckpoint from = checkpoint;
-                err.printf("train: the generator is the %s checkpoint %s, fine-tuned with its own tokenizer%n", family.name(), from.uri());
-                training.pretrained(new LinkerTraining.Pretrained(family, from.config(), Files.readAllBytes(from.tokenizerFile()), () -> {
+                localised = family.localise(from.config(), Files.readAllBytes(from.tokenizerFile()), language, from.uri());
+                io.syncabel.runtime.model.GeneratorFamily.Localised local = localised;
+                err.printf("train: the generator is the %s checkpoint %s, fine-tuned with its own tokenizer%s%n", family.name(), from.uri(),
+                        local.languageCode() == null ? "" : ", language code " + local.languageCode() + " (source and target)");
+                training.pretrained(new LinkerTraining.Pretrained(family, local.config(), local.tokenizerJson(), () -> {
                     try {
-                        return family.openCheckpoint(from.config(), from.dir());
+                        return family.openCheckpoint(local.config(), from.dir());
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -445,7 +453,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             ModelArtifact.Info info = new ModelArtifact.Info(result.config(), kbUri,
                     java.util.Objects.toString(knowledgeBase.metadata().get("version"), null), language, result.parameters());
             if (generatorFamily != null) {
-                info = info.withGenerator(generatorFamily.name(), checkpoint.config(), result.sourceTemplate());
+                info = info.withGenerator(generatorFamily.name(), localised.config(), result.sourceTemplate());
             }
             Map<String, Object> denseSummary = null;
             io.syncabel.runtime.model.pretrained.DenseArtifact denseArtifact = null;

@@ -41,6 +41,22 @@ public interface GeneratorFamily {
      */
     io.syncabel.runtime.model.tokenizer.Tokenizer tokenizer(JsonNode config, byte[] tokenizerJson, String source) throws IOException;
 
+    /**
+     * A checkpoint's config and tokenizer.json set for a corpus language, as fine-tuning and the artifact use them;
+     * {@code languageCode}: the token chosen (mBART-50's {@code fr_XX}), null where the family has none.
+     */
+    record Localised(JsonNode config, byte[] tokenizerJson, String languageCode) {
+    }
+
+    /**
+     * The checkpoint set for the corpus language {@code language} (an ISO 639-1 code such as {@code en}, {@code fr}):
+     * multilingual checkpoints read and write that language; others are returned as they are (the default).
+     * {@code source} names the checkpoint in errors.
+     */
+    default Localised localise(JsonNode config, byte[] tokenizerJson, String language, String source) throws IOException {
+        return new Localised(config, tokenizerJson, null);
+    }
+
     /** The families on the class path. */
     static List<GeneratorFamily> all() {
         return ServiceLoader.load(GeneratorFamily.class).stream().map(ServiceLoader.Provider::get).toList();

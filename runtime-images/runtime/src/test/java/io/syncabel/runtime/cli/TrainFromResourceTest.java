@@ -68,7 +68,7 @@ class TrainFromResourceTest {
                    "model":{"architecture":"encoder-decoder","size":"tiny","hiddenSize":32,"encoderLayers":1,"decoderLayers":1,
                             "heads":2,"ffnSize":64,"vocabSize":300,"maxSourceLength":24,"maxTargetLength":24},
                    "hyperparameters":{"epochs":2,"batchSize":8,"learningRate":0.003,"warmupSteps":2,"labelSmoothing":0.0,"seed":7},
-                   "devSelection":%2$s}}""".formatted(corpus, devSelection);
+                   "devSelection":%2$s,"language":"fr"}}""".formatted(corpus, devSelection);
     }
 
     @Test
@@ -103,6 +103,7 @@ class TrainFromResourceTest {
             assertThat(artifact.info().config().heads()).isEqualTo(2);
             assertThat(artifact.info().config().ffnSize()).isEqualTo(64);
             assertThat(artifact.info().config().maxTargetLength()).isEqualTo(24);
+            assertThat(artifact.info().language()).as("spec.language").isEqualTo("fr");
         }
 
         // what the runtime cannot honour fails clearly, before any work

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncabel.runtime.link.GroupTries;
 import io.syncabel.runtime.link.SpecialTokens;
 import io.syncabel.runtime.model.tokenizer.Tokenizer;
+import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,8 @@ class CheckpointTokenizerTest {
         List<String> specials = List.of("<s>", "<pad>", "</s>", "<unk>");
         specials.forEach(t -> vocab.addArray().add(t).add(0.0));
         pieces.forEach(p -> vocab.addArray().add(p).add(-1.0 - p.codePointCount(0, p.length()) * 0.01 - (p.length() == 1 ? 5 : 0)));
+        int french = vocab.size();
+        vocab.addArray().add("fr_XX").add(0.0);
         int language = vocab.size();
         vocab.addArray().add("en_XX").add(0.0);
         int mask = vocab.size();
@@ -65,6 +68,7 @@ class CheckpointTokenizerTest {
         for (int id = 0; id < specials.size(); id++) {
             addedToken(added, id, specials.get(id));
         }
+        addedToken(added, french, "fr_XX");
         addedToken(added, language, "en_XX");
         if (withMask) {
             addedToken(added, mask, "<mask>");
@@ -154,6 +158,39 @@ class CheckpointTokenizerTest {
             assertThatThrownBy(() -> new ExampleEncoder(tokenizer::encode, 2, tokenizer.special(), tokenizer.sourceTemplate()))
                     .hasMessageContaining("no room");
         }
+    }
+
+    @Test
+    void anMbart50CheckpointReadsAndWritesTheCorpusLanguage() throws IOException {
+        GeneratorFamily bart = GeneratorFamily.named("bart");
+        ObjectNode config = new ObjectMapper().createObjectNode().put("model_type", "mbart").put("decoder_start_token_id", 2);
+        byte[] json = Files.readAllBytes(sentencePieceTokenizer(true, true));
+        GeneratorFamily.Localised french = bart.localise(config, json, "fr", "ckpt");
+        assertThat(french.languageCode()).isEqualTo("fr_XX");
+        try (Tokenizer english = Tokenizer.load(json, "en", 1, 2, 2);
+                Tokenizer tokenizer = Tokenizer.load(french.tokenizerJson(), "fr", 1, 2, 2)) {
+            int fr = english.vocabularySize() - 3;
+            assertThat(tokenizer.sourceTemplate()).as("fr_XX text </s>, as src_lang = fr_XX")
+                    .isEqualTo(new Tokenizer.SourceTemplate(new int[] {fr}, new int[] {2}));
+            assertThat(french.config().path("forced_bos_token_id").asInt()).as("</s> then fr_XX start the decoder").isEqualTo(fr);
+            assertThat(french.config().path("decoder_start_token_id").asInt()).isEqualTo(2);
+            assertThat(tokenizer.encode("breast cancer")).containsExactly(english.encode("breast cancer"));
+        }
+        assertThat(config.has("forced_bos_token_id")).as("the checkpoint's own config is left alone").isFalse();
+        // mBART-cc25 starts its decoder with the language code itself (en_XX, the id after fr_XX's here)
+        int fr = french.config().path("forced_bos_token_id").asInt();
+        ObjectNode cc25 = config.deepCopy().put("decoder_start_token_id", fr + 1);
+        GeneratorFamily.Localised cc25French = bart.localise(cc25, json, "fr", "ckpt");
+        assertThat(cc25French.config().path("decoder_start_token_id").asInt()).isEqualTo(fr);
+        assertThat(cc25French.config().has("forced_bos_token_id")).isFalse();
+        assertThatThrownBy(() -> bart.localise(config, json, "de", "file:ckpt/")).isInstanceOf(UserError.class)
+                .hasMessageContaining("file:ckpt/: no language code for 'de'").hasMessageContaining("fr_XX, en_XX");
+        // a checkpoint without language codes (BART, BioBART) is read as it is
+        byte[] plain = Files.readAllBytes(sentencePieceTokenizer(true, false)).clone();
+        String withoutCodes = new String(plain, java.nio.charset.StandardCharsets.UTF_8).replace("fr_XX", "fr-xx").replace("en_XX", "en-xx");
+        GeneratorFamily.Localised unchanged = bart.localise(config, withoutCodes.getBytes(java.nio.charset.StandardCharsets.UTF_8), "de", "c");
+        assertThat(unchanged.languageCode()).isNull();
+        assertThat(unchanged.config()).isSameAs(config);
     }
 
     @Test

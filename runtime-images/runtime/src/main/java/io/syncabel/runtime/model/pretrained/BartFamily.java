@@ -58,6 +58,68 @@ public final class BartFamily implements GeneratorFamily {
         return Tokenizer.load(tokenizerJson, source, c.padTokenId(), c.decoderStartTokenId(), c.eosTokenId());
     }
 
+    /** mBART's language codes: {@code en_XX}, {@code fr_XX}, {@code zh_CN}, ... (added tokens of its tokenizer). */
+    private static final java.util.regex.Pattern LANGUAGE_CODE = java.util.regex.Pattern.compile("[a-z]{2}_[A-Z]{2}");
+
+    /**
+     * mBART and mBART-50 read and write the corpus language, as transformers' tokenizer does with {@code src_lang =
+     * tgt_lang}: the tokenizer's post-processor puts that language's code around sources (mBART-50: {@code fr_XX text
+     * </s>}) and the decoder starts from it (mBART-50: {@code </s>} then the code as forced BOS; mBART-cc25, whose
+     * decoder starts with a language code: that code). The code is the added token {@code <language>_XX}-like one;
+     * a checkpoint with codes but none for the language is refused, naming those it has; one without codes (BART,
+     * BioBART) is returned as it is.
+     */
+    @Override
+    public Localised localise(JsonNode config, byte[] tokenizerJson, String language, String source) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode tokenizer = mapper.readTree(tokenizerJson);
+        java.util.Map<String, Integer> codes = new java.util.LinkedHashMap<>();
+        for (JsonNode t : tokenizer.path("added_tokens")) {
+            String content = t.path("content").asText();
+            if (LANGUAGE_CODE.matcher(content).matches() && t.path("id").canConvertToInt()) {
+                codes.put(content, t.path("id").asInt());
+            }
+        }
+        if (codes.isEmpty()) {
+            return new Localised(config, tokenizerJson, null);
+        }
+        String prefix = language.toLowerCase(java.util.Locale.ROOT) + "_";
+        String code = codes.keySet().stream().filter(c -> c.startsWith(prefix)).findFirst().orElseThrow(() ->
+                new io.syncabel.runtime.text.UserError(source + ": no language code for '" + language + "' among the checkpoint's "
+                        + codes.size() + " (" + String.join(", ", codes.keySet().stream().limit(12).toList())
+                        + (codes.size() > 12 ? ", ..." : "") + "); set --language (TrainingRun spec.language) to one of them"));
+        int id = codes.get(code);
+        com.fasterxml.jackson.databind.node.ObjectNode localConfig = config.deepCopy();
+        if (codes.containsValue(config.path("decoder_start_token_id").asInt(-1))) {
+            localConfig.put("decoder_start_token_id", id); // mBART-cc25: the decoder starts with the target language
+        } else {
+            localConfig.put("forced_bos_token_id", id); // mBART-50: </s>, then the target language
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode localTokenizer = tokenizer.deepCopy();
+        JsonNode post = localTokenizer.path("post_processor");
+        if (post.path("type").asText().equals("TemplateProcessing")) {
+            for (String kind : java.util.List.of("single", "pair")) {
+                for (JsonNode piece : post.path(kind)) {
+                    JsonNode special = piece.path("SpecialToken");
+                    if (special.isObject() && codes.containsKey(special.path("id").asText())) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) special).put("id", code);
+                    }
+                }
+            }
+            if (post.path("special_tokens").isObject()) {
+                com.fasterxml.jackson.databind.node.ObjectNode specials = (com.fasterxml.jackson.databind.node.ObjectNode) post.path("special_tokens");
+                boolean had = specials.properties().stream().anyMatch(e -> codes.containsKey(e.getKey()));
+                specials.remove(codes.keySet());
+                if (had) {
+                    com.fasterxml.jackson.databind.node.ObjectNode entry = specials.putObject(code).put("id", code);
+                    entry.putArray("ids").add(id);
+                    entry.putArray("tokens").add(code);
+                }
+            }
+        }
+        return new Localised(localConfig, mapper.writeValueAsBytes(localTokenizer), code);
+    }
+
     @Override
     public ModelConfig describe(JsonNode config, int maxSourceLength) {
         BartConfig c = BartConfig.fromJson(config, "config.json");
