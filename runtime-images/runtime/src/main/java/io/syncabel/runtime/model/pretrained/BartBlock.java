@@ -433,6 +433,20 @@ public final class BartBlock extends AbstractBlock {
         return out;
     }
 
+    /**
+     * {@link #tensors()} for writing ({@link Safetensors#write(java.util.List, java.io.OutputStream)}): each tensor's values copied off the
+     * network only when its turn comes, so saving holds one tensor on the heap at a time, not the whole network.
+     */
+    public List<Safetensors.Pending> pendingTensors() {
+        if (!loaded) {
+            throw new IllegalStateException("BART block not loaded");
+        }
+        List<Safetensors.Pending> out = new ArrayList<>();
+        slots.forEach((name, slot) -> out.add(new Safetensors.Pending(name, slot.shape().getShape(),
+                () -> slot.parameter().getArray().toFloatArray())));
+        return out;
+    }
+
     private static Map<String, HfTensor> withModelPrefix(Map<String, HfTensor> tensors) {
         boolean bare = tensors.keySet().stream().noneMatch(n -> n.startsWith("model."))
                 && tensors.keySet().stream().anyMatch(n -> n.startsWith("encoder.") || n.startsWith("decoder.") || n.startsWith("shared."));

@@ -72,7 +72,7 @@ public final class BartStepDecoder implements Generator {
      */
     @Override
     public void save(java.io.OutputStream out) throws java.io.IOException {
-        Safetensors.write(block.tensors(), out);
+        Safetensors.write(block.pendingTensors(), out);
     }
 
     @Override

@@ -179,17 +179,42 @@ public final class Safetensors {
 
     /** Writes the tensors as one F32 safetensors file with {@code __metadata__ {"format":"pt"}}. */
     public static void write(Map<String, HfTensor> tensors, OutputStream out) throws IOException {
+        write(tensors.values().stream().map(t -> new Pending(t.name(), t.shape(), t::data)).toList(), out);
+    }
+
+    /**
+     * A tensor to write: its name and shape, and its values fetched only when its turn comes, so a network's weights
+     * are written one tensor at a time instead of all gathered on the heap first (mBART-large-50: 2.4 GB).
+     */
+    public record Pending(String name, long[] shape, java.util.function.Supplier<float[]> data) {
+        long values() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    /** Bytes a write hands the stream at once. */
+    private static final int CHUNK = 1 << 20;
+
+    /**
+     * {@link #write(Map, OutputStream)} for tensors whose values are fetched one at a time, in order, once the previous
+     * one is written: the header is made from the shapes alone; a tensor whose values do not fill its shape is an error.
+     */
+    public static void write(List<Pending> tensors, OutputStream out) throws IOException {
         ObjectNode header = Json.MAPPER.createObjectNode();
         header.putObject(METADATA).put("format", "pt");
         long offset = 0;
-        for (HfTensor t : tensors.values()) {
+        for (Pending t : tensors) {
             ObjectNode info = header.putObject(t.name());
             info.put("dtype", "F32");
             var shape = info.putArray("shape");
             for (long d : t.shape()) {
                 shape.add(d);
             }
-            long bytes = 4L * t.data().length;
+            long bytes = 4L * t.values();
             info.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
@@ -202,10 +227,19 @@ public final class Safetensors {
             head.put((byte) ' ');
         }
         out.write(head.array());
-        for (HfTensor t : tensors.values()) {
-            ByteBuffer data = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-            data.asFloatBuffer().put(t.data());
-            out.write(data.array());
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        for (Pending t : tensors) {
+            float[] values = t.data().get();
+            if (values.length != t.values()) {
+                throw new IllegalArgumentException("tensor " + t.name() + ": shape " + java.util.Arrays.toString(t.shape())
+                        + " needs " + t.values() + " values, has " + values.length);
+            }
+            for (int at = 0; at < values.length; at += CHUNK / 4) {
+                int n = Math.min(CHUNK / 4, values.length - at);
+                chunk.clear();
+                chunk.asFloatBuffer().put(values, at, n);
+                out.write(chunk.array(), 0, 4 * n);
+            }
         }
     }
 

@@ -55,6 +55,31 @@ class SafetensorsTest {
     }
 
     @Test
+    void aNetworkIsWrittenOneTensorAtATimeAsTheSameBytes() throws IOException {
+        // a tensor larger than one write chunk (1 MiB) and a small one
+        float[] big = new float[300_000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = i * 0.5f - 7;
+        }
+        Map<String, HfTensor> all = tensors(new HfTensor("big.weight", new long[] {1000, 300}, big),
+                new HfTensor("small.bias", new long[] {2}, new float[] {1, -1}));
+        java.io.ByteArrayOutputStream eager = new java.io.ByteArrayOutputStream();
+        Safetensors.write(all, eager);
+        java.io.ByteArrayOutputStream lazy = new java.io.ByteArrayOutputStream();
+        List<Long> writtenWhenFetched = new java.util.ArrayList<>();
+        Safetensors.write(all.values().stream().map(t -> new Safetensors.Pending(t.name(), t.shape(), () -> {
+            writtenWhenFetched.add((long) lazy.size());
+            return t.data();
+        })).toList(), lazy);
+        assertThat(lazy.toByteArray()).isEqualTo(eager.toByteArray());
+        // each tensor's values are fetched only once everything before it is written
+        long header = eager.size() - 4L * (big.length + 2);
+        assertThat(writtenWhenFetched).containsExactly(header, header + 4L * big.length);
+        assertThatThrownBy(() -> Safetensors.write(List.of(new Safetensors.Pending("w", new long[] {3}, () -> new float[2])),
+                new java.io.ByteArrayOutputStream())).hasMessageContaining("tensor w: shape [3] needs 3 values, has 2");
+    }
+
+    @Test
     void float32RoundTripKeepsNamesShapesValuesAndOrder() throws IOException {
         Map<String, HfTensor> in = tensors(
                 new HfTensor("z.weight", new long[] {2, 3}, new float[] {1, -2, 3.5f, 4, 5, 6e-7f}),
