@@ -105,6 +105,9 @@ final class DenseCommand {
                 description = "With --index hnsw: candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
         int efSearch;
 
+        @Option(names = "--graph-threads", defaultValue = "1", paramLabel = "N", description = GRAPH_THREADS)
+        int graphThreads;
+
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
@@ -141,11 +144,9 @@ final class DenseCommand {
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
             train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
-            if (efSearch < 1) {
-                throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
-            }
+            checkGraph(efSearch, graphThreads);
             Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store,
-                    index, efSearch, maxLength, inputs, Uris.prefix(out), err);
+                    index, efSearch, graphThreads, maxLength, inputs, Uris.prefix(out), err);
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
         }
@@ -226,7 +227,8 @@ final class DenseCommand {
      * retriever under {@code prefix}, the checkpoint and its digest first among its inputs. Returns the summary.
      */
     static Map<String, Object> trainAndPublish(HfCheckpoint checkpoint, KnowledgeBase kb, List<CorpusExamples.Item> items,
-            SapBertTraining.Settings settings, DenseIndex.Storage storage, String index, int efSearch, int maxLength, List<Manifest.Input> inputs,
+            SapBertTraining.Settings settings, DenseIndex.Storage storage, String index, int efSearch, int graphThreads, int maxLength,
+            List<Manifest.Input> inputs,
             String prefix, PrintWriter err) throws IOException {
         long start = System.nanoTime();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -254,7 +256,7 @@ final class DenseCommand {
             if (withGraph(index, retriever.rows().size())) {
                 long graphStart = System.nanoTime();
                 int total = retriever.rows().size();
-                retriever = retriever.withGraph(efSearch, 42, n -> {
+                retriever = retriever.withGraph(efSearch, 42, graphThreads, n -> {
                     err.printf("dense train: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - graphStart) / 6e10);
                     err.flush();
                 });
@@ -293,6 +295,9 @@ final class DenseCommand {
                 description = "Candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
         int efSearch;
 
+        @Option(names = "--graph-threads", defaultValue = "1", paramLabel = "N", description = GRAPH_THREADS)
+        int graphThreads;
+
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
@@ -305,9 +310,7 @@ final class DenseCommand {
             if (!index.equals("flat") && !index.equals("hnsw")) {
                 throw new UserError("--index " + index + ": use flat or hnsw");
             }
-            if (efSearch < 1) {
-                throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
-            }
+            checkGraph(efSearch, graphThreads);
             String from = Uris.prefix(retriever);
             String to = Uris.prefix(out);
             long start = System.nanoTime();
@@ -318,7 +321,7 @@ final class DenseCommand {
                     indexed = source.withoutGraph();
                 } else {
                     int total = source.rows().size();
-                    indexed = source.withGraph(efSearch, seed, n -> {
+                    indexed = source.withGraph(efSearch, seed, graphThreads, n -> {
                         err.printf("dense index: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - start) / 6e10);
                         err.flush();
                     });
@@ -348,6 +351,19 @@ final class DenseCommand {
     static final int GRAPH_FROM_NAMES = 500_000;
 
     /** Whether a retriever of {@code names} names gets a graph under {@code --index} (auto, flat or hnsw). */
+    static final String GRAPH_THREADS = "Threads that build an HNSW graph (default ${DEFAULT-VALUE}: seeded, the same names give the "
+            + "same graph; more build it faster, as Lucene merges segments, and the graph then depends on their timing).";
+
+    /** The graph flags both commands share. */
+    static void checkGraph(int efSearch, int graphThreads) {
+        if (efSearch < 1) {
+            throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
+        }
+        if (graphThreads < 1) {
+            throw new UserError("--graph-threads " + graphThreads + ": expected 1 or more");
+        }
+    }
+
     static boolean withGraph(String index, int names) {
         return names > 0 && (index.equals("hnsw") || index.equals("auto") && names >= GRAPH_FROM_NAMES);
     }

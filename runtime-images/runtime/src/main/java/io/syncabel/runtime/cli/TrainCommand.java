@@ -468,7 +468,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     denseSummary = DenseCommand.trainAndPublish(denseCheckpoint, knowledgeBase, trainItems, denseSteps == 0 ? null
                             : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(denseSteps)
                                     .withSeed(settings.seed()),
-                            io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, "auto", io.syncabel.runtime.link.DenseGraph.EF_SEARCH, 32, List.of(new Manifest.Input(kbUri, null)),
+                            io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, "auto", io.syncabel.runtime.link.DenseGraph.EF_SEARCH, 1, 32, List.of(new Manifest.Input(kbUri, null)),
                             densePrefix, err);
                 }
                 denseArtifact = io.syncabel.runtime.model.pretrained.DenseArtifact.load(densePrefix);

@@ -49,15 +49,19 @@ public final class DenseGraph {
     }
 
     /**
-     * Builds the graph of {@code index}'s rows (one thread, seeded: the same rows give the same graph).
+     * Builds the graph of {@code index}'s rows. One thread is seeded: the same rows give the same graph. Several insert
+     * rows at once (Lucene's {@code HnswConcurrentMergeBuilder}, as Lucene merges segments): the graph is as good but
+     * depends on the threads' timing, so the same rows no longer give the same bytes.
      *
      * @param efSearch candidates a search through it visits at least (stored with the graph)
-     * @param progress receives the number of rows inserted, every 10,000
+     * @param threads threads inserting rows (1: seeded and reproducible)
+     * @param progress receives the number of rows inserted, every 10,000 (with several threads, every few seconds)
      */
-    public static DenseGraph build(DenseIndex index, int maxConn, int beamWidth, int efSearch, long seed, IntConsumer progress) {
-        if (maxConn < 2 || beamWidth < 1 || efSearch < 1) {
-            throw new IllegalArgumentException("HNSW needs M >= 2, a beam >= 1 and ef_search >= 1, got " + maxConn + ", "
-                    + beamWidth + ", " + efSearch);
+    public static DenseGraph build(DenseIndex index, int maxConn, int beamWidth, int efSearch, long seed, int threads,
+            IntConsumer progress) {
+        if (maxConn < 2 || beamWidth < 1 || efSearch < 1 || threads < 1) {
+            throw new IllegalArgumentException("HNSW needs M >= 2, a beam >= 1, ef_search >= 1 and a thread, got " + maxConn
+                    + ", " + beamWidth + ", " + efSearch + ", " + threads);
         }
         RandomVectorScorerSupplier rows = new RandomVectorScorerSupplier() {
             @Override
@@ -72,6 +76,9 @@ public final class DenseGraph {
         };
         try {
             HnswGraphBuilder builder = HnswGraphBuilder.create(rows, maxConn, beamWidth, seed, index.size());
+            if (threads > 1) {
+                return of(concurrently(builder.getGraph(), rows, maxConn, beamWidth, index.size(), threads, progress), efSearch);
+            }
             for (int row = 0; row < index.size(); row++) {
                 builder.addGraphNode(row);
                 if ((row + 1) % 10_000 == 0) {
@@ -82,6 +89,36 @@ public final class DenseGraph {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // scorers over memory do not fail
         }
+    }
+
+    /**
+     * All rows inserted into the (empty) graph by {@code threads} workers; a daemon reports the graph's size every 5 s.
+     * The rows' scorers read the index only, so the workers share them.
+     */
+    private static OnHeapHnswGraph concurrently(OnHeapHnswGraph empty, RandomVectorScorerSupplier rows, int maxConn, int beamWidth,
+            int size, int threads, IntConsumer progress) throws IOException {
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(threads, daemon("hnsw-build"));
+        java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                daemon("hnsw-progress"));
+        try {
+            reporter.scheduleAtFixedRate(() -> progress.accept(empty.size()), 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+            org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder builder = new org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder(
+                    new org.apache.lucene.search.TaskExecutor(workers), threads, rows, maxConn, beamWidth, empty,
+                    new org.apache.lucene.util.FixedBitSet(Math.max(1, size)));
+            builder.build(size);
+            return builder.getCompletedGraph();
+        } finally {
+            reporter.shutdownNow();
+            workers.shutdownNow();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Lucene scores similarities that grow with closeness and are never negative: (1 + cosine) / 2 for unit vectors. */

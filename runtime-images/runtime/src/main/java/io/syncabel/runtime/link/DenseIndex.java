@@ -106,14 +106,16 @@ public final class DenseIndex {
 
     /**
      * The same rows with an HNSW graph built over them ({@link DenseGraph#build}): {@link #search} becomes approximate
-     * and sub-linear. {@code progress} receives the rows inserted so far, every 10,000.
+     * and sub-linear, built by {@code threads} threads (1: reproducible). {@code progress} receives the rows inserted so
+     * far, every 10,000.
      */
-    public DenseIndex withGraph(int maxConn, int beamWidth, int efSearch, long seed, java.util.function.IntConsumer progress) {
+    public DenseIndex withGraph(int maxConn, int beamWidth, int efSearch, long seed, int threads,
+            java.util.function.IntConsumer progress) {
         if (count == 0) {
             throw new IllegalArgumentException("an empty dense index has nothing to link in a graph");
         }
         return new DenseIndex(storage, dimension, count, halves, bytes, scales,
-                DenseGraph.build(withoutGraph(), maxConn, beamWidth, efSearch, seed, progress));
+                DenseGraph.build(withoutGraph(), maxConn, beamWidth, efSearch, seed, threads, progress));
     }
 
     /** The same rows without a graph: exact search. */

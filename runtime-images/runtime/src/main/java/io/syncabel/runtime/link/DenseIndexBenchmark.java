@@ -33,6 +33,7 @@ public final class DenseIndexBenchmark {
         int dimension = 384;
         int queries = 9;
         boolean graph = false;
+        int graphThreads = 1;
         Path like = null;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--graph")) {
@@ -49,6 +50,7 @@ public final class DenseIndexBenchmark {
                 case "--dim" -> dimension = Integer.parseInt(args[i + 1]);
                 case "--queries" -> queries = Integer.parseInt(args[i + 1]);
                 case "--like" -> like = Path.of(args[i + 1]);
+                case "--graph-threads" -> graphThreads = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -58,7 +60,7 @@ public final class DenseIndexBenchmark {
             try (var in = Files.newInputStream(like)) {
                 real = DenseRetriever.read(in, null, like.toString()).index();
             }
-            measureGraph(large, dimension, queries, nearCopies(real, large, 0.02f, 1), nearCopies(real, queries + 1, 0.02f, 2),
+            measureGraph(large, dimension, queries, graphThreads, nearCopies(real, large, 0.02f, 1), nearCopies(real, queries + 1, 0.02f, 2),
                     "like=" + like.getFileName());
             return;
         }
@@ -70,7 +72,7 @@ public final class DenseIndexBenchmark {
                 measure(names, dimension, storage, queries);
             }
             if (graph) {
-                measureGraph(names, dimension, queries);
+                measureGraph(names, dimension, queries, graphThreads);
             }
         }
     }
@@ -130,15 +132,16 @@ public final class DenseIndexBenchmark {
      * the timed queries. Uniform random vectors have no neighbourhood structure, the hardest case for a graph: real
      * embeddings are measured with `syncabel dense evaluate` (docs/benchmarks.md).
      */
-    static void measureGraph(int names, int dimension, int queries) {
-        measureGraph(names, dimension, queries, randomUnitVectors(names, dimension, 1), randomUnitVectors(queries + 1, dimension, 2),
+    static void measureGraph(int names, int dimension, int queries, int graphThreads) {
+        measureGraph(names, dimension, queries, graphThreads, randomUnitVectors(names, dimension, 1), randomUnitVectors(queries + 1, dimension, 2),
                 "vectors=random");
     }
 
-    static void measureGraph(int names, int dimension, int queries, List<float[]> vectors, List<float[]> qs, String source) {
+    static void measureGraph(int names, int dimension, int queries, int graphThreads, List<float[]> vectors, List<float[]> qs,
+            String source) {
         DenseIndex flat = DenseIndex.of(DenseIndex.Storage.FLOAT16, dimension, vectors);
         long t0 = System.nanoTime();
-        DenseIndex index = flat.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, n -> {
+        DenseIndex index = flat.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, graphThreads, n -> {
             if (n % 100_000 == 0) {
                 System.err.printf(Locale.ROOT, "graph: %,d/%,d rows (%.0f s)%n", n, names, (System.nanoTime() - t0) / 1e9);
             }
@@ -167,8 +170,8 @@ public final class DenseIndexBenchmark {
         }
         Arrays.sort(exact);
         System.out.printf(Locale.ROOT, "names=%d dim=%d %s storage=float16 index=hnsw m=%d ef_construction=%d ef_search=%d "
-                + "bytes_per_name=%.1f graph_build_s=%.1f query_ms=%.2f exact_query_ms=%.2f recall_at_10=%.3f%n",
-                names, dimension, source, DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH,
+                + "graph_threads=%d bytes_per_name=%.1f graph_build_s=%.1f query_ms=%.2f exact_query_ms=%.2f recall_at_10=%.3f%n",
+                names, dimension, source, DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, graphThreads,
                 index.bytesPerVector() + (double) index.graph().bytes() / names, buildS, single[single.length / 2],
                 exact[exact.length / 2], found / (10.0 * queries));
     }

@@ -91,11 +91,12 @@ public final class DenseRetriever {
     /**
      * The same retriever searching through an HNSW graph over its names ({@link DenseIndex#withGraph}, Lucene's
      * defaults), each search visiting at least {@code efSearch} candidates: approximate, sub-linear, for KBs of
-     * millions of names. {@code progress}: rows inserted, every 10,000.
+     * millions of names, built by {@code threads} threads (1: the same names give the same graph). {@code progress}:
+     * rows inserted, every 10,000.
      */
-    public DenseRetriever withGraph(int efSearch, long seed, java.util.function.IntConsumer progress) {
+    public DenseRetriever withGraph(int efSearch, long seed, int threads, java.util.function.IntConsumer progress) {
         return new DenseRetriever(embedder, rows, index.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, efSearch, seed,
-                progress), namedVectors);
+                threads, progress), namedVectors);
     }
 
     /** The same retriever scanning every name exactly (its graph, if any, dropped). */

@@ -141,6 +141,11 @@ class DenseCommandTest {
         assertThat(new FolderStore().manifest(again).orElseThrow().inputs()).contains(new Manifest.Input(flat, null));
         assertThat(Files.readAllBytes(dir.resolve("dense-again").resolve("dense.bin")))
                 .as("the same vectors and seed: the same graph").isEqualTo(Files.readAllBytes(dir.resolve("dense-hnsw").resolve("dense.bin")));
+        String threaded = "file:" + dir.resolve("dense-threaded") + "/";
+        assertThat(run("dense", "index", "--retriever", flat, "--graph-threads", "2", "--out", threaded)).as(err.toString()).isZero();
+        assertThat(summary()).containsEntry("index", "hnsw");
+        assertThat(run("dense", "index", "--retriever", flat, "--graph-threads", "0", "--out", threaded)).isEqualTo(2);
+        assertThat(err.toString()).contains("--graph-threads 0: expected 1 or more");
     }
 
     @Test

@@ -48,7 +48,7 @@ class DenseGraphTest {
         for (DenseIndex.Storage storage : DenseIndex.Storage.values()) {
             DenseIndex exact = DenseIndex.of(storage, DIM, rows);
             List<Integer> reported = new ArrayList<>();
-            DenseIndex graph = exact.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, reported::add);
+            DenseIndex graph = exact.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, 1, reported::add);
             assertThat(reported).as("progress every 10,000 rows: none below that").isEmpty();
             assertThat(graph.graph().size()).isEqualTo(rows.size());
 
@@ -81,12 +81,35 @@ class DenseGraphTest {
     }
 
     @Test
+    void aGraphBuiltByThreeThreadsFindsWhatTheExactScanFinds() {
+        List<float[]> rows = clustered(400, 10, 1);
+        DenseIndex exact = DenseIndex.of(DenseIndex.Storage.FLOAT16, DIM, rows);
+        DenseIndex graph = exact.withGraph(DenseGraph.MAX_CONN, DenseGraph.BEAM_WIDTH, DenseGraph.EF_SEARCH, 42, 3, n -> { });
+        assertThat(graph.graph().size()).as("every row inserted").isEqualTo(rows.size());
+        float[][] queries = clustered(400, 1, 2).stream().limit(200).toArray(float[][]::new);
+        DenseIndex.Hits[] approximate = graph.search(queries, 10);
+        DenseIndex.Hits[] truth = exact.search(queries, 10);
+        int found = 0;
+        for (int q = 0; q < queries.length; q++) {
+            int[] truthRows = truth[q].rows();
+            found += (int) Arrays.stream(approximate[q].rows()).filter(r -> Arrays.stream(truthRows).anyMatch(t -> t == r)).count();
+        }
+        assertThat(found / (10.0 * queries.length)).as("recall@10 against the exact scan").isGreaterThan(0.95);
+        int self = 0;
+        for (int r = 0; r < rows.size(); r += 7) {
+            self += graph.search(new float[][] {graph.vector(r)}, 1)[0].rows()[0] == r ? 1 : 0;
+        }
+        assertThat(self).as("a stored row is its own nearest neighbour").isGreaterThanOrEqualTo((rows.size() + 6) / 7 - 2);
+        assertThatThrownBy(() -> exact.withGraph(8, 50, 64, 7, 0, n -> { })).hasMessageContaining("a thread");
+    }
+
+    @Test
     void theGraphIsStoredWithTheIndexBuiltReproduciblyAndAnIndexWithoutOneIsWrittenAsBefore() throws IOException {
         List<float[]> rows = clustered(100, 8, 3);
         DenseIndex plain = DenseIndex.of(DenseIndex.Storage.INT8, DIM, rows);
-        DenseIndex graph = plain.withGraph(8, 50, 64, 7, n -> { });
+        DenseIndex graph = plain.withGraph(8, 50, 64, 7, 1, n -> { });
         byte[] written = bytes(graph);
-        assertThat(bytes(plain.withGraph(8, 50, 64, 7, n -> { }))).as("the same rows and seed give the same graph").isEqualTo(written);
+        assertThat(bytes(plain.withGraph(8, 50, 64, 7, 1, n -> { }))).as("the same rows and seed give the same graph").isEqualTo(written);
         assertThat(written.length - bytes(plain).length).isEqualTo(graph.graph().bytes() + 4L * (4 + 3 * graph.graph().levels() - 1));
 
         DenseIndex read = DenseIndex.read(new ByteArrayInputStream(written), "dense.bin");
