@@ -49,8 +49,8 @@ public class TrainingRunSpec extends JobStageSpec {
     @JsonPropertyDescription("How the best checkpoint is chosen on the dev split.")
     private DevSelection devSelection;
 
-    @JsonPropertyDescription("Language of the corpora: en, fr or es (default en). It picks the target verb (is, est, es) and, "
-            + "for an mBART checkpoint (model.pretrained), the language code its sources and targets carry (en_XX, fr_XX, es_XX).")
+    @JsonPropertyDescription("Language of the corpora: en, fr or es (default en), recorded with the model. For an mBART "
+            + "checkpoint (model.pretrained) it is the language code its sources and targets carry (en_XX, fr_XX, es_XX).")
     private SyntheticDatasetSpec.Language language;
 
     @Data

@@ -181,8 +181,8 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             description = "SapBERT updates of the dense retriever (default ${DEFAULT-VALUE}; 0: as it is).")
     int denseSteps;
 
-    @Option(names = "--language", paramLabel = "en|fr|es", description = "Language of the corpora (spec.language; default en): "
-            + "the target verb, and for an mBART checkpoint the language code of its sources and targets.")
+    @Option(names = "--language", paramLabel = "en|fr|es", description = "Language of the corpora (spec.language; default en), "
+            + "recorded with the model; for an mBART checkpoint the language code of its sources and targets.")
     String language;
 
     @Override
