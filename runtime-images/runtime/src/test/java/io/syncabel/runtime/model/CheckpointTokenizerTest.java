@@ -177,6 +177,17 @@ class CheckpointTokenizerTest {
             assertThat(tokenizer.encode("breast cancer")).containsExactly(english.encode("breast cancer"));
         }
         assertThat(config.has("forced_bos_token_id")).as("the checkpoint's own config is left alone").isFalse();
+        // newer tokenizer.json files nest the template in a Sequence of post-processors
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode nested = (ObjectNode) mapper.readTree(json);
+        ObjectNode sequence = mapper.createObjectNode().put("type", "Sequence");
+        sequence.putArray("processors").add(nested.remove("post_processor"));
+        nested.set("post_processor", sequence);
+        byte[] nestedFrench = bart.localise(config, mapper.writeValueAsBytes(nested), "fr", "ckpt").tokenizerJson();
+        try (Tokenizer tokenizer = Tokenizer.load(nestedFrench, "fr", 1, 2, 2)) {
+            int fr = french.config().path("forced_bos_token_id").asInt();
+            assertThat(tokenizer.sourceTemplate()).isEqualTo(new Tokenizer.SourceTemplate(new int[] {fr}, new int[] {2}));
+        }
         // mBART-cc25 starts its decoder with the language code itself (en_XX, the id after fr_XX's here)
         int fr = french.config().path("forced_bos_token_id").asInt();
         ObjectNode cc25 = config.deepCopy().put("decoder_start_token_id", fr + 1);

@@ -96,28 +96,39 @@ public final class BartFamily implements GeneratorFamily {
             localConfig.put("forced_bos_token_id", id); // mBART-50: </s>, then the target language
         }
         com.fasterxml.jackson.databind.node.ObjectNode localTokenizer = tokenizer.deepCopy();
-        JsonNode post = localTokenizer.path("post_processor");
-        if (post.path("type").asText().equals("TemplateProcessing")) {
-            for (String kind : java.util.List.of("single", "pair")) {
-                for (JsonNode piece : post.path(kind)) {
-                    JsonNode special = piece.path("SpecialToken");
-                    if (special.isObject() && codes.containsKey(special.path("id").asText())) {
-                        ((com.fasterxml.jackson.databind.node.ObjectNode) special).put("id", code);
-                    }
-                }
-            }
-            if (post.path("special_tokens").isObject()) {
-                com.fasterxml.jackson.databind.node.ObjectNode specials = (com.fasterxml.jackson.databind.node.ObjectNode) post.path("special_tokens");
-                boolean had = specials.properties().stream().anyMatch(e -> codes.containsKey(e.getKey()));
-                specials.remove(codes.keySet());
-                if (had) {
-                    com.fasterxml.jackson.databind.node.ObjectNode entry = specials.putObject(code).put("id", code);
-                    entry.putArray("ids").add(id);
-                    entry.putArray("tokens").add(code);
+        speakLanguage(localTokenizer.path("post_processor"), codes, code, id);
+        return new Localised(localConfig, mapper.writeValueAsBytes(localTokenizer), code);
+    }
+
+    /**
+     * The post-processor's template (TemplateProcessing, also inside a Sequence of processors) with {@code code} wherever
+     * it had a language code.
+     */
+    private static void speakLanguage(JsonNode post, java.util.Map<String, Integer> codes, String code, int id) {
+        for (JsonNode inner : post.path("processors")) {
+            speakLanguage(inner, codes, code, id);
+        }
+        if (!post.path("type").asText().equals("TemplateProcessing")) {
+            return;
+        }
+        for (String kind : java.util.List.of("single", "pair")) {
+            for (JsonNode piece : post.path(kind)) {
+                JsonNode special = piece.path("SpecialToken");
+                if (special.isObject() && codes.containsKey(special.path("id").asText())) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) special).put("id", code);
                 }
             }
         }
-        return new Localised(localConfig, mapper.writeValueAsBytes(localTokenizer), code);
+        if (post.path("special_tokens").isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode specials = (com.fasterxml.jackson.databind.node.ObjectNode) post.path("special_tokens");
+            boolean had = specials.properties().stream().anyMatch(e -> codes.containsKey(e.getKey()));
+            specials.remove(codes.keySet());
+            if (had) {
+                com.fasterxml.jackson.databind.node.ObjectNode entry = specials.putObject(code).put("id", code);
+                entry.putArray("ids").add(id);
+                entry.putArray("tokens").add(code);
+            }
+        }
     }
 
     @Override
