@@ -101,12 +101,8 @@ final class DenseCommand {
                         + "or hnsw (an HNSW graph over the names: approximate and sub-linear; docs/model.md, \"HNSW graphs for large KBs\").")
         String index;
 
-        @Option(names = "--ef-search", defaultValue = "" + DenseGraph.EF_SEARCH, paramLabel = "N",
-                description = "With --index hnsw: candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
-        int efSearch;
-
-        @Option(names = "--graph-threads", defaultValue = "1", paramLabel = "N", description = GRAPH_THREADS)
-        int graphThreads;
+        @Mixin
+        GraphOptions graph = new GraphOptions();
 
         @Option(names = "--seed", defaultValue = "42")
         long seed;
@@ -144,9 +140,9 @@ final class DenseCommand {
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));
             train.forEach(p -> inputs.add(new Manifest.Input("file:" + p.toAbsolutePath(), null)));
-            checkGraph(efSearch, graphThreads);
+            graph.check();
             Map<String, Object> summary = trainAndPublish(checkpoint, knowledgeBase, items, settings, store,
-                    index, efSearch, graphThreads, maxLength, inputs, Uris.prefix(out), err);
+                    index, graph.efSearch, graph.threads, maxLength, inputs, Uris.prefix(out), err);
             Summary.emit(spec.commandLine().getOut(), summary);
             return 0;
         }
@@ -291,12 +287,8 @@ final class DenseCommand {
                 description = "hnsw (default) or flat (drop the graph: exact search again).")
         String index;
 
-        @Option(names = "--ef-search", defaultValue = "" + DenseGraph.EF_SEARCH, paramLabel = "N",
-                description = "Candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
-        int efSearch;
-
-        @Option(names = "--graph-threads", defaultValue = "1", paramLabel = "N", description = GRAPH_THREADS)
-        int graphThreads;
+        @Mixin
+        GraphOptions graph = new GraphOptions();
 
         @Option(names = "--seed", defaultValue = "42")
         long seed;
@@ -310,7 +302,7 @@ final class DenseCommand {
             if (!index.equals("flat") && !index.equals("hnsw")) {
                 throw new UserError("--index " + index + ": use flat or hnsw");
             }
-            checkGraph(efSearch, graphThreads);
+            graph.check();
             String from = Uris.prefix(retriever);
             String to = Uris.prefix(out);
             long start = System.nanoTime();
@@ -321,7 +313,7 @@ final class DenseCommand {
                     indexed = source.withoutGraph();
                 } else {
                     int total = source.rows().size();
-                    indexed = source.withGraph(efSearch, seed, graphThreads, n -> {
+                    indexed = source.withGraph(graph.efSearch, seed, graph.threads, n -> {
                         err.printf("dense index: HNSW graph %,d/%,d names (%.1f min)%n", n, total, (System.nanoTime() - start) / 6e10);
                         err.flush();
                     });
@@ -329,7 +321,7 @@ final class DenseCommand {
                 Map<String, Object> summary = new LinkedHashMap<>(artifact.manifest().counts());
                 summary.put("index", index);
                 if (indexed.index().graph() != null) {
-                    summary.put("efSearch", efSearch);
+                    summary.put("efSearch", graph.efSearch);
                 }
                 summary.put("bytesPerName", bytesPerName(indexed));
                 summary.put("indexMinutes", Math.round((System.nanoTime() - start) / 6e9) / 10.0);
@@ -351,16 +343,24 @@ final class DenseCommand {
     static final int GRAPH_FROM_NAMES = 500_000;
 
     /** Whether a retriever of {@code names} names gets a graph under {@code --index} (auto, flat or hnsw). */
-    static final String GRAPH_THREADS = "Threads that build an HNSW graph (default ${DEFAULT-VALUE}: seeded, the same names give the "
-            + "same graph; more build it faster, as Lucene merges segments, and the graph then depends on their timing).";
+    /** The HNSW graph's options of `dense train` and `dense index`. */
+    static final class GraphOptions {
+        @Option(names = "--ef-search", defaultValue = "" + DenseGraph.EF_SEARCH, paramLabel = "N",
+                description = "With --index hnsw: candidates a search visits at least, stored with the graph (default ${DEFAULT-VALUE}).")
+        int efSearch;
 
-    /** The graph flags both commands share. */
-    static void checkGraph(int efSearch, int graphThreads) {
-        if (efSearch < 1) {
-            throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
-        }
-        if (graphThreads < 1) {
-            throw new UserError("--graph-threads " + graphThreads + ": expected 1 or more");
+        @Option(names = "--graph-threads", defaultValue = "1", paramLabel = "N",
+                description = "Threads that build an HNSW graph (default ${DEFAULT-VALUE}: seeded, the same names give the same graph; "
+                        + "more build it faster, as Lucene merges segments, and the graph then depends on their timing).")
+        int threads;
+
+        void check() {
+            if (efSearch < 1) {
+                throw new UserError("--ef-search " + efSearch + ": expected 1 or more");
+            }
+            if (threads < 1) {
+                throw new UserError("--graph-threads " + threads + ": expected 1 or more");
+            }
         }
     }
 
