@@ -399,19 +399,18 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             if (!(checkpointMinutes >= 0)) {
                 throw new UserError("--checkpoint-minutes " + checkpointMinutes + ": expected 0 or more");
             }
-            io.syncabel.runtime.model.GeneratorFamily.Localised localised = null;
+            io.syncabel.runtime.model.GeneratorFamily.Localised localised = generatorFamily == null ? null
+                    : generatorFamily.localise(checkpoint.config(), Files.readAllBytes(checkpoint.tokenizerFile()), language, checkpoint.uri());
             LinkerTraining training = new LinkerTraining(knowledgeBase, settings, options, err)
                     .checkpointInterval(java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)));
             if (generatorFamily != null) {
                 io.syncabel.runtime.model.GeneratorFamily family = generatorFamily;
                 io.syncabel.runtime.model.pretrained.HfCheckpoint from = checkpoint;
-                localised = family.localise(from.config(), Files.readAllBytes(from.tokenizerFile()), language, from.uri());
-                io.syncabel.runtime.model.GeneratorFamily.Localised local = localised;
                 err.printf("train: the generator is the %s checkpoint %s, fine-tuned with its own tokenizer%s%n", family.name(), from.uri(),
-                        local.languageCode() == null ? "" : ", language code " + local.languageCode() + " (source and target)");
-                training.pretrained(new LinkerTraining.Pretrained(family, local.config(), local.tokenizerJson(), () -> {
+                        localised.languageCode() == null ? "" : ", language code " + localised.languageCode() + " (source and target)");
+                training.pretrained(new LinkerTraining.Pretrained(family, localised.config(), localised.tokenizerJson(), () -> {
                     try {
-                        return family.openCheckpoint(local.config(), from.dir());
+                        return family.openCheckpoint(localised.config(), from.dir());
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }

@@ -422,19 +422,9 @@ public final class BartBlock extends AbstractBlock {
         loaded = true;
     }
 
-    /** The loaded (or fine-tuned) weights under their checkpoint names, in checkpoint order: what {@link #load} reads back. */
-    public Map<String, HfTensor> tensors() {
-        if (!loaded) {
-            throw new IllegalStateException("BART block not loaded");
-        }
-        Map<String, HfTensor> out = new LinkedHashMap<>();
-        slots.forEach((name, slot) -> out.put(name, new HfTensor(name, slot.shape().getShape(),
-                slot.parameter().getArray().toFloatArray())));
-        return out;
-    }
-
     /**
-     * {@link #tensors()} for writing ({@link Safetensors#write(java.util.List, java.io.OutputStream)}): each tensor's values copied off the
+     * The loaded (or fine-tuned) weights under their checkpoint names, in checkpoint order (what {@link #load} reads
+     * back), for {@link Safetensors#write(java.util.List, java.io.OutputStream)}: each tensor's values copied off the
      * network only when its turn comes, so saving holds one tensor on the heap at a time, not the whole network.
      */
     public List<Safetensors.Pending> pendingTensors() {

@@ -71,8 +71,7 @@ public final class BartFamily implements GeneratorFamily {
      */
     @Override
     public Localised localise(JsonNode config, byte[] tokenizerJson, String language, String source) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        JsonNode tokenizer = mapper.readTree(tokenizerJson);
+        JsonNode tokenizer = io.syncabel.runtime.Json.MAPPER.readTree(tokenizerJson);
         java.util.Map<String, Integer> codes = new java.util.LinkedHashMap<>();
         for (JsonNode t : tokenizer.path("added_tokens")) {
             String content = t.path("content").asText();
@@ -95,9 +94,8 @@ public final class BartFamily implements GeneratorFamily {
         } else {
             localConfig.put("forced_bos_token_id", id); // mBART-50: </s>, then the target language
         }
-        com.fasterxml.jackson.databind.node.ObjectNode localTokenizer = tokenizer.deepCopy();
-        speakLanguage(localTokenizer.path("post_processor"), codes, code, id);
-        return new Localised(localConfig, mapper.writeValueAsBytes(localTokenizer), code);
+        speakLanguage(tokenizer.path("post_processor"), codes, code, id); // a tree of our own: rewritten in place
+        return new Localised(localConfig, io.syncabel.runtime.Json.MAPPER.writeValueAsBytes(tokenizer), code);
     }
 
     /**
