@@ -122,7 +122,9 @@ build() { # IMAGE DOCKERFILE NAME BUILD-ARGS PATH...: PATHs (under the repositor
 }
 # FLAVOR given although it is the default: buildah 1.28 follows `FROM ${FLAVOR}` to the cpu stage only for a build
 # argument of its command line, and otherwise skips that stage as unused ("cpu: image not known").
-build "$image" runtime-images/Dockerfile runtime "--build-arg FLAVOR=cpu" "$jar" runtime-images/runtime/target/lib
+tools/fetch-model.sh .syncabel/models/all-minilm-l6-v2 # the build stage's default dense encoder (Maven Central)
+build "$image" runtime-images/Dockerfile runtime "--build-arg FLAVOR=cpu" "$jar" runtime-images/runtime/target/lib \
+  .syncabel/models/all-minilm-l6-v2
 [ -z "$operator_image" ] || build "$operator_image" operator/controller/Dockerfile operator "" "$operator_app"
 
 if [ -n "${OCI_ARCHIVE:-}" ]; then

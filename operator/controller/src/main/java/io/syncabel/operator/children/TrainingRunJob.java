@@ -20,13 +20,16 @@ public final class TrainingRunJob {
     }
 
     /**
-     * {@code train}, and the pretrained checkpoints (spec.model.pretrained, spec.model.densePretrained) as the flags the
-     * runtime takes.
+     * {@code train}, and the pretrained checkpoints (spec.model.pretrained, spec.model.densePretrained) and spec.model.dense
+     * as the flags the runtime takes.
      */
     static List<String> args(TrainingRun tr) {
         List<String> args = new ArrayList<>(List.of("train"));
         pretrained(tr).ifPresent(p -> add(args, "--pretrained", p));
         densePretrained(tr).ifPresent(p -> add(args, "--dense-pretrained", p));
+        if (Boolean.FALSE.equals(Optional.ofNullable(tr.getSpec().getModel()).map(TrainingRunSpec.ModelSpec::getDense).orElse(null))) {
+            args.add("--no-dense"); // else the image's default encoder trains one
+        }
         return args;
     }
 

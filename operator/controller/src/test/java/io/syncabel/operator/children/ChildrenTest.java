@@ -332,6 +332,16 @@ class ChildrenTest {
         assertThat(TrainingRunJob.desired(SETTINGS, tr, run).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .containsExactly("train", "--pretrained", "s3://models/biobart/", "--dense-pretrained", "s3://models/sapbert/",
                         "--dense-pretrained-digest", digest);
+
+        // spec.model.dense: false trains no dense retriever, not even from the image's default encoder; true is the default
+        TrainingRunSpec.ModelSpec noDense = new TrainingRunSpec.ModelSpec();
+        noDense.setDense(false);
+        tr.getSpec().setModel(noDense);
+        assertThat(TrainingRunJob.desired(SETTINGS, tr, run).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("train", "--no-dense");
+        noDense.setDense(true);
+        assertThat(TrainingRunJob.desired(SETTINGS, tr, run).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("train");
     }
 
     @Test

@@ -65,9 +65,9 @@ final class DenseCommand {
         @Option(names = "--format", paramLabel = "FORMAT", description = "pubtator, brat or jsonl (default: from the file name).")
         String format;
 
-        @Option(names = "--steps", defaultValue = "1000", paramLabel = "N",
-                description = "Optimiser updates (default ${DEFAULT-VALUE}; 0: index with the pretrained encoder as it is).")
-        int steps;
+        @Option(names = "--steps", paramLabel = "N", description = "Optimiser updates (default: three passes over the KB's "
+                + "concepts, at most 1000; 0: index with the pretrained encoder as it is).")
+        Integer steps;
 
         @Option(names = "--concepts-per-batch", defaultValue = "32", paramLabel = "C", description = "default ${DEFAULT-VALUE}")
         int conceptsPerBatch;
@@ -116,7 +116,7 @@ final class DenseCommand {
         @Override
         public Integer call() throws IOException {
             PrintWriter err = spec.commandLine().getErr();
-            if (steps < 0 || maxLength < 4) {
+            if (steps != null && steps < 0 || maxLength < 4) {
                 throw new UserError("--steps must be >= 0 and --max-length >= 4");
             }
             if (mentionShare < 0 || mentionShare > 1 || hardNegatives < 0) {
@@ -135,7 +135,8 @@ final class DenseCommand {
             for (Path p : train) {
                 items.addAll(CorpusLinking.read(p, format, knowledgeBase, language, true, unknownCodes.problems(false)));
             }
-            SapBertTraining.Settings settings = steps == 0 ? null : new SapBertTraining.Settings(steps, conceptsPerBatch,
+            int updates = steps != null ? steps : SapBertTraining.defaultSteps(knowledgeBase.concepts().size(), conceptsPerBatch);
+            SapBertTraining.Settings settings = updates == 0 ? null : new SapBertTraining.Settings(updates, conceptsPerBatch,
                     namesPerConcept, lr, 0.01f, 0.1f, 1f, seed, mentionShare, hardNegatives);
             List<Manifest.Input> inputs = new ArrayList<>();
             inputs.add(new Manifest.Input(kbUri, null));

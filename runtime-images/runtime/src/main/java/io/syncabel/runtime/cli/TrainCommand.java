@@ -65,6 +65,9 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             description = "A TrainingRun manifest; relative file: URIs resolve against its folder.")
     Path manifest;
 
+    /** The BERT-family checkpoint the dense retriever starts from when no run names one (the runtime image sets it). */
+    static final String DEFAULT_DENSE_ENCODER = "SYNCABEL_DENSE_ENCODER";
+
     @Option(names = "--kb", paramLabel = "URI", description = "Knowledge-base artifact; default SYNCABEL_INPUT_KNOWLEDGE_BASE.")
     String kb;
 
@@ -169,17 +172,23 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
     String pretrainedDigest;
 
     @Option(names = "--dense-pretrained", paramLabel = "URI", description = "A pretrained BERT-family checkpoint the dense "
-            + "retriever is fine-tuned from when --pretrained is a BART generator (spec.model.densePretrained.uri): one run "
-            + "then trains both, and the re-ranker learns from both. Not with a BERT-family --pretrained (the dense encoder already).")
+            + "retriever is fine-tuned from beside the generator (the project's own or a BART --pretrained; "
+            + "spec.model.densePretrained.uri): one run then trains both, and the re-ranker learns from both. Default: "
+            + "SYNCABEL_DENSE_ENCODER, the encoder the runtime image carries. Not with a BERT-family --pretrained (the dense "
+            + "encoder already).")
     String densePretrained;
 
     @Option(names = "--dense-pretrained-digest", paramLabel = "sha256:HEX",
             description = "Refuse the dense checkpoint unless its digest is this one (spec.model.densePretrained.digest).")
     String densePretrainedDigest;
 
-    @Option(names = "--dense-steps", defaultValue = "1000", paramLabel = "N",
-            description = "SapBERT updates of the dense retriever (default ${DEFAULT-VALUE}; 0: as it is).")
-    int denseSteps;
+    @Option(names = "--no-dense", description = "Train no dense retriever, not even from the runtime's default encoder "
+            + "(SYNCABEL_DENSE_ENCODER; spec.model.dense: false). Not with --dense-pretrained or a BERT-family --pretrained.")
+    boolean noDense;
+
+    @Option(names = "--dense-steps", paramLabel = "N", description = "SapBERT updates of the dense retriever (default: three "
+            + "passes over the KB's concepts, at most 1000; 0: as it is).")
+    Integer denseSteps;
 
     @Option(names = "--language", paramLabel = "en|fr|es", description = "Language of the corpora (spec.language; default en), "
             + "recorded with the model; for an mBART checkpoint the language code of its sources and targets.")
@@ -250,6 +259,21 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
         TrainingRunSpec.Hyperparameters h = run == null ? null : run.getHyperparameters();
         TrainingRunSpec.DevSelection d = run == null ? null : run.getDevSelection();
         TrainingRunSpec.Mixing mix = run == null ? null : run.getMixing();
+        // pretrained checkpoints: flag, else manifest (a digest only ever checks the URI it was given with)
+        String thePretrained = pretrained;
+        String thePretrainedDigest = pretrainedDigest;
+        if (thePretrained == null && m != null && m.getPretrained() != null) {
+            thePretrained = m.getPretrained().getUri();
+            thePretrainedDigest = pretrainedDigest != null ? pretrainedDigest : m.getPretrained().getDigest();
+        }
+        String theDensePretrained = densePretrained;
+        String theDensePretrainedDigest = densePretrainedDigest;
+        if (theDensePretrained == null && m != null && m.getDensePretrained() != null) {
+            theDensePretrained = m.getDensePretrained().getUri();
+            theDensePretrainedDigest = densePretrainedDigest != null ? densePretrainedDigest : m.getDensePretrained().getDigest();
+        }
+        boolean trainDense = !noDense && !(m != null && Boolean.FALSE.equals(m.getDense()));
+        String noDenseSource = noDense ? "--no-dense" : "field spec.model.dense: false";
         if (d != null && d.getMetric() == TrainingRunSpec.DevMetric.LOSS) {
             throw new UserError("field spec.devSelection.metric: loss is not supported by this runtime (dev Recall@1 picks "
                     + "the checkpoint); leave it out or use recall-at-1");
@@ -340,13 +364,13 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             io.syncabel.runtime.model.pretrained.HfCheckpoint checkpoint = null;
             // a BART-family checkpoint becomes the generator; any other (BERT-family) the dense retriever
             io.syncabel.runtime.model.GeneratorFamily generatorFamily = null;
-            if (pretrained != null) {
-                if (denseSteps < 0) {
+            if (thePretrained != null) {
+                if (denseSteps != null && denseSteps < 0) {
                     throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
                 }
-                String checkpointUri = Uris.prefix(pretrained);
-                checkpoint = pretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri)
-                        : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri, pretrainedDigest);
+                String checkpointUri = Uris.prefix(thePretrained);
+                checkpoint = thePretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri)
+                        : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri, thePretrainedDigest);
                 inputs.add(new Manifest.Input(checkpointUri, checkpoint.digest()));
                 generatorFamily = generatorFamily(checkpoint);
                 List<String> shaping = generatorFamily == null ? List.of() : shapingSettings(m);
@@ -355,29 +379,57 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                             + " is a " + checkpoint.config().path("model_type").asText()
                             + " checkpoint whose config.json fixes the generator's shape and whose tokenizer.json its vocabulary");
                 }
-            } else if (pretrainedDigest != null) {
+            } else if (thePretrainedDigest != null) {
                 throw new UserError("--pretrained-digest needs --pretrained URI");
             }
             // the encoder the dense retriever starts from: a BERT-family --pretrained, or --dense-pretrained beside a generator
             io.syncabel.runtime.model.pretrained.HfCheckpoint denseCheckpoint = generatorFamily == null ? checkpoint : null;
-            if (densePretrained != null) {
+            boolean defaultEncoder = false;
+            if (!trainDense) {
                 if (denseCheckpoint != null) {
-                    throw new UserError("--dense-pretrained " + densePretrained + ": --pretrained " + pretrained + " is a "
+                    throw new UserError(noDenseSource + ": --pretrained " + thePretrained + " is a "
+                            + checkpoint.config().path("model_type").asText("BERT-family")
+                            + " checkpoint, which becomes the dense retriever; leave out one of them");
+                }
+                if (theDensePretrained != null) {
+                    throw new UserError(noDenseSource + ": --dense-pretrained " + theDensePretrained
+                            + " names the dense retriever's encoder; leave out one of them");
+                }
+            } else if (denseCheckpoint == null && theDensePretrained == null) {
+                // the image carries an encoder (all-MiniLM-L6-v2) and names it: the dense retriever is on by default
+                String fallback = env.get(DEFAULT_DENSE_ENCODER);
+                if (fallback != null && !fallback.isBlank()) {
+                    theDensePretrained = fallback.strip();
+                    defaultEncoder = true;
+                    err.println("train: the dense retriever is fine-tuned from the runtime's default encoder " + theDensePretrained
+                            + " (" + DEFAULT_DENSE_ENCODER + "; --no-dense or spec.model.dense: false trains none)");
+                } else {
+                    err.println("train: no dense retriever (give --dense-pretrained URI or set " + DEFAULT_DENSE_ENCODER
+                            + "; the runtime image carries all-MiniLM-L6-v2, tools/fetch-model.sh fetches it)");
+                }
+            }
+            if (theDensePretrained != null) {
+                if (denseCheckpoint != null) {
+                    throw new UserError("--dense-pretrained " + theDensePretrained + ": --pretrained " + thePretrained + " is a "
                             + checkpoint.config().path("model_type").asText("BERT-family")
                             + " checkpoint, already the dense retriever's encoder; give one of them");
                 }
-                if (denseSteps < 0) {
+                if (denseSteps != null && denseSteps < 0) {
                     throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
                 }
-                String denseUri = Uris.prefix(densePretrained);
-                denseCheckpoint = densePretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri)
-                        : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri, densePretrainedDigest);
+                String denseUri = Uris.prefix(theDensePretrained);
+                try {
+                    denseCheckpoint = theDensePretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri)
+                            : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri, theDensePretrainedDigest);
+                } catch (UserError e) {
+                    throw defaultEncoder ? new UserError(DEFAULT_DENSE_ENCODER + "=" + theDensePretrained + ": " + e.getMessage(), e) : e;
+                }
                 if (generatorFamily(denseCheckpoint) != null) {
                     throw new UserError("--dense-pretrained " + denseUri + " is a " + denseCheckpoint.config().path("model_type").asText()
                             + " checkpoint, a generator, not a sentence encoder: give a BERT-family one (SapBERT, PubMedBERT, MiniLM)");
                 }
                 inputs.add(new Manifest.Input(denseUri, denseCheckpoint.digest()));
-            } else if (densePretrainedDigest != null) {
+            } else if (theDensePretrainedDigest != null) {
                 throw new UserError("--dense-pretrained-digest needs --dense-pretrained URI");
             }
             if (syntheticUris.isEmpty()) {
@@ -464,8 +516,10 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     denseSummary = Map.of("minutes", 0.0);
                 } else {
                     // the training mentions only: the held-out dev mentions stay unseen for the re-ranker's model layer
-                    denseSummary = DenseCommand.trainAndPublish(denseCheckpoint, knowledgeBase, trainItems, denseSteps == 0 ? null
-                            : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(denseSteps)
+                    int updates = denseSteps != null ? denseSteps : io.syncabel.runtime.model.pretrained.SapBertTraining.defaultSteps(
+                            knowledgeBase.concepts().size(), io.syncabel.runtime.model.pretrained.SapBertTraining.CONCEPTS_PER_BATCH);
+                    denseSummary = DenseCommand.trainAndPublish(denseCheckpoint, knowledgeBase, trainItems, updates == 0 ? null
+                            : io.syncabel.runtime.model.pretrained.SapBertTraining.Settings.defaults(updates)
                                     .withSeed(settings.seed()),
                             io.syncabel.runtime.link.DenseIndex.Storage.FLOAT16, "auto", io.syncabel.runtime.link.DenseGraph.EF_SEARCH, 1, 32, List.of(new Manifest.Input(kbUri, null)),
                             densePrefix, err);

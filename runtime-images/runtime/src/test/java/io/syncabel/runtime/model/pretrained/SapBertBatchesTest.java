@@ -77,6 +77,14 @@ class SapBertBatchesTest {
     }
 
     @Test
+    void aDefaultRunIsThreePassesOverTheKbsConceptsAndAtMostAThousandUpdates() {
+        assertThat(SapBertTraining.defaultSteps(11_915, 32)).as("MEDIC").isEqualTo(1000);
+        assertThat(SapBertTraining.defaultSteps(500, 32)).isEqualTo(47);
+        assertThat(SapBertTraining.defaultSteps(500, 64)).isEqualTo(24);
+        assertThat(SapBertTraining.defaultSteps(6, 32)).isEqualTo(1);
+    }
+
+    @Test
     void theSameSeedGivesTheSameBatches() {
         SapBertBatches a = new SapBertBatches(pairs(), settings(0.5f, 1), SapBertBatchesTest::nearest);
         SapBertBatches b = new SapBertBatches(pairs(), settings(0.5f, 1), SapBertBatchesTest::nearest);
