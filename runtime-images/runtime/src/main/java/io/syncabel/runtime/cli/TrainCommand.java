@@ -395,7 +395,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     throw new UserError(noDenseSource + ": --dense-pretrained " + theDensePretrained
                             + " names the dense retriever's encoder; leave out one of them");
                 }
-            } else if (denseCheckpoint == null && theDensePretrained == null) {
+            } else if (denseCheckpoint == null && theDensePretrained == null && theDensePretrainedDigest == null) {
                 // the image carries an encoder (all-MiniLM-L6-v2) and names it: the dense retriever is on by default
                 String fallback = env.get(DEFAULT_DENSE_ENCODER);
                 if (fallback != null && !fallback.isBlank()) {

@@ -114,11 +114,17 @@ class DefaultDenseEncoderTest {
         assertThat(bert.err()).contains("field spec.model.dense: false: --pretrained " + minilm + " is a bert checkpoint, "
                 + "which becomes the dense retriever");
 
+        // a digest checks the URI it comes with, never the runtime's default encoder
+        Result digestAlone = train(Map.of("SYNCABEL_DENSE_ENCODER", minilm), "digest-alone", "--dense-pretrained-digest",
+                "sha256:" + "0".repeat(64));
+        assertThat(digestAlone.exit()).isEqualTo(2);
+        assertThat(digestAlone.err()).contains("--dense-pretrained-digest needs --dense-pretrained URI");
+
         Result missing = train(Map.of("SYNCABEL_DENSE_ENCODER", "file:" + dir.resolve("nowhere") + "/"), "missing");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("SYNCABEL_DENSE_ENCODER=file:" + dir.resolve("nowhere") + "/: ")
                 .contains("no such checkpoint folder");
-        assertThat(List.of("both", "bert", "missing")).allSatisfy(name -> assertThat(dir.resolve(name)).doesNotExist());
+        assertThat(List.of("both", "bert", "digest-alone", "missing")).allSatisfy(name -> assertThat(dir.resolve(name)).doesNotExist());
     }
 
     @Test
