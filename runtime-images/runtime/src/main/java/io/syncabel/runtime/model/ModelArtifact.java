@@ -190,7 +190,7 @@ public final class ModelArtifact implements AutoCloseable {
         }
         Set<String> seen = readSeenCodes(store, prefix);
         GeneratorFamily family = info.generator() == null ? null : GeneratorFamily.named(info.generator());
-        String weightsFile = family == null ? Info.OWN_WEIGHTS : family.weightsFile();
+        String weightsFile = info.weightsFile();
         byte[] tokenizerJson;
         try (InputStream in = store.openVerified(prefix, "tokenizer.json")) {
             tokenizerJson = in.readAllBytes();
