@@ -106,7 +106,8 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
 
     @Option(names = "--dense", paramLabel = "URI", description = "A dense retriever (`syncabel dense train`): its top K "
             + "concepts join the TF-IDF candidates and its cosine feeds the re-ranker, which must have been fitted with it "
-            + "(`syncabel rerank --dense URI`). Default: the one the model was trained with (`train --pretrained`), if any.")
+            + "(`syncabel rerank --dense URI`). Default: the one the model was trained with (model.json's denseUri), if any, "
+            + "unless a --reranker FILE was fitted without one.")
     String dense;
 
     @Option(names = "--without-model", description = "With a re-ranker: rank by its model-free layer only, the model "
@@ -124,6 +125,14 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
         }
         String modelUri = Uris.prefix(model);
         if (!marked.isEmpty()) {
+            // marked sentences are linked as `serve` links them; these flags would otherwise be silently ignored
+            for (String corpusOnly : List.of("--out", "--reranker", "--dictionary-corpus", "--candidates",
+                    "--fusion", "--fusion-weight", "--fusion-method", "--fusion-gate", "--corpus-format")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(corpusOnly)) {
+                    throw new UserError(corpusOnly + " applies to --corpus linking; marked sentences are linked as the model is "
+                            + "served (its training mentions, re-ranker and dense retriever)");
+                }
+            }
             return linkSentences(modelUri);
         }
         HybridLinking.Fusion fused = null;
@@ -147,13 +156,7 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
             List<CorpusExamples.Item> items = CorpusLinking.read(corpus, format, knowledgeBase, language, !noAbbreviations, problems);
             unknownCodes.report(problems, "link", err);
             CorpusLinking.Settings settings = settings(artifact, knowledgeBase, language, fused);
-            if (settings.candidates() > 0 && (dense != null || reranker == null)) {
-                // a re-ranker file of the user's own was fitted without the model's dense retriever unless --dense says so
-                ModelDense.attach(artifact, dense);
-                settings = artifact.dense() == null ? settings : settings.withDense(artifact.dense());
-            } else if (dense != null) {
-                throw new UserError("--dense needs retrieval candidates: a re-ranker or --candidates K");
-            }
+            settings = withDense(artifact, settings);
             CorpusLinking.Result result = CorpusLinking.write(items, CorpusLinking.model(artifact.linker(modelUri), knowledgeBase,
                     settings), knowledgeBase, artifact.seenCodes(), settings.dictionary(), out, err);
             Map<String, Object> summary = new LinkedHashMap<>();
@@ -164,6 +167,36 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
             Summary.emit(spec.commandLine().getOut(), summary);
         }
         return 0;
+    }
+
+    /**
+     * Attaches the dense retriever the settings need. A re-ranker file of the user's own says whether it was fitted
+     * with one ({@link io.syncabel.runtime.link.Reranker#usesDense()}): if so, --dense or else the model's own; if not,
+     * none, and a --dense beside it is refused rather than ignored. Otherwise (the model's own re-ranker, or plain
+     * retrieval candidates) --dense or the model's own joins retrieval.
+     */
+    private CorpusLinking.Settings withDense(ModelArtifact artifact, CorpusLinking.Settings settings) throws IOException {
+        if (settings.candidates() <= 0) {
+            if (dense != null) {
+                throw new UserError("--dense needs retrieval candidates: a re-ranker or --candidates K");
+            }
+            return settings;
+        }
+        if (reranker != null && !settings.reranker().usesDense()) {
+            if (dense != null) {
+                throw new UserError("--reranker " + reranker + " was fitted without a dense retriever: link without --dense, "
+                        + "or fit it again with `syncabel rerank --dense " + dense + "`");
+            }
+            return settings;
+        }
+        String denseUri = ModelDense.attach(artifact, dense);
+        if (denseUri != null) {
+            spec.commandLine().getErr().println("link: dense retriever " + denseUri);
+        } else if (reranker != null) {
+            throw new UserError("--reranker " + reranker + " was fitted with a dense retriever (`syncabel rerank --dense URI`) and "
+                    + "the model " + model + " has none: give the same --dense URI");
+        }
+        return artifact.dense() == null ? settings : settings.withDense(artifact.dense());
     }
 
     /**
@@ -222,8 +255,22 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
             if (!generateOnly) {
                 ModelDense.attach(artifact, dense);
             }
-            Linker linker = generateOnly ? artifact.linker(modelUri)
-                    : artifact.defaultLinker(modelUri, Uris.prefix(kb != null ? kb : artifact.info().kbUri()));
+            String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
+            Linker linker;
+            if (generateOnly) {
+                linker = artifact.linker(modelUri);
+            } else if (withoutModel) {
+                if (artifact.reranker() == null || artifact.mentions().isEmpty()) {
+                    throw new UserError("--without-model needs a model with a re-ranker and training mentions; " + model
+                            + " has " + (artifact.reranker() == null ? "no reranker.json" : "no mentions.tsv"));
+                }
+                CorpusLinking.Settings served = artifact.defaultSettings(1);
+                linker = new io.syncabel.runtime.link.FusionLinker(artifact.linker(modelUri), KbArtifact.load(kbUri),
+                        new CorpusLinking.Settings(served.options(), served.dictionary(), served.candidates(), served.fusion(),
+                                artifact.reranker().withoutModel(), served.dense()));
+            } else {
+                linker = artifact.defaultLinker(modelUri, kbUri);
+            }
             for (Linker.Result result : linker.link(queries, options)) {
                 ObjectNode line = Json.MAPPER.createObjectNode();
                 line.put("mention", result.query().mention());

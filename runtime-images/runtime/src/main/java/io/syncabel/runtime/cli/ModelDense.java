@@ -12,13 +12,17 @@ final class ModelDense {
     private ModelDense() {
     }
 
-    /** {@code explicitUri}: --dense, which wins over the model's own; null: the model's, if any. */
-    static void attach(ModelArtifact artifact, String explicitUri) throws IOException {
+    /**
+     * {@code explicitUri}: --dense, which wins over the model's own; null: the model's, if any. Returns the retriever's
+     * URI, or null when there is none.
+     */
+    static String attach(ModelArtifact artifact, String explicitUri) throws IOException {
         String uri = explicitUri != null ? Uris.prefix(explicitUri) : artifact.info().denseUri();
         if (uri == null) {
-            return;
+            return null;
         }
         DenseArtifact dense = DenseArtifact.load(uri);
         artifact.attachDense(dense.retriever(), dense);
+        return uri;
     }
 }

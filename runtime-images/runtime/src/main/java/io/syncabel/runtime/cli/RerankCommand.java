@@ -67,8 +67,12 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
     int folds;
 
     @Option(names = "--dense", paramLabel = "URI", description = "A dense retriever (`syncabel dense train`): its candidates "
-            + "join the lists and its cosine and rank become features; link with the same --dense.")
+            + "join the lists and its cosine and rank become features; `syncabel link --reranker` then retrieves with the "
+            + "model's own or the same --dense. Default: the one the model was trained with (model.json's denseUri), if any.")
     String dense;
+
+    @Option(names = "--no-dense", description = "Fit without a dense retriever, even where the model has one.")
+    boolean noDense;
 
     @Option(names = "--model-layer", defaultValue = "auto", paramLabel = "auto|always",
             description = "auto (default): keep the model layer only when, fit on the other dev documents, it ranks held-out "
@@ -92,15 +96,22 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
             case "always" -> RerankerTraining.ModelLayer.ALWAYS;
             default -> throw new UserError("--model-layer " + modelLayer + ": expected auto or always");
         };
+        if (noDense && dense != null) {
+            throw new UserError("--dense and --no-dense: give one");
+        }
         String modelUri = Uris.prefix(model);
         try (ArtifactStore store = Stores.forUri(modelUri); ModelArtifact artifact = ModelArtifact.load(store, modelUri)) {
+            String denseUri = noDense ? null : dense != null ? Uris.prefix(dense) : artifact.info().denseUri();
+            if (dense == null && denseUri != null) {
+                err.println("rerank: with the model's dense retriever " + denseUri + " (--no-dense: without)");
+            }
             String kbUri = Uris.prefix(kb != null ? kb : artifact.info().kbUri());
             KnowledgeBase knowledgeBase = KbArtifact.load(kbUri);
             String language = artifact.info().language();
             List<CorpusExamples.Item> trainItems = read(train, knowledgeBase, language);
             List<CorpusExamples.Item> devItems = read(dev, knowledgeBase, language);
             RerankerTraining.Fitted fitted;
-            try (DenseArtifact denseArtifact = dense == null ? null : DenseArtifact.load(Uris.prefix(dense))) {
+            try (DenseArtifact denseArtifact = denseUri == null ? null : DenseArtifact.load(denseUri)) {
                 fitted = RerankerTraining.fit(knowledgeBase, trainItems, devItems,
                         devItems.isEmpty() ? null : artifact.linker(modelUri), candidates, folds,
                         denseArtifact == null ? null : denseArtifact.retriever(), keep);
@@ -111,6 +122,7 @@ final class RerankCommand implements Callable<Integer>, ModelStage {
             Map<String, Object> summary = summary(fitted, err);
             summary.put("trainMentions", trainItems.size());
             summary.put("devMentions", devItems.size());
+            summary.put("denseRetriever", denseUri);
             summary.put("reranker", out.toString());
             Summary.emit(spec.commandLine().getOut(), summary);
         }

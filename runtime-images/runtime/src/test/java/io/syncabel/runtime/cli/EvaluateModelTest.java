@@ -115,6 +115,12 @@ class EvaluateModelTest {
         assertThat(retrieved.get(0).path("codes").get(0).asText()).as("a KB synonym never annotated, retrieved first")
                 .isEqualTo("D004");
 
+        // corpus-linking flags with marked sentences are refused, not silently ignored
+        err.getBuffer().setLength(0);
+        assertThat(run(Map.of(), "link", "--model", modelUri, "--dictionary-corpus", "train.pubtator", "The [DMD]{DISO} boys."))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--dictionary-corpus applies to --corpus linking");
+
         out.getBuffer().setLength(0);
         assertThat(run(Map.of(), "link", "--model", modelUri, "--generate-only", "--beams", "2", "The [DMD]{DISO} boys."))
                 .as(err.toString()).isZero();
