@@ -9,6 +9,7 @@ import io.syncabel.api.v1alpha1.Evaluation;
 import io.syncabel.api.v1alpha1.LinkerDeployment;
 import io.syncabel.api.v1alpha1.SyntheticDataset;
 import io.syncabel.api.v1alpha1.TrainingRun;
+import io.syncabel.api.v1alpha1.TrainingRunSpec;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.cli.Env;
 import io.syncabel.runtime.cli.SyncabelCli;
@@ -250,12 +251,32 @@ public final class LocalRun {
         return node;
     }
 
-    /** {@code <root><namespace>/<plural>/<name>/<12 hex of the resource and its inputs>/}. */
+    /**
+     * {@code <root><namespace>/<plural>/<name>/<12 hex of the resource, its inputs and the defaults from the environment
+     * it depends on>/}.
+     */
     String outputUri(Pipeline.Stage stage, String resourceJson, Map<String, String> inputs) {
         HasMetadata r = stage.resource();
         String namespace = Optional.ofNullable(r.getMetadata().getNamespace()).orElse(options.namespace());
         return options.storeRoot() + namespace + "/" + HasMetadata.getPlural(r.getClass()) + "/" + r.getMetadata().getName()
-                + "/" + digest(resourceJson + "\n" + inputs) + "/";
+                + "/" + digest(resourceJson + "\n" + inputs + environmentDefaults(r)) + "/";
+    }
+
+    /**
+     * A TrainingRun that names no dense encoder trains one from SYNCABEL_DENSE_ENCODER (`train`'s default), so another
+     * default encoder must give another model, not the one built with the old; empty when the run does not use it
+     * (and when it is unset, which keeps the prefixes of runs without one as they were).
+     */
+    String environmentDefaults(HasMetadata resource) {
+        String encoder = options.baseEnv().get("SYNCABEL_DENSE_ENCODER");
+        if (!(resource instanceof TrainingRun t) || encoder == null || encoder.isBlank()) {
+            return "";
+        }
+        TrainingRunSpec.ModelSpec model = t.getSpec() == null ? null : t.getSpec().getModel();
+        if (model != null && (Boolean.FALSE.equals(model.getDense()) || model.getDensePretrained() != null)) {
+            return "";
+        }
+        return "\nSYNCABEL_DENSE_ENCODER=" + encoder;
     }
 
     static String digest(String text) {

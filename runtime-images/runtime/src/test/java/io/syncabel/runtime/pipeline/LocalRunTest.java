@@ -58,6 +58,32 @@ class LocalRunTest {
     }
 
     @Test
+    void anotherDefaultDenseEncoderGivesATrainingRunAnotherOutputPrefix() {
+        Pipeline.Stage training = Pipeline.load(List.of(PipelineTest.QUICKSTART)).stages().stream()
+                .filter(s -> s.key().equals("TrainingRun/medic-quickstart-model")).findFirst().orElseThrow();
+        Pipeline.Stage kb = Pipeline.load(List.of(KB_MANIFEST)).stages().get(0);
+        java.util.function.BiFunction<Map<String, String>, Pipeline.Stage, String> prefix = (env, stage) ->
+                new LocalRun(new LocalRun.Options("file:/store/", "default", env), new PrintWriter(out), new PrintWriter(err))
+                        .outputUri(stage, "{}", Map.of());
+        String none = prefix.apply(Map.of(), training);
+        String minilm = prefix.apply(Map.of("SYNCABEL_DENSE_ENCODER", "file:/opt/minilm/"), training);
+        String other = prefix.apply(Map.of("SYNCABEL_DENSE_ENCODER", "file:/opt/other/"), training);
+        assertThat(List.of(none, minilm, other)).doesNotHaveDuplicates();
+        assertThat(prefix.apply(Map.of("SYNCABEL_DENSE_ENCODER", ""), training)).as("empty: no encoder").isEqualTo(none);
+        assertThat(prefix.apply(Map.of("SYNCABEL_DENSE_ENCODER", "file:/opt/minilm/"), kb)).as("only training reads it")
+                .isEqualTo(prefix.apply(Map.of(), kb));
+
+        // a run that says no dense retriever, or names its own encoder, does not depend on the default
+        var spec = ((io.syncabel.api.v1alpha1.TrainingRun) training.resource()).getSpec();
+        if (spec.getModel() == null) {
+            spec.setModel(new io.syncabel.api.v1alpha1.TrainingRunSpec.ModelSpec());
+        }
+        spec.getModel().setDense(false);
+        assertThat(prefix.apply(Map.of("SYNCABEL_DENSE_ENCODER", "file:/opt/minilm/"), training))
+                .isEqualTo(prefix.apply(Map.of("SYNCABEL_DENSE_ENCODER", "file:/opt/other/"), training));
+    }
+
+    @Test
     void anEditedManifestGetsAFreshOutputPrefix(@TempDir Path store, @TempDir Path manifests) throws IOException {
         String kb = Files.readString(KB_MANIFEST).replace("file:data/", "file:" + KB_MANIFEST.getParent().toAbsolutePath() + "/data/");
         Path file = manifests.resolve("kb.yaml");
