@@ -279,6 +279,9 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     + "the checkpoint); leave it out or use recall-at-1");
         }
         int theDevEvery = devEverySteps != null ? devEverySteps : d != null && d.getEverySteps() != null ? d.getEverySteps() : 0;
+        if (denseSteps != null && denseSteps < 0) {
+            throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
+        }
         if (theDevEvery < 0) {
             throw new UserError("--dev-every-steps " + theDevEvery + ": expected a positive number of steps");
         }
@@ -365,9 +368,6 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
             // a BART-family checkpoint becomes the generator; any other (BERT-family) the dense retriever
             io.syncabel.runtime.model.GeneratorFamily generatorFamily = null;
             if (thePretrained != null) {
-                if (denseSteps != null && denseSteps < 0) {
-                    throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
-                }
                 String checkpointUri = Uris.prefix(thePretrained);
                 checkpoint = thePretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri)
                         : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(checkpointUri, thePretrainedDigest);
@@ -413,9 +413,6 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     throw new UserError("--dense-pretrained " + theDensePretrained + ": --pretrained " + thePretrained + " is a "
                             + checkpoint.config().path("model_type").asText("BERT-family")
                             + " checkpoint, already the dense retriever's encoder; give one of them");
-                }
-                if (denseSteps != null && denseSteps < 0) {
-                    throw new UserError("--dense-steps " + denseSteps + ": expected 0 or more");
                 }
                 String denseUri = Uris.prefix(theDensePretrained);
                 try {

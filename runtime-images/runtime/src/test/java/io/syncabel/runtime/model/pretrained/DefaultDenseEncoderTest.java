@@ -124,7 +124,12 @@ class DefaultDenseEncoderTest {
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("SYNCABEL_DENSE_ENCODER=file:" + dir.resolve("nowhere") + "/: ")
                 .contains("no such checkpoint folder");
-        assertThat(List.of("both", "bert", "digest-alone", "missing")).allSatisfy(name -> assertThat(dir.resolve(name)).doesNotExist());
+        // refused wherever it comes, not only when a retriever is trained
+        Result negative = train(Map.of(), "negative", "--no-dense", "--dense-steps", "-1");
+        assertThat(negative.exit()).isEqualTo(2);
+        assertThat(negative.err()).contains("--dense-steps -1: expected 0 or more");
+
+        assertThat(List.of("both", "bert", "digest-alone", "missing", "negative")).allSatisfy(name -> assertThat(dir.resolve(name)).doesNotExist());
     }
 
     @Test
