@@ -231,12 +231,12 @@ final class DenseCommand {
         Map<String, Object> summary = new LinkedHashMap<>();
         try (SentenceEncoder encoder = SentenceEncoder.load(checkpoint, maxLength)) {
             List<SapBertTraining.Pair> pairs = SapBertTraining.pairs(kb, items);
-            err.printf("dense train: %,d names of %,d concepts (%,d training mentions), %s%n", pairs.size(),
-                    kb.concepts().size(), items.size(), checkpoint.digest());
+            err.printf("dense train: %,d names of %,d concepts (%,d training mentions), %s, %s pooling%n", pairs.size(),
+                    kb.concepts().size(), items.size(), checkpoint.digest(), encoder.pooling().name().toLowerCase(java.util.Locale.ROOT));
             err.flush();
             if (settings != null) {
                 SapBertTraining.Result result = SapBertTraining.train(encoder.block(), encoder::tokenize,
-                        (NDList in, NDList outputs) -> SentenceEncoder.meanPool(outputs.singletonOrThrow(), in.get(1)),
+                        (NDList in, NDList outputs) -> encoder.pooling().pool(outputs.singletonOrThrow(), in.get(1)),
                         pairs, settings, settings.neighboursPerSeed() == 0 ? null
                                 : SapBertTraining.nearestByTfIdf(kb, 4 * settings.neighboursPerSeed()),
                         encoder.manager(), err);
@@ -248,6 +248,7 @@ final class DenseCommand {
             long names = kb.dictionaries().values().stream().mapToLong(Map::size).sum();
             DenseRetriever retriever = DenseRetriever.build(new Progress(encoder, names, err), kb, storage);
             summary.put("names", retriever.rows().size());
+            summary.put("pooling", encoder.pooling().name().toLowerCase(java.util.Locale.ROOT));
             summary.put("dimension", encoder.dimension());
             summary.put("storage", storage.name().toLowerCase(java.util.Locale.ROOT));
             if (withGraph(index, retriever.rows().size())) {

@@ -2,6 +2,7 @@ package io.syncabel.runtime.cli;
 
 import io.syncabel.runtime.model.pretrained.HfCheckpoint;
 import io.syncabel.runtime.model.pretrained.OnnxImporter;
+import io.syncabel.runtime.model.pretrained.SentenceEncoder;
 import io.syncabel.runtime.store.FolderStore;
 import io.syncabel.runtime.store.Manifest;
 import io.syncabel.runtime.text.UserError;
@@ -68,6 +69,11 @@ final class ModelCommand {
                 description = "Where the checkpoint goes: s3://bucket/prefix/, file:/dir/ or a folder path.")
         String out;
 
+        @Option(names = "--pooling", paramLabel = "mean|cls", description = "How the encoder's token states become the "
+                + "sentence vector, as the model was trained (written as 1_Pooling/config.json when cls). Default: what a jar's "
+                + "model class names (bge: cls), else mean.")
+        String pooling;
+
         @Override
         public Integer call() throws IOException {
             long start = System.nanoTime();
@@ -75,19 +81,33 @@ final class ModelCommand {
             String onnxName;
             Path scratch = Files.createTempDirectory("syncabel-import");
             Path tokenizer = scratch.resolve("tokenizer.json");
+            SentenceEncoder.Pooling thePooling = null;
+            if (pooling != null) {
+                try {
+                    thePooling = SentenceEncoder.Pooling.valueOf(pooling.toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--pooling " + pooling + ": expected mean or cls", e);
+                }
+            }
             try {
                 if (source.jar != null) {
                     OnnxImporter.JarEntries entries = OnnxImporter.readJar(source.jar);
                     onnx = entries.onnx();
                     onnxName = entries.onnxName();
                     Files.write(tokenizer, entries.tokenizer());
+                    if (thePooling == null) {
+                        thePooling = entries.pooling();
+                    }
                 } else {
                     onnx = read(source.files.onnx, "--onnx");
                     onnxName = source.files.onnx.toString();
                     Files.write(tokenizer, read(source.files.tokenizer, "--tokenizer"));
                 }
                 Path dir = scratch.resolve("checkpoint");
-                OnnxImporter.Imported imported = OnnxImporter.importTo(onnx, onnxName, tokenizer, dir);
+                if (thePooling == null) {
+                    thePooling = SentenceEncoder.Pooling.MEAN;
+                }
+                OnnxImporter.Imported imported = OnnxImporter.importTo(onnx, onnxName, tokenizer, dir, thePooling);
                 HfCheckpoint checkpoint = HfCheckpoint.open(dir.toString());
                 long parameters = imported.tensors().values().stream().mapToLong(t -> t.data().length).sum();
                 Map<String, Object> counts = new LinkedHashMap<>();
@@ -104,6 +124,7 @@ final class ModelCommand {
                 summary.put("heads", imported.config().get("num_attention_heads").asInt());
                 summary.put("tensors", imported.tensors().size());
                 summary.put("parameters", parameters);
+                summary.put("pooling", thePooling.name().toLowerCase(java.util.Locale.ROOT));
                 summary.put("digest", manifest.counts().get("digest"));
                 summary.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
                 PrintWriter printer = spec.commandLine().getOut();

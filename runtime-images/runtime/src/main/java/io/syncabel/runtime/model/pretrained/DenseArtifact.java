@@ -57,11 +57,11 @@ public final class DenseArtifact implements AutoCloseable {
         Path scratch = Files.createTempDirectory("syncabel-dense");
         try {
             Path dir = scratch.resolve("checkpoint");
-            HfCheckpoint.write(dir, pretrained.config(), encoder.block().export(), pretrained.tokenizerFile());
+            HfCheckpoint.write(dir, pretrained.config(), encoder.block().export(), pretrained.tokenizerFile(), encoder.pooling());
             try (ArtifactStore store = Stores.forUri(prefix); ArtifactWriter writer = store.create(prefix)) {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.sorted().toList()) {
-                        try (OutputStream out = writer.file(f.getFileName().toString())) {
+                try (var files = Files.walk(dir)) {
+                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                        try (OutputStream out = writer.file(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/'))) {
                             Files.copy(f, out);
                         }
                     }

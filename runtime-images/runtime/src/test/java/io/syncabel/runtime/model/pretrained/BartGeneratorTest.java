@@ -86,7 +86,7 @@ class BartGeneratorTest {
         ObjectNode config = TinyBart.config(false, size, D_MODEL, FFN, POSITIONS);
         config.put("pad_token_id", 1).put("bos_token_id", 0).put("eos_token_id", 2).put("decoder_start_token_id", 2);
         Path out = dir.resolve("bart");
-        HfCheckpoint.write(out, config, TinyBart.tensors(false, 5, size, D_MODEL, FFN, POSITIONS), tokenizer);
+        HfCheckpoint.write(out, config, TinyBart.tensors(false, 5, size, D_MODEL, FFN, POSITIONS), tokenizer, SentenceEncoder.Pooling.MEAN);
         return out;
     }
 

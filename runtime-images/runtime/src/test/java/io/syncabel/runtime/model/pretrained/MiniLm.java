@@ -64,7 +64,7 @@ final class MiniLm {
             Path tokenizer = dir.resolve("tokenizer-src.json");
             Files.write(tokenizer, resource(TOKENIZER));
             Path out = dir.resolve("checkpoint");
-            HfCheckpoint.write(out, imported().config(), imported().tensors(), tokenizer);
+            HfCheckpoint.write(out, imported().config(), imported().tensors(), tokenizer, SentenceEncoder.Pooling.MEAN);
             checkpoint = out;
         }
         return checkpoint;
