@@ -119,6 +119,12 @@ class RerankerDenseTest {
         assertThat(contradicted.exit()).isEqualTo(2);
         assertThat(contradicted.err()).contains("was fitted without a dense retriever: link without --dense");
 
+        // a marked sentence is linked as served: --without-model needs the model's own re-ranker, not a file's
+        Result marked = run("link", "--model", withDense, "--without-model", "Her [mammary cancer]{DISO} returned.");
+        assertThat(marked.exit()).isEqualTo(2);
+        assertThat(marked.err()).contains("--without-model needs a model with a re-ranker and training mentions")
+                .contains("has no reranker.json");
+
         Result both = rerank(withDense, "both.json", "--no-dense", "--dense", modelDense);
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("--dense and --no-dense: give one");
