@@ -264,10 +264,8 @@ final class LinkCommand implements Callable<Integer>, ModelStage {
                     throw new UserError("--without-model needs a model with a re-ranker and training mentions; " + model
                             + " has " + (artifact.reranker() == null ? "no reranker.json" : "no mentions.tsv"));
                 }
-                CorpusLinking.Settings served = artifact.defaultSettings(1);
                 linker = new io.syncabel.runtime.link.FusionLinker(artifact.linker(modelUri), KbArtifact.load(kbUri),
-                        new CorpusLinking.Settings(served.options(), served.dictionary(), served.candidates(), served.fusion(),
-                                artifact.reranker().withoutModel(), served.dense()));
+                        artifact.defaultSettings(1).withReranker(artifact.reranker().withoutModel()));
             } else {
                 linker = artifact.defaultLinker(modelUri, kbUri);
             }

@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
     Path manifest;
 
     /** The BERT-family checkpoint the dense retriever starts from when no run names one (the runtime image sets it). */
-    static final String DEFAULT_DENSE_ENCODER = "SYNCABEL_DENSE_ENCODER";
+    static final String DEFAULT_DENSE_ENCODER = io.syncabel.runtime.model.pretrained.DenseArtifact.DEFAULT_ENCODER_ENV;
 
     @Option(names = "--kb", paramLabel = "URI", description = "Knowledge-base artifact; default SYNCABEL_INPUT_KNOWLEDGE_BASE.")
     String kb;

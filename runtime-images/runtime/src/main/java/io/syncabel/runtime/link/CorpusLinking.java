@@ -66,6 +66,11 @@ public final class CorpusLinking {
             return new Settings(options, dictionary, candidates, fusion, reranker, retriever);
         }
 
+        /** The same settings ranked by another re-ranker (e.g. one's model-free layer). */
+        public Settings withReranker(Reranker other) {
+            return new Settings(options, dictionary, candidates, fusion, other, dense);
+        }
+
         public Settings(Linker.Options options, MentionDictionary dictionary, int candidates, HybridLinking.Fusion fusion) {
             this(options, dictionary, candidates, fusion, null);
         }

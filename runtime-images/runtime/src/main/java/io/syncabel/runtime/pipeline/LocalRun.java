@@ -13,6 +13,7 @@ import io.syncabel.api.v1alpha1.TrainingRunSpec;
 import io.syncabel.runtime.Json;
 import io.syncabel.runtime.cli.Env;
 import io.syncabel.runtime.cli.SyncabelCli;
+import io.syncabel.runtime.model.pretrained.DenseArtifact;
 import io.syncabel.runtime.text.UserError;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.Manifest;
@@ -268,7 +269,7 @@ public final class LocalRun {
      * (and when it is unset, which keeps the prefixes of runs without one as they were).
      */
     String environmentDefaults(HasMetadata resource) {
-        String encoder = options.baseEnv().get("SYNCABEL_DENSE_ENCODER");
+        String encoder = options.baseEnv().get(DenseArtifact.DEFAULT_ENCODER_ENV);
         if (!(resource instanceof TrainingRun t) || encoder == null || encoder.isBlank()) {
             return "";
         }
@@ -276,7 +277,7 @@ public final class LocalRun {
         if (model != null && (Boolean.FALSE.equals(model.getDense()) || model.getDensePretrained() != null)) {
             return "";
         }
-        return "\nSYNCABEL_DENSE_ENCODER=" + encoder;
+        return "\n" + DenseArtifact.DEFAULT_ENCODER_ENV + "=" + encoder;
     }
 
     static String digest(String text) {

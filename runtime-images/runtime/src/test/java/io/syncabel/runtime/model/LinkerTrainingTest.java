@@ -47,6 +47,15 @@ public class LinkerTrainingTest {
             List.of("Huntington chorea families.", "Colon cancer risk was high.",
                     "Huntington chorea", "D005", "Colon cancer", "D006"));
 
+    /** {@link #KB} built into a KB artifact under {@code dir} (`kb build`, as a user does); returns its URI. */
+    public static String toyKbArtifact(Path dir) throws IOException {
+        Path kb = Files.writeString(dir.resolve("kb.txt"), KB);
+        String uri = "file:" + dir.resolve("kb-artifact") + "/";
+        assertThat(io.syncabel.runtime.cli.SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source",
+                kb.toString(), "--out", uri)).isZero();
+        return uri;
+    }
+
     /** The documents in PubTator format, offsets computed (a mention "X boys" marks just "X"). */
     public static String pubtator() {
         StringBuilder out = new StringBuilder();

@@ -22,6 +22,8 @@ import java.util.Map;
  * codes. Loading never re-embeds the KB (75k MEDIC names take minutes on a CPU).
  */
 public final class DenseArtifact implements AutoCloseable {
+    /** The environment variable naming the encoder `train` fine-tunes a dense retriever from when a run names none. */
+    public static final String DEFAULT_ENCODER_ENV = "SYNCABEL_DENSE_ENCODER";
     public static final String KIND = "dense-retriever";
     public static final String FILE = "dense.bin";
 

@@ -161,14 +161,16 @@ public final class SentenceEncoder implements Embedder, AutoCloseable {
     /** Mean of the hidden states over real tokens, L2-normalised: (B, T, H) and (B, T) to (B, H). */
     public static NDArray meanPool(NDArray lastHidden, NDArray attentionMask) {
         NDArray mask = attentionMask.toType(DataType.FLOAT32, false).expandDims(-1);
-        NDArray mean = lastHidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1e-9f));
-        return mean.div(mean.norm(new int[] {1}, true).maximum(1e-12f));
+        return l2Normalised(lastHidden.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1e-9f)));
     }
 
     /** The first ([CLS]) token's state, L2-normalised: (B, T, H) to (B, H). */
     public static NDArray clsPool(NDArray lastHidden) {
-        NDArray first = lastHidden.get(":, 0, :");
-        return first.div(first.norm(new int[] {1}, true).maximum(1e-12f));
+        return l2Normalised(lastHidden.get(":, 0, :"));
+    }
+
+    private static NDArray l2Normalised(NDArray vectors) {
+        return vectors.div(vectors.norm(new int[] {1}, true).maximum(1e-12f));
     }
 
     @Override

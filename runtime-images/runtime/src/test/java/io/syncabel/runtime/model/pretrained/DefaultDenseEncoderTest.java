@@ -33,10 +33,7 @@ class DefaultDenseEncoderTest {
 
     @BeforeEach
     void toyRun() throws IOException {
-        Path kb = Files.writeString(dir.resolve("kb.txt"), LinkerTrainingTest.KB);
-        kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
-        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source", kb.toString(),
-                "--out", kbArtifact)).isZero();
+        kbArtifact = LinkerTrainingTest.toyKbArtifact(dir);
         train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
         minilm = "file:" + MiniLm.checkpoint() + "/";
     }

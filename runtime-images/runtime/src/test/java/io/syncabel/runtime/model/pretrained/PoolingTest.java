@@ -107,10 +107,7 @@ class PoolingTest {
         assertThat(Json.MAPPER.readTree(out.toString().strip()).path("pooling").asText()).isEqualTo("cls");
         assertThat(dir.resolve("imported").resolve(HfCheckpoint.POOLING)).exists();
 
-        Path kb = Files.writeString(dir.resolve("kb.txt"), LinkerTrainingTest.KB);
-        String kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
-        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source", kb.toString(),
-                "--out", kbArtifact)).isZero();
+        String kbArtifact = LinkerTrainingTest.toyKbArtifact(dir);
         String dense = "file:" + dir.resolve("dense") + "/";
         StringWriter trained = new StringWriter();
         var train = SyncabelCli.commandLine();

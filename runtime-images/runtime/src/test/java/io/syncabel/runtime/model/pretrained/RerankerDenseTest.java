@@ -34,10 +34,7 @@ class RerankerDenseTest {
 
     @BeforeAll
     static void twoToyModels() throws IOException {
-        Path kb = Files.writeString(dir.resolve("kb.txt"), LinkerTrainingTest.KB);
-        kbArtifact = "file:" + dir.resolve("kb-artifact") + "/";
-        assertThat(SyncabelCli.commandLine().execute("kb", "build", "--format", "dnorm", "--source", kb.toString(),
-                "--out", kbArtifact)).isZero();
+        kbArtifact = LinkerTrainingTest.toyKbArtifact(dir);
         train = Files.writeString(dir.resolve("train.pubtator"), LinkerTrainingTest.pubtator());
         withDense = "file:" + dir.resolve("with-dense") + "/";
         withoutDense = "file:" + dir.resolve("without-dense") + "/";
