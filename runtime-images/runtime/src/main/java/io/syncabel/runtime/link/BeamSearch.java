@@ -18,7 +18,9 @@ import java.util.function.Function;
  * HF's {@code prefix_allowed_tokens_fn}). A finished hypothesis is scored by its mean log-probability
  * over the generated tokens, end token included ({@code sum / length}), and reported with
  * {@code score = exp(mean)}. Selection follows HF: the best {@code 2B} candidates are ranked, an end
- * token among the first {@code B} finishes a hypothesis, the others fill up to {@code B} live beams.
+ * token among the first {@code B} finishes a hypothesis, the others fill up to {@code B} live beams. Constrained,
+ * a composite's part may not end where it repeats an earlier part token for token (a degenerate loop that names
+ * nothing new would otherwise fill the beams).
  * Search stops for an input when no live beam can still beat the worst of the {@code B} kept finished
  * ones (an exact bound, see {@link #bound}), when no beam is left, or at {@code maxNewTokens}.
  */
@@ -243,7 +245,8 @@ public final class BeamSearch {
                     for (int e = trie.edgeStart(beam.node), end = trie.edgeEnd(beam.node); e < end; e++) {
                         offer(worstFirst, beam, i, trie.edgeToken(e), logProbs);
                     }
-                    if (trie.isComplete(beam.node)) {
+                    // a part that repeats an earlier one may not end: it would name nothing new and take a beam
+                    if (trie.isComplete(beam.node) && !repeatsAPart(beam)) {
                         offer(worstFirst, beam, i, special.end(), logProbs);
                         if (options.composite()) {
                             offer(worstFirst, beam, i, special.separator(), logProbs);
@@ -290,6 +293,16 @@ public final class BeamSearch {
             }
             live = next;
             done = live.isEmpty() || (finished.size() >= b && bestPossible() <= worstKept());
+        }
+
+        /** Whether the beam's current part is token for token one of its finished parts. */
+        private boolean repeatsAPart(Beam beam) {
+            for (int[] part : beam.doneParts) {
+                if (Arrays.equals(beam.tokens, beam.partStart, beam.tokens.length, part, 0, part.length)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Beam extend(Beam parent, int[] tokens, double sum) {

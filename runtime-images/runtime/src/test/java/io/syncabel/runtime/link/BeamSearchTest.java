@@ -229,6 +229,27 @@ class BeamSearchTest {
         assertThat(single.get(0).tokens()).containsExactly(11, 12, SPECIAL.end());
     }
 
+    /**
+     * A model that loops on one name ("11 12 <sep> 11 12 ...") names one concept, however many times: the repeated part
+     * may not end, so the beams hold the name alone and other answers instead of copies of it.
+     */
+    @Test
+    void aCompositePartMayNotRepeatAnEarlierPart() {
+        NameTrie trie = trie(new int[] {11, 12}, new int[] {13}, new int[] {11, 12, 14});
+        int[] prefix = {VERB};
+        Query q = new Query(new int[] {5}, prefix, Constraint.after(trie, new int[] {VERB}));
+        FakeDecoder decoder = scripted(prefix.length, new int[] {11, 12, SPECIAL.separator(), 11, 12, SPECIAL.separator(), 11, 12});
+        List<Candidate> out = new BeamSearch(decoder, SPECIAL, BeamSearchTest::detok)
+                .search(List.of(q), new Options(4, 4, 12, true, true)).get(0);
+        assertThat(out).isNotEmpty().allSatisfy(c -> {
+            List<String> parts = c.parts().stream().map(BeamSearch.Part::text).toList();
+            assertThat(parts).as("parts of %s", Arrays.toString(c.tokens())).doesNotHaveDuplicates();
+        });
+        // the name alone, and a longer name that starts as the earlier part is still reachable after the separator
+        assertThat(out).extracting(c -> c.parts().stream().map(BeamSearch.Part::text).toList())
+                .contains(List.of("11 12"), List.of("11 12", "11 12 14"));
+    }
+
     /** One short name at 0.9 per token against a long one at ~0.003: the long beam is cut once it cannot win. */
     @Test
     void stopsAsSoonAsNoLiveBeamCanBeatTheKeptOnes() {
