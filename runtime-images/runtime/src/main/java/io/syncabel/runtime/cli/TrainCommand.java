@@ -118,6 +118,11 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
     @Option(names = "--label-smoothing", description = "default 0.1")
     Float labelSmoothing;
 
+    @Option(names = "--weight-average", paramLabel = "DECAY", description = "keep an exponential moving average of the"
+            + " weights with this decay cap (0: none) and let dev choose between it and the weights at each evaluation point;"
+            + " default 0")
+    Float weightAverage;
+
     @Option(names = "--seed", description = "default 42")
     Long seed;
 
@@ -315,6 +320,9 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
         if (!(theDevTrainFraction >= 0 && theDevTrainFraction < 1)) {
             throw new UserError("--dev-train-fraction " + devTrainFraction + ": expected a fraction in [0, 1)");
         }
+        if (weightAverage != null && !(weightAverage >= 0 && weightAverage < 1)) {
+            throw new UserError("--weight-average " + weightAverage + ": expected a decay in [0, 1) (0: no average)");
+        }
         ModelConfig shapeCheck;
         try {
             shapeCheck = LinkerTraining.config(options, 1000);
@@ -332,7 +340,8 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                 labelSmoothing != null ? labelSmoothing : h != null && h.getLabelSmoothing() != null ? h.getLabelSmoothing().floatValue() : defaults.labelSmoothing(),
                 h != null && h.getWeightDecay() != null ? h.getWeightDecay().floatValue() : defaults.weightDecay(),
                 h != null && h.getGradientClip() != null ? h.getGradientClip().floatValue() : defaults.gradientClip(),
-                seed != null ? seed : h != null && h.getSeed() != null ? h.getSeed() : defaults.seed());
+                seed != null ? seed : h != null && h.getSeed() != null ? h.getSeed() : defaults.seed(),
+                weightAverage != null ? weightAverage : defaults.weightAverage());
 
         try (ArtifactStore kbStore = Stores.forUri(kbUri, env.vars()); ArtifactStore store = Stores.forUri(outUri, env.vars())) {
             KnowledgeBase knowledgeBase = KbArtifact.load(kbStore, kbUri);

@@ -379,35 +379,59 @@ public final class LinkerTraining {
 
                 @Override
                 public void onEvaluation(int epoch, long step, float meanLoss, boolean epochEnd, Seq2SeqTrainer.Position next) {
-                    double recall = Double.NaN;
+                    double recall = devRecall();
+                    boolean better = Double.isNaN(recall) || recall > bestRecall[0];
+                    if (better) {
+                        keepBest(recall, epoch);
+                    }
+                    // the weight average competes on the same dev mentions; it becomes the best only by beating both
+                    double[] averaged = {Double.NaN};
+                    boolean[] averageBetter = {false};
                     if (!devInputs.isEmpty()) {
-                        List<List<Linker.Candidate>> predictions = linker.linkMarked(devInputs,
-                                new Linker.Options(options.devBeams(), 1, true));
-                        int hits = 0;
-                        for (int i = 0; i < predictions.size(); i++) {
-                            List<Linker.Candidate> p = predictions.get(i);
-                            if (!p.isEmpty() && new CodeSet(p.get(0).codes()).equals(devGold.get(i))) {
-                                hits++;
+                        trainer.withAveragedWeights(() -> {
+                            averaged[0] = devRecall();
+                            if (averaged[0] > bestRecall[0]) {
+                                keepBest(averaged[0], epoch);
+                                averageBetter[0] = true;
                             }
-                        }
-                        recall = 100.0 * hits / predictions.size();
+                        });
                     }
                     double minutes = minutesBefore + (System.nanoTime() - started) / 6e10;
                     String metric = String.format(java.util.Locale.ROOT,
-                            "{\"epoch\":%d,\"step\":%d,\"loss\":%.5f,\"devRecallAt1\":%s,\"minutes\":%.2f}",
+                            "{\"epoch\":%d,\"step\":%d,\"loss\":%.5f,\"devRecallAt1\":%s,%s\"minutes\":%.2f}",
                             epoch + 1, step, meanLoss, Double.isNaN(recall) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", recall),
+                            Double.isNaN(averaged[0]) ? "" : String.format(java.util.Locale.ROOT, "\"devRecallAt1Averaged\":%.2f,", averaged[0]),
                             minutes);
                     metrics.add(metric);
                     log.println("train: " + metric);
                     log.flush();
-                    boolean better = Double.isNaN(recall) || recall > bestRecall[0];
-                    if (better) {
-                        bestRecall[0] = Double.isNaN(recall) ? bestRecall[0] : recall;
-                        bestEpoch[0] = epoch + 1;
-                        writeBest(model, bestFile);
-                        hasBest[0] = true;
+                    boolean ownIsBest = better && !averageBetter[0];
+                    save(next, minutes, ownIsBest ? Payload.file(bestFile) : Payload.written(model::save), Payload.file(bestFile));
+                }
+
+                /** Greedy Recall@1 (percent) of the model's current weights on the dev mentions; NaN without any. */
+                private double devRecall() {
+                    if (devInputs.isEmpty()) {
+                        return Double.NaN;
                     }
-                    save(next, minutes, better ? Payload.file(bestFile) : Payload.written(model::save), Payload.file(bestFile));
+                    List<List<Linker.Candidate>> predictions = linker.linkMarked(devInputs,
+                            new Linker.Options(options.devBeams(), 1, true));
+                    int hits = 0;
+                    for (int i = 0; i < predictions.size(); i++) {
+                        List<Linker.Candidate> p = predictions.get(i);
+                        if (!p.isEmpty() && new CodeSet(p.get(0).codes()).equals(devGold.get(i))) {
+                            hits++;
+                        }
+                    }
+                    return 100.0 * hits / predictions.size();
+                }
+
+                /** The model's current weights become the best. */
+                private void keepBest(double recall, int epoch) {
+                    bestRecall[0] = Double.isNaN(recall) ? bestRecall[0] : recall;
+                    bestEpoch[0] = epoch + 1;
+                    writeBest(model, bestFile);
+                    hasBest[0] = true;
                 }
             }, from);
             log.printf("train: %d optimiser updates in %d epochs%n", trainer.updates(), settings.epochs());

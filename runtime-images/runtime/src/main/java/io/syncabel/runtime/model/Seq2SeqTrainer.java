@@ -62,6 +62,9 @@ public final class Seq2SeqTrainer {
     private final TrainingSettings settings;
     private final int evaluateEverySteps;
     private final AdamWState optimizer = new AdamWState();
+    /** The weights' exponential moving average (path -> array), when {@link TrainingSettings#weightAverage} is on. */
+    private final Map<String, NDArray> average = new java.util.LinkedHashMap<>();
+    private static final int AVERAGE_MAGIC = 0x45574d41; // "EWMA"
     /** Updates applied (skipped ones not counted): AdamW's bias correction and the learning-rate schedule. */
     private long updates;
     private long skippedUpdates;
@@ -138,6 +141,16 @@ public final class Seq2SeqTrainer {
         data.writeLong(updates);
         data.writeLong(skippedUpdates);
         optimizer.save(data);
+        if (settings.weightAverage() > 0) {
+            data.writeInt(AVERAGE_MAGIC);
+            data.writeInt(average.size());
+            for (Map.Entry<String, NDArray> e : average.entrySet()) {
+                data.writeUTF(e.getKey());
+                byte[] encoded = e.getValue().encode();
+                data.writeInt(encoded.length);
+                data.write(encoded);
+            }
+        }
         data.flush();
     }
 
@@ -146,9 +159,79 @@ public final class Seq2SeqTrainer {
         DataInputStream data = new DataInputStream(state);
         long u = data.readLong();
         long s = data.readLong();
-        optimizer.load(data, model.manager(), parameters(model.block()));
+        List<Map.Entry<String, Parameter>> params = parameters(model.block());
+        optimizer.load(data, model.manager(), params);
+        if (settings.weightAverage() > 0) {
+            int magic;
+            try {
+                magic = data.readInt();
+            } catch (java.io.EOFException e) {
+                magic = 0;
+            }
+            if (magic != AVERAGE_MAGIC) {
+                throw new IOException("the trainer state holds no weight average (made without one?)");
+            }
+            Map<String, long[]> shapes = new java.util.HashMap<>();
+            params.forEach(e -> shapes.put(e.getKey(), e.getValue().getArray().getShape().getShape()));
+            average.values().forEach(NDArray::close);
+            average.clear();
+            int n = data.readInt();
+            for (int i = 0; i < n; i++) {
+                String path = data.readUTF();
+                byte[] encoded = new byte[data.readInt()];
+                data.readFully(encoded);
+                NDArray a = NDArray.decode(model.manager(), encoded);
+                if (!shapes.containsKey(path) || !Arrays.equals(shapes.get(path), a.getShape().getShape())) {
+                    throw new IOException("the weight average's " + path + " has shape " + a.getShape() + ", the model has "
+                            + (shapes.containsKey(path) ? Arrays.toString(shapes.get(path)) : "no such parameter"));
+                }
+                average.put(path, a);
+            }
+        }
         updates = u;
         skippedUpdates = s;
+    }
+
+    /**
+     * Runs {@code action} with the weight average in the model's parameters, then puts the model's own weights back;
+     * false (and {@code action} not run) when there is no average yet (off, or no update applied).
+     */
+    public boolean withAveragedWeights(Runnable action) {
+        if (average.isEmpty()) {
+            return false;
+        }
+        List<Map.Entry<String, Parameter>> params = parameters(model.block());
+        List<NDArray> own = new ArrayList<>(params.size());
+        try {
+            for (Map.Entry<String, Parameter> e : params) {
+                NDArray weight = e.getValue().getArray();
+                own.add(weight.duplicate());
+                average.get(e.getKey()).copyTo(weight);
+            }
+            action.run();
+        } finally {
+            for (int i = 0; i < own.size(); i++) {
+                own.get(i).copyTo(params.get(i).getValue().getArray());
+                own.get(i).close();
+            }
+        }
+        return true;
+    }
+
+    /** The moving average after an update: created from the weights at the first, then decayed towards them. */
+    private void updateAverage(List<Map.Entry<String, Parameter>> params) {
+        float decay = (float) Math.min(settings.weightAverage(), (1.0 + updates) / (10.0 + updates));
+        for (Map.Entry<String, Parameter> e : params) {
+            NDArray weight = e.getValue().getArray();
+            NDArray avg = average.get(e.getKey());
+            if (avg == null) {
+                average.put(e.getKey(), weight.duplicate()); // outside any scope: it lives with the model's manager
+                continue;
+            }
+            try (NDScope scope = new NDScope()) {
+                avg.muli(decay).addi(weight.mul(1 - decay));
+            }
+        }
     }
 
     static List<Map.Entry<String, Parameter>> parameters(Block block) {
@@ -280,6 +363,9 @@ public final class Seq2SeqTrainer {
             optimizer.update(e.getKey(), weight, grad, updates, lr, settings.weightDecay());
             grad.muli(0f);
             grad.close();
+        }
+        if (settings.weightAverage() > 0) {
+            updateAverage(params);
         }
         return true;
     }

@@ -253,6 +253,81 @@ class Seq2SeqModelTest {
         }
     }
 
+    /**
+     * The weight average follows min(cap, (1 + t) / (10 + t)) step by step, is what {@code withAveragedWeights} puts in
+     * the model, leaves the model's own weights as they were, and resumes from a checkpoint with the optimiser.
+     */
+    @Test
+    void theWeightAverageIsAnExponentialMovingAverageThatAResumedRunKeeps() throws IOException {
+        List<TrainingExample> examples = copyTask(8, 11);
+        TrainingSettings settings = new TrainingSettings(3, 40, 3e-3f, 2, 0.0f, 0.01f, 1.0f, 5, 0.5f);
+        byte[][] checkpoint = new byte[2][];
+        Seq2SeqTrainer.Position[] resumeAt = new Seq2SeqTrainer.Position[1];
+        float[] expected;
+        float[] averagedUninterrupted;
+        try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 5)) {
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, settings, 3);
+            assertThat(trainer.withAveragedWeights(() -> { })).as("no update yet: no average").isFalse();
+            double[][] average = {null};
+            trainer.train(epoch -> examples, new Seq2SeqTrainer.Listener() {
+                @Override
+                public void onStep(int epoch, long step, long totalSteps, float loss) {
+                    float[] w = firstWeight(model);
+                    if (average[0] == null) {
+                        average[0] = new double[w.length];
+                        for (int j = 0; j < w.length; j++) {
+                            average[0][j] = w[j];
+                        }
+                        return;
+                    }
+                    double decay = Math.min(0.5, (1.0 + step) / (10.0 + step));
+                    for (int j = 0; j < w.length; j++) {
+                        average[0][j] = decay * average[0][j] + (1 - decay) * w[j];
+                    }
+                }
+
+                @Override
+                public void onEvaluation(int epoch, long step, float meanLoss, boolean epochEnd, Seq2SeqTrainer.Position next) {
+                    if (step == 3) {
+                        checkpoint[0] = model.weights();
+                        checkpoint[1] = state(trainer);
+                        resumeAt[0] = next;
+                    }
+                }
+            });
+            expected = new float[average[0].length];
+            for (int j = 0; j < expected.length; j++) {
+                expected[j] = (float) average[0][j];
+            }
+            float[] own = firstWeight(model);
+            float[][] seen = new float[1][];
+            assertThat(trainer.withAveragedWeights(() -> seen[0] = firstWeight(model))).isTrue();
+            assertThat(seen[0]).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(seen[0]).isNotEqualTo(own);
+            assertThat(firstWeight(model)).as("the model's own weights put back").containsExactly(own);
+            averagedUninterrupted = seen[0];
+        }
+        try (Seq2SeqModel resumed = Seq2SeqModel.resume(tiny(), new ByteArrayInputStream(checkpoint[0]))) {
+            Seq2SeqTrainer trainer = new Seq2SeqTrainer(resumed, settings, 3);
+            trainer.restoreState(new ByteArrayInputStream(checkpoint[1]));
+            trainer.train(epoch -> examples, new Seq2SeqTrainer.Listener() { }, resumeAt[0]);
+            float[][] seen = new float[1][];
+            trainer.withAveragedWeights(() -> seen[0] = firstWeight(resumed));
+            assertThat(seen[0]).as("the average went on from the checkpoint's")
+                    .containsExactly(averagedUninterrupted, org.assertj.core.data.Offset.offset(1e-4f));
+            // a state written without an average cannot be resumed with one
+            Seq2SeqTrainer without = new Seq2SeqTrainer(resumed, settings.withWeightAverage(0));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.restoreState(new ByteArrayInputStream(state(without))))
+                    .isInstanceOf(IOException.class).hasMessageContaining("no weight average");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.withWeightAverage(1f))
+                .hasMessageContaining("[0, 1)");
+    }
+
+    private static float[] firstWeight(Seq2SeqModel model) {
+        return Seq2SeqTrainer.parameters(model.block()).get(0).getValue().getArray().toFloatArray();
+    }
+
     @Test
     void learningRateWarmsUpThenDecays() {
         try (Seq2SeqModel model = Seq2SeqModel.create(tiny(), 1)) {
