@@ -108,6 +108,8 @@ class TrainFromResourceTest {
 
         // what the runtime cannot honour fails clearly, before any work
         env.put("SYNCABEL_OUTPUT_URI", "file:" + dir.resolve("model2") + "/");
+        assertThat(run(env, "train", "--weight-average", "1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--weight-average 1.0: expected a decay in [0, 1) (0: no average)");
         env.put("SYNCABEL_RESOURCE", resource(corpus, "{\"metric\":\"loss\"}"));
         assertThat(run(env, "train")).isEqualTo(2);
         assertThat(err.toString()).contains("spec.devSelection.metric: loss is not supported");

@@ -277,6 +277,29 @@ public class LinkerTrainingTest {
         }
     }
 
+    /** With a weight average, every evaluation point links dev twice and the best of both series is kept. */
+    @Test
+    void theWeightAverageCompetesWithTheWeightsOnDev() throws IOException {
+        KnowledgeBase kb = kb();
+        List<CorpusExamples.Item> items = items(kb);
+        TrainingSettings settings = new TrainingSettings(12, 1024, 3e-3f, 10, 0.0f, 0.0f, 1.0f, 7, 0.9f);
+        LinkerTraining.Options options = new LinkerTraining.Options("tiny", null, null, 32, 300, 0, TrainingMix.ALTERNATE, 10, 1);
+        List<LinkerTraining.SyntheticExample> synthetic = LinkerTraining.SyntheticExample.kbNames(NameTable.of(kb, true));
+        LinkerTraining.Result result = new LinkerTraining(kb, settings, options, new PrintWriter(new StringWriter(), true))
+                .run(items, items, synthetic, json -> { });
+        assertThat(result.metrics()).hasSize(12);
+        double best = -1;
+        for (String metric : result.metrics()) {
+            var m = java.util.regex.Pattern.compile("\"devRecallAt1\":([0-9.]+),\"devRecallAt1Averaged\":([0-9.]+),").matcher(metric);
+            assertThat(m.find()).as(metric).isTrue();
+            best = Math.max(best, Math.max(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))));
+        }
+        assertThat(result.bestDevRecallAt1()).isCloseTo(best, org.assertj.core.data.Offset.offset(0.01));
+        try (LinkerTraining.Result r = result) {
+            assertThat(Files.size(r.bestWeights())).isPositive();
+        }
+    }
+
     @Test
     void aRunStoppedBeforeItsFirstEvaluationResumesFromItsTimerCheckpoint() throws IOException {
         KnowledgeBase kb = kb();
