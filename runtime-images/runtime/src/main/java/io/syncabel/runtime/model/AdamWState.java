@@ -43,37 +43,14 @@ public final class AdamWState {
 
     void save(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
-        data.writeInt(MAGIC);
-        data.writeInt(moments.size());
-        for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
-            data.writeUTF(e.getKey());
-            byte[] encoded = new NDList(e.getValue()[0], e.getValue()[1]).encode();
-            data.writeInt(encoded.length);
-            data.write(encoded);
-        }
+        ParameterArrays.write(data, MAGIC, moments);
         data.flush();
     }
 
     /** Replaces the moments with saved ones; every path must name a parameter of the same shape. */
     void load(InputStream in, NDManager manager, List<Map.Entry<String, Parameter>> parameters) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        if (data.readInt() != MAGIC) {
-            throw new IOException("not an optimiser state");
-        }
-        Map<String, Parameter> byPath = new LinkedHashMap<>();
-        parameters.forEach(e -> byPath.put(e.getKey(), e.getValue()));
-        Map<String, NDArray[]> loaded = new LinkedHashMap<>();
-        int n = data.readInt();
-        for (int i = 0; i < n; i++) {
-            String path = data.readUTF();
-            byte[] encoded = data.readNBytes(data.readInt());
-            NDList pair = NDList.decode(manager, encoded);
-            Parameter p = byPath.get(path);
-            if (p == null || pair.size() != 2 || !pair.get(0).getShape().equals(p.getArray().getShape())) {
-                throw new IOException("optimiser state for " + path + " does not match the model");
-            }
-            loaded.put(path, new NDArray[] {pair.get(0), pair.get(1)});
-        }
+        Map<String, NDArray[]> loaded = ParameterArrays.read(new DataInputStream(in), MAGIC, "not an optimiser state",
+                "optimiser state", 2, manager, parameters);
         moments.values().forEach(m -> {
             m[0].close();
             m[1].close();

@@ -142,14 +142,9 @@ public final class Seq2SeqTrainer {
         data.writeLong(skippedUpdates);
         optimizer.save(data);
         if (settings.weightAverage() > 0) {
-            data.writeInt(AVERAGE_MAGIC);
-            data.writeInt(average.size());
-            for (Map.Entry<String, NDArray> e : average.entrySet()) {
-                data.writeUTF(e.getKey());
-                byte[] encoded = e.getValue().encode();
-                data.writeInt(encoded.length);
-                data.write(encoded);
-            }
+            Map<String, NDArray[]> table = new java.util.LinkedHashMap<>();
+            average.forEach((path, a) -> table.put(path, new NDArray[] {a}));
+            ParameterArrays.write(data, AVERAGE_MAGIC, table);
         }
         data.flush();
     }
@@ -162,31 +157,11 @@ public final class Seq2SeqTrainer {
         List<Map.Entry<String, Parameter>> params = parameters(model.block());
         optimizer.load(data, model.manager(), params);
         if (settings.weightAverage() > 0) {
-            int magic;
-            try {
-                magic = data.readInt();
-            } catch (java.io.EOFException e) {
-                magic = 0;
-            }
-            if (magic != AVERAGE_MAGIC) {
-                throw new IOException("the trainer state holds no weight average (made without one?)");
-            }
-            Map<String, long[]> shapes = new java.util.HashMap<>();
-            params.forEach(e -> shapes.put(e.getKey(), e.getValue().getArray().getShape().getShape()));
+            Map<String, NDArray[]> loaded = ParameterArrays.read(data, AVERAGE_MAGIC,
+                    "the trainer state holds no weight average (made without one?)", "weight average", 1, model.manager(), params);
             average.values().forEach(NDArray::close);
             average.clear();
-            int n = data.readInt();
-            for (int i = 0; i < n; i++) {
-                String path = data.readUTF();
-                byte[] encoded = new byte[data.readInt()];
-                data.readFully(encoded);
-                NDArray a = NDArray.decode(model.manager(), encoded);
-                if (!shapes.containsKey(path) || !Arrays.equals(shapes.get(path), a.getShape().getShape())) {
-                    throw new IOException("the weight average's " + path + " has shape " + a.getShape() + ", the model has "
-                            + (shapes.containsKey(path) ? Arrays.toString(shapes.get(path)) : "no such parameter"));
-                }
-                average.put(path, a);
-            }
+            loaded.forEach((path, a) -> average.put(path, a[0]));
         }
         updates = u;
         skippedUpdates = s;
