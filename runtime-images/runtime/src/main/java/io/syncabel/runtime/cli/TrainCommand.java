@@ -14,6 +14,7 @@ import io.syncabel.runtime.model.StoreCheckpoints;
 import io.syncabel.runtime.model.ModelConfig;
 import io.syncabel.runtime.model.TrainingMix;
 import io.syncabel.runtime.model.TrainingSettings;
+import io.syncabel.runtime.model.pretrained.DenseArtifact;
 import io.syncabel.runtime.store.ArtifactStore;
 import io.syncabel.runtime.store.ArtifactWriter;
 import io.syncabel.runtime.store.Manifest;
@@ -60,13 +61,10 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
     @picocli.CommandLine.Mixin
     UnknownCodesOption unknownCodes = new UnknownCodesOption();
 
-
     @Option(names = {"-f", "--filename"}, paramLabel = "TRAININGRUN.YAML",
             description = "A TrainingRun manifest; relative file: URIs resolve against its folder.")
     Path manifest;
 
-    /** The BERT-family checkpoint the dense retriever starts from when no run names one (the runtime image sets it). */
-    static final String DEFAULT_DENSE_ENCODER = io.syncabel.runtime.model.pretrained.DenseArtifact.DEFAULT_ENCODER_ENV;
 
     @Option(names = "--kb", paramLabel = "URI", description = "Knowledge-base artifact; default SYNCABEL_INPUT_KNOWLEDGE_BASE.")
     String kb;
@@ -406,14 +404,14 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                 }
             } else if (denseCheckpoint == null && theDensePretrained == null && theDensePretrainedDigest == null) {
                 // the image carries an encoder (all-MiniLM-L6-v2) and names it: the dense retriever is on by default
-                String fallback = env.get(DEFAULT_DENSE_ENCODER);
+                String fallback = env.get(DenseArtifact.DEFAULT_ENCODER_ENV);
                 if (fallback != null && !fallback.isBlank()) {
                     theDensePretrained = fallback.strip();
                     defaultEncoder = true;
                     err.println("train: the dense retriever is fine-tuned from the runtime's default encoder " + theDensePretrained
-                            + " (" + DEFAULT_DENSE_ENCODER + "; --no-dense or spec.model.dense: false trains none)");
+                            + " (" + DenseArtifact.DEFAULT_ENCODER_ENV + "; --no-dense or spec.model.dense: false trains none)");
                 } else {
-                    err.println("train: no dense retriever (give --dense-pretrained URI or set " + DEFAULT_DENSE_ENCODER
+                    err.println("train: no dense retriever (give --dense-pretrained URI or set " + DenseArtifact.DEFAULT_ENCODER_ENV
                             + "; the runtime image carries all-MiniLM-L6-v2, tools/fetch-model.sh fetches it)");
                 }
             }
@@ -428,7 +426,7 @@ final class TrainCommand implements Callable<Integer>, ModelStage {
                     denseCheckpoint = theDensePretrainedDigest == null ? io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri)
                             : io.syncabel.runtime.model.pretrained.HfCheckpoint.open(denseUri, theDensePretrainedDigest);
                 } catch (UserError e) {
-                    throw defaultEncoder ? new UserError(DEFAULT_DENSE_ENCODER + "=" + theDensePretrained + ": " + e.getMessage(), e) : e;
+                    throw defaultEncoder ? new UserError(DenseArtifact.DEFAULT_ENCODER_ENV + "=" + theDensePretrained + ": " + e.getMessage(), e) : e;
                 }
                 if (generatorFamily(denseCheckpoint) != null) {
                     throw new UserError("--dense-pretrained " + denseUri + " is a " + denseCheckpoint.config().path("model_type").asText()
